@@ -1,0 +1,37 @@
+# The two commands a newcomer runs (see README): `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portal
+POLICY ?= examples/alp.toml
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install db assets bench clean
+
+# Set up, create the database, load the example policy, and serve on http://127.0.0.1:5000
+run: install db
+	$(FLASK) policy load $(POLICY)
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Set up and run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
+test: install
+	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+db: install
+	$(FLASK) db upgrade
+
+# Rebuild the committed CSS/JS from npm (needs Node; installing the portal does not).
+assets:
+	scripts/build-assets.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .coverage htmlcov

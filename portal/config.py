@@ -1,0 +1,35 @@
+"""Default settings: safe values, no secrets.
+
+Order of precedence (lowest first): these defaults, `instance/config.py`, then `PORTAL_<KEY>` environment
+variables (Flask's `from_prefixed_env`) and `DATABASE_URL`. A test passes its own mapping instead of the last three.
+"""
+
+from datetime import timedelta
+
+
+class Defaults:
+    # SECRET_KEY is deliberately absent: create_app() reads it from the instance folder, creating one there on
+    # first start, so sessions survive restarts and several workers agree without a secret in the repository.
+    SQLALCHEMY_DATABASE_URI = "sqlite:///portal.sqlite"  # relative to the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Email never leaves the machine unless configured: `make run` prints it or hands it to a local aiosmtpd.
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 8025
+    MAIL_USE_TLS = False
+    MAIL_DEFAULT_SENDER = ("Attendance portal", "no-reply@attendance-portal.invalid")
+    PORTAL_BASE_URL = "http://127.0.0.1:5000"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # production: PORTAL_SESSION_COOKIE_SECURE=true
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a parent filling in a leave request over a lunch break keeps their token
+    # Five evidence files of 10 MB each, plus the form itself; above this the request gets a 413 page.
+    MAX_CONTENT_LENGTH = 55 * 1024 * 1024
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True

@@ -1,0 +1,1 @@
+"""Thin views, one blueprint per audience. Nothing imports this package."""
