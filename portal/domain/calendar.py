@@ -1,0 +1,176 @@
+"""The school calendar: terms, INSET days, closures and English bank holidays.
+
+A *school day* is a weekday inside a term that is not a bank holiday, an INSET day or
+a whole-day closure. A *session* is the AM or PM half of a school day. A *school week*
+is a Monday-to-Sunday week that holds at least one session (domain.md, Part A point 4):
+weeks with none, such as half-term, are skipped when counting "10 school weeks".
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+
+import holidays
+
+AM = "AM"
+PM = "PM"
+SESSIONS = (AM, PM)
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    starts: date
+    ends: date
+
+    def __contains__(self, day: date) -> bool:
+        return self.starts <= day <= self.ends
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A planned closure (polling day, snow day): the whole day, or one session."""
+
+    name: str
+    starts: date
+    ends: date
+    session: str | None = None  # None: whole day; "AM" or "PM": that session only
+
+    def covers(self, day: date) -> bool:
+        return self.starts <= day <= self.ends
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def english_bank_holidays(years) -> dict[date, str]:
+    """England's bank holidays for the given years, from the `holidays` package."""
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=sorted(set(years))))
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    terms: tuple[Term, ...]
+    inset_days: frozenset[date] = frozenset()
+    closures: tuple[Closure, ...] = ()
+    # Injected so tests can pin them; None means England's, from `holidays`.
+    bank_holidays: dict[date, str] | None = field(default=None, compare=False)
+
+    @cached_property
+    def _holidays(self) -> dict[date, str]:
+        if self.bank_holidays is not None:
+            return self.bank_holidays
+        years = {y for t in self.terms for y in range(t.starts.year, t.ends.year + 1)}
+        return english_bank_holidays(years)
+
+    @cached_property
+    def _days(self) -> list[date]:
+        """Every school day, sorted: the index makes counting and n-th lookups O(log n)."""
+        days = []
+        for term in sorted(self.terms, key=lambda t: t.starts):
+            day = term.starts
+            while day <= term.ends:
+                if self.sessions_on(day):
+                    days.append(day)
+                day += timedelta(days=1)
+        return days
+
+    @cached_property
+    def _day_set(self) -> frozenset[date]:
+        return frozenset(self._days)
+
+    @cached_property
+    def _weeks(self) -> list[date]:
+        return sorted({monday_of(d) for d in self._days})
+
+    @property
+    def first_day(self) -> date | None:
+        return self._days[0] if self._days else None
+
+    @property
+    def last_day(self) -> date | None:
+        return self._days[-1] if self._days else None
+
+    def term_of(self, day: date) -> Term | None:
+        return next((t for t in self.terms if day in t), None)
+
+    def why_closed(self, day: date) -> str | None:
+        """Why `day` holds no session, in words a parent understands; None on a school day."""
+        if day.weekday() >= 5:
+            return "Weekend"
+        if day in self._holidays:
+            return f"Bank holiday ({self._holidays[day]})"
+        if self.term_of(day) is None:
+            return "School holiday"
+        if day in self.inset_days:
+            return "INSET day (staff training, school closed to pupils)"
+        closures = [c for c in self.closures if c.covers(day)]
+        for closure in closures:
+            if closure.session is None:
+                return f"School closed: {closure.name}"
+        if {c.session for c in closures} >= set(SESSIONS):
+            return "School closed: " + " and ".join(sorted({c.name for c in closures}))
+        return None
+
+    def sessions_on(self, day: date) -> tuple[str, ...]:
+        """The sessions a pupil is expected on `day`: (), ("AM",), ("PM",) or ("AM", "PM")."""
+        if self.why_closed(day) is not None:
+            return ()
+        closed = {c.session for c in self.closures if c.covers(day) and c.session}
+        return tuple(s for s in SESSIONS if s not in closed)
+
+    def is_school_day(self, day: date) -> bool:
+        return day in self._day_set
+
+    def school_days(self, start: date, end: date) -> list[date]:
+        """School days from `start` to `end`, both included."""
+        lo = bisect.bisect_left(self._days, start)
+        hi = bisect.bisect_right(self._days, end)
+        return self._days[lo:hi]
+
+    def count_school_days(self, start: date, end: date) -> int:
+        """How many school days from `start` to `end`, both included."""
+        return bisect.bisect_right(self._days, end) - bisect.bisect_left(self._days, start)
+
+    def school_days_between(self, earlier: date, later: date) -> int:
+        """School days strictly after `earlier`, up to and including `later`.
+
+        This is how notice is counted: a request on Monday for leave on Friday
+        gives 4 school days' notice (Tue, Wed, Thu, Fri)."""
+        if later <= earlier:
+            return 0
+        return self.count_school_days(earlier + timedelta(days=1), later)
+
+    def sessions(self, start: date, end: date) -> list[tuple[date, str]]:
+        return [(d, s) for d in self.school_days(start, end) for s in self.sessions_on(d)]
+
+    def nth_school_day_after(self, day: date, n: int) -> date | None:
+        """The n-th school day after `day` (not counting `day`); None past the calendar's end."""
+        if n < 1:
+            raise ValueError("n must be 1 or more")
+        index = bisect.bisect_right(self._days, day) + n - 1
+        return self._days[index] if index < len(self._days) else None
+
+    def previous_school_day(self, day: date) -> date | None:
+        index = bisect.bisect_left(self._days, day) - 1
+        return self._days[index] if index >= 0 else None
+
+    def next_school_day(self, day: date) -> date | None:
+        """The first school day on or after `day`."""
+        index = bisect.bisect_left(self._days, day)
+        return self._days[index] if index < len(self._days) else None
+
+    def school_weeks(self, start: date | None = None, end: date | None = None) -> list[date]:
+        """The Mondays of school weeks whose week overlaps [start, end]."""
+        lo = 0 if start is None else bisect.bisect_left(self._weeks, monday_of(start))
+        hi = len(self._weeks) if end is None else bisect.bisect_right(self._weeks, monday_of(end))
+        return self._weeks[lo:hi]
+
+    def is_school_week(self, day: date) -> bool:
+        monday = monday_of(day)
+        index = bisect.bisect_left(self._weeks, monday)
+        return index < len(self._weeks) and self._weeks[index] == monday
