@@ -1,0 +1,13 @@
+"""Use cases: the only layer that commits, sends mail and writes files.
+
+Services take plain arguments, the acting user included, and never read Flask's request globals, so the web and
+the command line share one code path.
+"""
+
+
+class ServiceError(Exception):
+    """A use case refused: the message says what to fix."""
+
+
+class NotFound(ServiceError):
+    pass
