@@ -1,0 +1,115 @@
+"""Pupils, their contacts, parent accounts and staff."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+
+
+class Pupil(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    upn: Mapped[str] = mapped_column(String(13), unique=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    legal_forename: Mapped[str] = mapped_column(String(100))
+    legal_surname: Mapped[str] = mapped_column(String(100))
+    preferred_forename: Mapped[str] = mapped_column(String(100), default="")
+    date_of_birth: Mapped[date]
+    year_group: Mapped[str] = mapped_column(String(10))
+    registration_group: Mapped[str] = mapped_column(String(30))
+    admission_date: Mapped[date]
+    leaving_date: Mapped[date | None]
+    vulnerable: Mapped[bool] = mapped_column(Boolean, default=False)  # first-day contact: refer at once (ALP §12)
+
+    school = relationship("School")
+    site = relationship("Site")
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="pupil", order_by="Contact.priority", cascade="all, delete-orphan"
+    )
+
+    @property
+    def forename(self) -> str:
+        return self.preferred_forename or self.legal_forename
+
+    @property
+    def name(self) -> str:
+        return f"{self.forename} {self.legal_surname}"
+
+
+class Contact(db.Model):
+    """A person the school holds for a pupil, as the MIS exports them: one row per pupil and contact."""
+
+    __table_args__ = (UniqueConstraint("pupil_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    relationship_to_pupil: Mapped[str] = mapped_column("relationship", String(60))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)  # stored lower-case
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    parental_responsibility: Mapped[bool] = mapped_column(Boolean)
+    lives_with_pupil: Mapped[bool] = mapped_column(Boolean)
+    priority: Mapped[int] = mapped_column(default=1)
+    parent_account_id: Mapped[int | None] = mapped_column(ForeignKey("parent_account.id"), index=True)
+
+    pupil: Mapped[Pupil] = relationship(back_populates="contacts")
+    parent_account: Mapped[ParentAccount | None] = relationship(back_populates="contacts")
+
+
+class ParentAccount(UserMixin, db.Model):
+    """One per email address; reaches every child whose contact with that email has parental responsibility."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    created_at: Mapped[datetime]
+    last_signed_in_at: Mapped[datetime | None]
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="parent_account")
+
+    def get_id(self) -> str:
+        return f"parent:{self.id}"  # namespaced: a parent's id can never load a member of staff
+
+    @property
+    def children(self) -> list[Pupil]:
+        pupils = {c.pupil for c in self.contacts if c.parental_responsibility}
+        return sorted(pupils, key=lambda p: (p.legal_surname, p.forename))
+
+
+class StaffUser(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+    roles: Mapped[list[StaffRole]] = relationship(back_populates="staff", cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"staff:{self.id}"
+
+
+class StaffRole(db.Model):
+    """A role at one school, or across a whole trust (school_id empty)."""
+
+    __table_args__ = (
+        UniqueConstraint("staff_id", "trust_id", "school_id", "role"),
+        Index("ix_staff_role_school", "school_id", "role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    trust_id: Mapped[int] = mapped_column(ForeignKey("trust.id"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
+    role: Mapped[str] = mapped_column(String(30))
+
+    staff: Mapped[StaffUser] = relationship(back_populates="roles")
