@@ -1,0 +1,262 @@
+"""`import marks`: the register from the MIS, up to millions of rows.
+
+Two passes over the file: the first checks every row and stores nothing; the second, only if the first found
+nothing wrong (or the caller skips bad rows), streams the rows into a staging table and merges them with a few
+set-based statements. Caches make each distinct UPN, date, code and school day cost one check, not one per row.
+Re-importing a file changes nothing, and a mark never overwrites one recorded later (a staff decision in the
+portal, or a newer export).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table, and_, exists, func, insert, literal
+from sqlalchemy import or_, select, update
+
+from portal.domain import codes
+from portal.domain.calendar import AM, PM
+from portal.domain.rows import parse_date, parse_datetime, parse_upn, parse_whole_number
+from portal.extensions import db
+from portal.models import Mark, Pupil, School
+from portal.models.marks import SOURCE_MIS
+from portal.services.audit import record
+from portal.services.imports.common import CsvFile, ImportResult, Progress, RowProblem, finish
+from portal.services.policies import trust_policy
+
+REQUIRED = ("upn", "date", "session", "code")
+OPTIONAL = ("minutes_late", "comment", "recorded_at")
+DAY_ZERO = date(2000, 1, 1).toordinal()
+NOT_IN_SESSION = "#"
+
+
+@dataclass
+class MarkCounts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept_newer: int = 0
+
+
+class MarkChecker:
+    """Checks mark rows against the loaded pupils and their schools' calendars."""
+
+    def __init__(self, default_recorded_at: datetime):
+        self.default_recorded_at = default_recorded_at
+        self.pupils = {}  # upn -> (pupil_id, urn, admitted, left)
+        for upn, pupil_id, urn, admitted, left in db.session.execute(
+            select(Pupil.upn, Pupil.id, School.urn, Pupil.admission_date, Pupil.leaving_date).join(School)
+        ):
+            self.pupils[upn] = (pupil_id, urn, admitted, left)
+        self.schools = {s.urn: (trust_policy(s.trust).school(s.urn).calendar, s.name)
+                        for s in db.session.scalars(select(School))}
+        self._upns: dict[str, tuple | str] = {}
+        self._dates: dict[str, date | str] = {}
+        self._codes: dict[str, str | tuple] = {}
+        self._stamps: dict[str, datetime | str] = {}
+        self._sessions: dict[tuple[str, date], tuple[str, ...] | str] = {}
+        self._seen: dict[int, bytearray] = {}
+
+    def check(self, upn: str, day: str, session: str, code: str, minutes: str, comment: str, stamp: str,
+              check_duplicates: bool = True):
+        """(row, problems): row is the tuple to store, or None when there is nothing to store (a `#`)."""
+        problems = []
+        pupil = self._upn(upn)
+        if isinstance(pupil, str):
+            problems.append(pupil)
+            pupil = None
+        when = self._cached(self._dates, day, lambda: parse_date(day))
+        if isinstance(when, str):
+            problems.append(when)
+            when = None
+        session = session.upper()
+        if session not in (AM, PM):
+            problems.append(f"session {session!r} should be AM or PM")
+        code = self._code(code)
+        if isinstance(code, tuple):
+            problems.append(code[0])
+            code = None
+        late, problem = parse_whole_number(minutes, "minutes_late", 0, 300) if minutes else (None, None)
+        if problem:
+            problems.append(problem)
+        if len(comment) > 500:
+            problems.append("comment is longer than 500 characters")
+        recorded = self._cached(self._stamps, stamp, lambda: parse_datetime(stamp)) if stamp \
+            else self.default_recorded_at
+        if isinstance(recorded, str):
+            problems.append(recorded)
+        if problems or pupil is None or when is None or code is None:
+            return None, problems
+        pupil_id, urn, admitted, left = pupil
+        sessions = self._school_sessions(urn, when)
+        if session not in sessions:
+            if code == NOT_IN_SESSION:
+                return None, []
+            why = sessions if isinstance(sessions, str) else f"only the {' and '.join(sessions)} session that day"
+            return None, [f"{when} {session} is not a session at {self.schools[urn][1]} ({why}): "
+                          "check the date against the school calendar"]
+        if when < admitted or (left and when > left):
+            return None, [f"{when} is outside the pupil's time on roll ({admitted} to {left or 'now'})"]
+        if check_duplicates and self._duplicate(pupil_id, when, session):
+            return None, [f"a second mark for UPN {upn.strip().upper()} on {when} {session}: keep one row per "
+                          "pupil, date and session"]
+        return (pupil_id, when, session, code, late, comment, recorded), []
+
+    def _upn(self, raw: str):
+        found = self._upns.get(raw)
+        if found is None:
+            upn, problem = parse_upn(raw) if raw.strip() else (None, "upn is empty")
+            if problem:
+                found = problem
+            elif upn not in self.pupils:
+                found = f"UPN {upn} is not a pupil of any loaded school: import pupils first"
+            else:
+                found = self.pupils[upn]
+            self._upns[raw] = found
+        return found
+
+    def _code(self, raw: str):
+        found = self._codes.get(raw)
+        if found is None:
+            code = codes.normalise(raw)
+            problem = codes.check_code(code)
+            found = self._codes[raw] = (problem,) if problem else code
+        return found
+
+    def _school_sessions(self, urn: str, when: date):
+        key = (urn, when)
+        found = self._sessions.get(key)
+        if found is None:
+            calendar = self.schools[urn][0]
+            found = self._sessions[key] = calendar.sessions_on(when) or (calendar.why_closed(when) or "closed")
+        return found
+
+    def _duplicate(self, pupil_id: int, when: date, session: str) -> bool:
+        bit = (when.toordinal() - DAY_ZERO) * 2 + (session == PM)
+        seen = self._seen.setdefault(pupil_id, bytearray())
+        byte = bit >> 3
+        if byte >= len(seen):
+            seen.extend(bytes(byte - len(seen) + 64))
+        mask = 1 << (bit & 7)
+        if seen[byte] & mask:
+            return True
+        seen[byte] |= mask
+        return False
+
+    @staticmethod
+    def _cached(cache: dict, key: str, parse):
+        found = cache.get(key)
+        if found is None:
+            value, problem = parse()
+            found = cache[key] = problem or value
+        return found
+
+
+def import_marks(path: str | Path, actor: str, skip_invalid: bool = False, rejected_path: Path | None = None,
+                 progress: Progress | None = None) -> ImportResult:
+    csv_file = CsvFile(path, REQUIRED, OPTIONAL)
+    result = ImportResult("marks", problems=csv_file.check_header())
+    if result.problems:
+        finish(result, csv_file, [], skip_invalid, rejected_path)
+    # A row without recorded_at was recorded when the MIS exported the file.
+    exported_at = datetime.fromtimestamp(csv_file.path.stat().st_mtime, timezone.utc).replace(tzinfo=None)
+    checker = MarkChecker(exported_at)
+    columns = [csv_file.index().get(c) for c in REQUIRED + OPTIONAL]
+    width = len(csv_file.header)
+
+    def checked(first_pass: bool):
+        for line, fields in csv_file.rows(progress if first_pass else None):
+            if len(fields) < width:
+                fields = fields + [""] * (width - len(fields))
+            values = [fields[i].strip() if i is not None else "" for i in columns]
+            row, problems = checker.check(*values, check_duplicates=first_pass)
+            yield line, fields, row, problems
+
+    bad, bad_lines = [], set()
+    for line, fields, _, problems in checked(first_pass=True):
+        result.rows += 1
+        if problems:
+            result.problems += [RowProblem(line, m) for m in problems]
+            bad.append((line, fields, "; ".join(problems)))
+            bad_lines.add(line)
+    finish(result, csv_file, bad, skip_invalid, rejected_path)
+    good = (row for line, _, row, _ in checked(first_pass=False) if row is not None and line not in bad_lines)
+    try:
+        counts = store_marks(good, actor)
+        result.added, result.updated, result.kept_newer = counts.added, counts.updated, counts.kept_newer
+        result.unchanged = result.rows - result.rejected - counts.added - counts.updated - counts.kept_newer
+        record(actor, "import.marks", object_type="Import", object_id=csv_file.sha256()[:16],
+               after={"file": csv_file.path.name, **result.counts()})
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return result
+
+
+def store_marks(rows: Iterable[tuple], actor: str, source: str = SOURCE_MIS, recorded_by: str | None = None,
+                batch: int = 50000) -> MarkCounts:
+    """Merge marks into the register; the caller commits. Rows are unique per (pupil_id, date, session):
+    (pupil_id, date, session, code, minutes_late, comment, recorded_at)."""
+    connection = db.session.connection()
+    staging = Table(
+        "mark_staging", MetaData(),
+        Column("pupil_id", Integer), Column("date", Date), Column("session", String(2)), Column("code", String(2)),
+        Column("minutes_late", Integer), Column("comment", String(500)), Column("recorded_at", DateTime),
+        prefixes=["TEMPORARY"],
+    )
+    staging.drop(connection, checkfirst=True)
+    staging.create(connection)
+    total = _fill(connection, staging, rows, batch)
+    mark, s = Mark.__table__, staging.c
+    same_key = and_(mark.c.pupil_id == s.pupil_id, mark.c.date == s.date, mark.c.session == s.session)
+    differs = or_(mark.c.code != s.code, mark.c.minutes_late.is_distinct_from(s.minutes_late),
+                  mark.c.comment != s.comment)
+    added = connection.execute(
+        insert(mark).from_select(
+            ["pupil_id", "date", "session", "code", "minutes_late", "comment", "recorded_at", "source",
+             "recorded_by"],
+            select(s.pupil_id, s.date, s.session, s.code, s.minutes_late, s.comment, s.recorded_at,
+                   literal(source, String), literal(recorded_by, String))
+            .where(~exists().where(same_key)),
+        )
+    ).rowcount
+    updated = connection.execute(
+        update(mark).where(same_key, differs, s.recorded_at >= mark.c.recorded_at)
+        .values(code=s.code, minutes_late=s.minutes_late, comment=s.comment, recorded_at=s.recorded_at,
+                source=source, recorded_by=recorded_by)
+    ).rowcount
+    kept = connection.execute(
+        select(func.count()).select_from(staging.join(mark, same_key)).where(differs, s.recorded_at < mark.c.recorded_at)
+    ).scalar_one()
+    staging.drop(connection)
+    return MarkCounts(added=added, updated=updated, unchanged=total - added - updated - kept, kept_newer=kept)
+
+
+def _fill(connection, staging: Table, rows: Iterable[tuple], batch: int) -> int:
+    """Stream rows into the staging table with the driver's fastest path: COPY on PostgreSQL, executemany on SQLite."""
+    raw = connection.connection.driver_connection
+    names = ", ".join(c.name for c in staging.columns)
+    total = 0
+    if connection.dialect.name == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(f"COPY {staging.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                total += 1
+        return total
+    sql = f"INSERT INTO {staging.name} ({names}) VALUES ({', '.join('?' * len(staging.columns))})"
+    cursor = raw.cursor()
+    chunk = []
+    # Stored as SQLAlchemy stores dates and times on SQLite, so the merged rows read back as the same values.
+    for pupil_id, day, session, code, late, comment, recorded in rows:
+        chunk.append((pupil_id, day.isoformat(), session, code, late, comment,
+                      recorded.strftime("%Y-%m-%d %H:%M:%S.%f")))
+        if len(chunk) >= batch:
+            cursor.executemany(sql, chunk)
+            total += len(chunk)
+            chunk.clear()
+    cursor.executemany(sql, chunk)
+    return total + len(chunk)
