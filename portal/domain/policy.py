@@ -451,6 +451,7 @@ def _roles(t: Reader, key: str, required: bool = False) -> frozenset[str]:
 
 def _check_code(t: Reader, key: str, value: str) -> bool:
     """Retired codes warn (the 2024 replacement is named); unknown codes are errors."""
+    value = codes.normalise(value)
     if value in codes.RETIRED:
         t.warn(key, f"{value!r} was retired in August 2024: {codes.RETIRED[value]}")
         return False
