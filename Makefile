@@ -9,9 +9,10 @@ PORT ?= 5000
 
 .PHONY: run test install db assets bench clean
 
-# Set up, create the database, load the example policy, and serve on http://127.0.0.1:5000
+# Set up, create the database, load the example policy with a demo trust's pupils and a year of marks (the same
+# every time: re-running imports nothing new), and serve on http://127.0.0.1:5000
 run: install db
-	$(FLASK) policy load $(POLICY)
+	$(FLASK) demo --policy $(POLICY)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # Set up and run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).

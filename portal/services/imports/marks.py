@@ -222,7 +222,8 @@ def store_marks(rows: Iterable[tuple], actor: str, source: str = SOURCE_MIS, rec
             select(s.pupil_id, s.date, s.session, s.code, s.minutes_late, s.comment, s.recorded_at,
                    literal(source, String), literal(recorded_by, String))
             .where(~exists().where(same_key)),
-        )
+        ),
+        execution_options={"preserve_rowcount": True},  # psycopg reports -1 for INSERT otherwise
     ).rowcount
     updated = connection.execute(
         update(mark).where(same_key, differs, s.recorded_at >= mark.c.recorded_at)
