@@ -90,12 +90,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.web import errors, health, home, session, templating
+    from portal.web import auth, errors, health, home, parent, session, templating
 
     session.register(app)
     templating.register(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(parent.bp)
     errors.register(app)
 
 

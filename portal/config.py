@@ -19,6 +19,7 @@ class Defaults:
     MAIL_USE_TLS = False
     MAIL_DEFAULT_SENDER = ("Attendance portal", "no-reply@attendance-portal.invalid")
     PORTAL_BASE_URL = "http://127.0.0.1:5000"
+    PORTAL_SIGN_IN_LINK_MINUTES = 20
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,0 +1,27 @@
+"""Parent sign-in forms."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput, GovTextInput
+from wtforms import BooleanField, EmailField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        description="The address you gave the school. We'll email you a link to sign in.",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter your email address"), Length(max=254),
+                    Email("Enter an email address in the correct format, like name@example.com")],
+    )
+    submit = SubmitField("Email me a sign-in link", widget=GovSubmitInput())
+
+
+class UseLinkForm(FlaskForm):
+    # Signing in is a POST from this page, so an email scanner that opens the link cannot use it up.
+    keep_signed_in = BooleanField("Keep me signed in on this device for 30 days", widget=GovCheckboxInput())
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class SignOutForm(FlaskForm):
+    submit = SubmitField("Sign out", widget=GovSubmitInput())

@@ -1,0 +1,162 @@
+"""Parents report absences: one report for one or several children, checked against each child's school."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.domain import absence as rules
+from portal.extensions import db
+from portal.models import AbsenceReport, AbsenceReportChild, ParentAccount, Pupil
+from portal.services import NotFound, ServiceError
+from portal.services import notify
+from portal.services.audit import record, utcnow
+from portal.services.parent_access import child_of, children_of
+from portal.services.policies import school_policy
+
+REFERENCE_LETTERS = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B: read out over the phone
+
+
+@dataclass
+class AbsenceDraft:
+    pupil_ids: list[int]
+    first_day: date
+    last_day: date | None  # None: not sure yet
+    part: str
+    reason: str
+    submission_key: str
+    symptoms: str = ""
+    appointment_time: time | None = None
+    details: str = ""
+    continues: str | None = None  # the reference of the report this one extends
+
+
+@dataclass
+class ChildPreview:
+    pupil: Pupil
+    school_name: str
+    days: list[rules.CoveredDay]
+    late: bool
+    problems: list[rules.Problem] = field(default_factory=list)
+
+    @property
+    def sessions(self) -> int:
+        return sum(len(d.sessions) for d in self.days)
+
+
+class ReportNotValid(ServiceError):
+    def __init__(self, problems: list[rules.Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+def new_submission_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def preview(account: ParentAccount, draft: AbsenceDraft, now: datetime) -> list[ChildPreview]:
+    """What the report means for each child: the sessions it covers, the days the school is closed, lateness."""
+    previews = []
+    for pupil_id in draft.pupil_ids:
+        pupil = child_of(account, pupil_id)
+        policy, school = school_policy(pupil.school.urn)
+        site = school.site(pupil.site.slug) if pupil.site else school.sites[0]
+        previews.append(ChildPreview(
+            pupil=pupil,
+            school_name=school.name,
+            days=rules.covered_days(draft.first_day, draft.last_day, draft.part, school.calendar),
+            late=rules.is_late_report(draft.first_day, draft.part, now, {"AM": site.am, "PM": site.pm},
+                                      school.calendar),
+            problems=rules.check_report(draft.first_day, draft.last_day, draft.part, draft.reason, draft.details,
+                                        now.date(), school.calendar, policy.absence_reporting),
+        ))
+    return previews
+
+
+def submit(account: ParentAccount, draft: AbsenceDraft, now: datetime | None = None) -> AbsenceReport:
+    """Record the report and queue its acknowledgement. The same draft submitted twice makes one report."""
+    now = now or utcnow()
+    existing = _by_key(draft.submission_key)
+    if existing is not None:
+        if existing.parent_account_id != account.id:
+            raise NotFound("no such report")
+        return existing
+    if not draft.pupil_ids:
+        raise ReportNotValid([rules.Problem("children", "Select the children who are absent")])
+    previews = preview(account, draft, now)
+    problems = [p for child in previews for p in child.problems]
+    if problems:
+        raise ReportNotValid(problems)
+    continues = report_for(account, draft.continues) if draft.continues else None
+    report = AbsenceReport(
+        reference=_new_reference(), submission_key=draft.submission_key, parent_account=account,
+        reported_at=now, first_day=draft.first_day, last_day=draft.last_day, part=draft.part,
+        reason=draft.reason, symptoms=draft.symptoms.strip(), appointment_time=draft.appointment_time,
+        details=draft.details.strip(), late_reported=any(c.late for c in previews), continues=continues,
+    )
+    report.children = [AbsenceReportChild(pupil=c.pupil) for c in previews]
+    db.session.add(report)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same form submitted twice at once: the other request made it
+        db.session.rollback()
+        return _by_key(draft.submission_key)
+    notify.queue([account.email], f"Absence reported: {report.reference}", "absence_received",
+                 key=f"absence:{report.reference}:received", report=report, previews=previews,
+                 link=notify.external_url("parent.report", reference=report.reference))
+    record(f"parent:{account.id}", "absence.reported", report,
+           after={"reference": report.reference, "pupils": [c.pupil.upn for c in previews],
+                  "first_day": report.first_day.isoformat(),
+                  "last_day": report.last_day.isoformat() if report.last_day else None,
+                  "part": report.part, "reason": report.reason, "late": report.late_reported})
+    db.session.commit()
+    return report
+
+
+def is_submitted(draft: AbsenceDraft) -> bool:
+    return _by_key(draft.submission_key) is not None
+
+
+def _by_key(key: str) -> AbsenceReport | None:
+    return db.session.scalar(select(AbsenceReport).where(AbsenceReport.submission_key == key))
+
+
+def _new_reference() -> str:
+    while True:
+        reference = "A" + "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(6))
+        if db.session.scalar(select(AbsenceReport.id).where(AbsenceReport.reference == reference)) is None:
+            return reference
+
+
+def reports_for(account: ParentAccount) -> list[AbsenceReport]:
+    return list(db.session.scalars(
+        select(AbsenceReport).where(AbsenceReport.parent_account_id == account.id)
+        .order_by(AbsenceReport.reported_at.desc())
+    ))
+
+
+def report_for(account: ParentAccount, reference: str) -> AbsenceReport:
+    """A report this parent can see: one they made, or one about their child made by another parent."""
+    report = db.session.scalar(select(AbsenceReport).where(AbsenceReport.reference == (reference or "").upper()))
+    if report is None:
+        raise NotFound("no such report")
+    if report.parent_account_id != account.id:
+        mine = {p.id for p in children_of(account)}
+        if not mine.intersection(c.pupil_id for c in report.children):
+            raise NotFound("no such report")
+    return report
+
+
+def continuation(account: ParentAccount, reference: str) -> AbsenceDraft:
+    """"Still off": a new report starting the school day after this one ends, with the same children and reason."""
+    report = report_for(account, reference)
+    _, school = school_policy(report.children[0].pupil.school.urn)
+    last = report.last_day or report.first_day
+    first = rules.extension_first_day(last, school.calendar) or last
+    return AbsenceDraft(pupil_ids=[c.pupil_id for c in report.children], first_day=first, last_day=None,
+                        part=rules.WHOLE_DAY, reason=report.reason, submission_key=new_submission_key(),
+                        symptoms=report.symptoms, details=report.details, continues=report.reference)

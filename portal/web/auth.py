@@ -1,0 +1,58 @@
+"""Parents sign in with an emailed link and sign out."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from forms.auth import SignInForm, SignOutForm, UseLinkForm
+from portal.extensions import limiter
+from portal.services import parent_access
+from portal.web.mail import deliver_after_response
+
+bp = Blueprint("auth", __name__)
+
+
+def _email_key() -> str:
+    return (request.form.get("email") or "").strip().lower() or "-"
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+@limiter.limit("5 per hour", methods=["POST"], key_func=_email_key)  # no mailbox flooded from many addresses
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("parent.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        parent_access.request_sign_in_link(form.email.data)
+        deliver_after_response()
+        # The same page whether or not the address is known: nobody can probe who is a parent here.
+        return redirect(url_for("auth.check_email"), code=303)
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.get("/sign-in/check-your-email")
+def check_email():
+    return render_template("auth/check_email.html")
+
+
+@bp.route("/sign-in/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def use_link(token: str):
+    form = UseLinkForm()
+    try:
+        if form.validate_on_submit():
+            account = parent_access.use_link(token)
+            login_user(account, remember=form.keep_signed_in.data)
+            return redirect(url_for("parent.home"), code=303)
+        parent_access.check_link(token)
+    except parent_access.LinkNotValid as exc:
+        return render_template("auth/link_not_valid.html", reason=exc.reason), 410
+    return render_template("auth/use_link.html", form=form)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    if SignOutForm().validate_on_submit():
+        logout_user()
+        flash("You have signed out.", "success")
+    return redirect(url_for("home.index"), code=303)

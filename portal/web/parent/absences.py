@@ -1,0 +1,127 @@
+"""Report an absence: the form, check your answers, the confirmation; the reports list; "still off"."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, time
+
+from flask import abort, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from forms.absence import AbsenceReportForm, ConfirmForm, StillOffForm
+from portal.domain import absence as rules
+from portal.services import NotFound, absences
+from portal.services.audit import utcnow
+from portal.web.mail import deliver_after_response
+from portal.web.parent import bp, my_children, navigation
+
+DRAFT = "absence_draft"
+JUST_SENT = "absence_just_sent"
+
+
+def save_draft(draft: absences.AbsenceDraft) -> None:
+    data = asdict(draft)
+    data["first_day"] = draft.first_day.isoformat()
+    data["last_day"] = draft.last_day.isoformat() if draft.last_day else None
+    data["appointment_time"] = draft.appointment_time.strftime("%H:%M") if draft.appointment_time else None
+    session[DRAFT] = data
+
+
+def load_draft() -> absences.AbsenceDraft | None:
+    data = dict(session.get(DRAFT) or {})
+    if not data:
+        return None
+    data["first_day"] = date.fromisoformat(data["first_day"])
+    data["last_day"] = date.fromisoformat(data["last_day"]) if data["last_day"] else None
+    data["appointment_time"] = time.fromisoformat(data["appointment_time"]) if data["appointment_time"] else None
+    return absences.AbsenceDraft(**data)
+
+
+def _fill(form: AbsenceReportForm, draft: absences.AbsenceDraft) -> None:
+    form.children.data = draft.pupil_ids
+    form.first_day.data = draft.first_day
+    form.last_day.data = draft.last_day
+    form.not_sure.data = draft.last_day is None
+    form.part.data, form.reason.data = draft.part, draft.reason
+    form.symptoms.data, form.details.data = draft.symptoms, draft.details
+    form.appointment_time.data = draft.appointment_time.strftime("%H:%M") if draft.appointment_time else ""
+
+
+@bp.route("/report-absence", methods=["GET", "POST"])
+def report_absence():
+    children = my_children()
+    form = AbsenceReportForm()
+    form.children.choices = [SelectChoice(c.id, f"{c.name} ({c.registration_group})") for c in children]
+    draft = load_draft()
+    if draft and absences.is_submitted(draft):
+        draft = None  # that report was sent: this is a new one
+    if request.method == "GET":
+        if draft:
+            _fill(form, draft)
+        elif len(children) == 1:
+            form.children.data = [children[0].id]
+    elif form.validate_on_submit():
+        draft = absences.AbsenceDraft(
+            pupil_ids=form.children.data, first_day=form.first_day.data,
+            last_day=None if form.not_sure.data else form.last_day.data, part=form.part.data,
+            reason=form.reason.data, symptoms=form.symptoms.data or "", details=form.details.data or "",
+            appointment_time=form.parsed_time() if form.reason.data == rules.MEDICAL else None,
+            submission_key=draft.submission_key if draft else absences.new_submission_key(),
+            continues=draft.continues if draft else None,
+        )
+        problems = [p for child in absences.preview(current_user, draft, utcnow()) for p in child.problems]
+        if not problems:
+            save_draft(draft)
+            return redirect(url_for("parent.check_report"), code=303)
+        for problem in {(p.field, p.message) for p in problems}:
+            getattr(form, problem[0]).errors.append(problem[1])
+    return render_template("parent/report_form.html", form=form, continues=draft.continues if draft else None,
+                           navigation=navigation("parent.report_absence"))
+
+
+@bp.route("/report-absence/check", methods=["GET", "POST"])
+def check_report():
+    draft = load_draft()
+    if draft is None:
+        return redirect(url_for("parent.report_absence"))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            report = absences.submit(current_user, draft)
+        except absences.ReportNotValid:
+            return redirect(url_for("parent.report_absence"), code=303)  # e.g. the day has passed: show why
+        session[JUST_SENT] = report.reference
+        deliver_after_response()
+        return redirect(url_for("parent.report", reference=report.reference), code=303)
+    previews = absences.preview(current_user, draft, utcnow())
+    return render_template("parent/report_check.html", form=form, draft=draft, previews=previews, rules=rules,
+                           navigation=navigation("parent.report_absence"))
+
+
+@bp.get("/reports")
+def reports():
+    return render_template("parent/reports.html", reports=absences.reports_for(current_user),
+                           navigation=navigation("parent.reports"))
+
+
+@bp.get("/reports/<reference>")
+def report(reference: str):
+    try:
+        found = absences.report_for(current_user, reference)
+    except NotFound:
+        abort(404)
+    just_sent = session.pop(JUST_SENT, None) == found.reference
+    return render_template("parent/report.html", report=found, just_sent=just_sent, rules=rules,
+                           still_off=StillOffForm(), navigation=navigation("parent.reports"))
+
+
+@bp.post("/reports/<reference>/still-off")
+def still_off(reference: str):
+    if not StillOffForm().validate_on_submit():
+        abort(400)
+    try:
+        save_draft(absences.continuation(current_user, reference))
+    except NotFound:
+        abort(404)
+    return redirect(url_for("parent.report_absence"), code=303)

@@ -1,0 +1,26 @@
+"""The parent's home: each child with this year's attendance in a sentence, and recent reports."""
+
+from flask import render_template
+from flask_login import current_user
+
+from portal.domain.attendance import BAND_WORDS
+from portal.services import absences
+from portal.services.attendance import pupil_attendance
+from portal.web.parent import bp, my_children, navigation
+
+
+@bp.get("/")
+def home():
+    children = [(child, pupil_attendance(child.upn)) for child in my_children()]
+    return render_template("parent/home.html", children=children, reports=absences.reports_for(current_user)[:5],
+                           band_words=BAND_WORDS, band_classes=BAND_TAGS, navigation=navigation("parent.home"))
+
+
+BAND_TAGS = {
+    "on_target": "govuk-tag--green",
+    "below_target": "govuk-tag--yellow",
+    "at_risk": "govuk-tag--orange",
+    "persistent": "govuk-tag--red",
+    "severe": "govuk-tag--red",
+    "none": "govuk-tag--grey",
+}

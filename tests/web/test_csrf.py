@@ -1,0 +1,48 @@
+"""Every state-changing route refuses a POST without the form's CSRF token (CSRF is on, as in production)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from werkzeug.routing import Rule
+
+from portal.extensions import db
+from portal.models import ParentAccount
+
+from parents import sign_in_as
+
+DUMMY_ARGUMENTS = {"token": "not-a-token", "reference": "AAAAAAA", "pupil_id": 1}
+
+
+def post_rules(app) -> list[Rule]:
+    return [r for r in app.url_map.iter_rules() if "POST" in r.methods]
+
+
+def test_there_are_forms_to_protect(make_app):
+    assert len(post_rules(make_app())) >= 5
+
+
+def test_every_post_without_a_token_is_refused_with_the_expired_page(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    with app.app_context():
+        parent = ParentAccount(email="jo@example.com", created_at=datetime(2026, 9, 1))
+        db.session.add(parent)
+        db.session.commit()
+        sign_in_as(client, parent)
+    for rule in post_rules(app):
+        url = rule.build({name: DUMMY_ARGUMENTS[name] for name in rule.arguments})[1]
+        response = client.post(url, data={"email": "jo@example.com"})
+        assert response.status_code == 400, f"{rule.rule} accepted a POST without a CSRF token"
+        assert b"expired" in response.data.lower(), rule.rule
+
+
+@pytest.mark.parametrize("path", ["/sign-in"])
+def test_a_post_with_the_token_from_the_page_is_accepted(make_app, path):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    page = client.get(path).get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post(path, data={"email": "jo@example.com", "csrf_token": token})
+    assert response.status_code == 303

@@ -1,0 +1,151 @@
+"""The parent's journey through the pages: sign in by link, report an absence for siblings, see the outcome."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db, mail
+from portal.models import AbsenceReport, OutboxMessage, StaffUser
+from portal.services import notify
+
+from factories import calendar, load_trust, make_pupil
+from parents import make_parent, sign_in_as
+
+
+@pytest.fixture
+def family(app):
+    with app.app_context():
+        load_trust()
+        sam, ali = make_pupil("122239", forename="Sam"), make_pupil("122239", forename="Ali")
+        other = make_pupil("122239", forename="Other", surname="Jones")
+        parent = make_parent("jo@example.com", sam, ali)
+        make_parent("stranger@example.com", other, name="Stranger")
+        next_day = calendar().next_school_day(date.today() + timedelta(days=1))
+        return {"parent": parent.id, "sam": sam.id, "ali": ali.id, "other": other.id, "day": next_day}
+
+
+def signed_in(client, app, email="jo@example.com"):
+    from portal.models import ParentAccount
+
+    with app.app_context():
+        sign_in_as(client, db.session.scalar(select(ParentAccount).where(ParentAccount.email == email)))
+    return client
+
+
+def date_fields(day: date) -> list[str]:
+    return [str(day.day), str(day.month), str(day.year)]
+
+
+def report_form(children, day, **changes) -> dict:
+    data = {"children": children, "first_day": date_fields(day), "last_day": date_fields(day), "part": "day",
+            "reason": "illness", "symptoms": "Temperature", "appointment_time": "", "details": ""}
+    data.update(changes)
+    return data
+
+
+def test_the_sign_in_page_answers_the_same_for_known_and_unknown_addresses(client, family):
+    known = client.post("/sign-in", data={"email": "jo@example.com"})
+    unknown = client.post("/sign-in", data={"email": "nobody@example.com"})
+    assert known.status_code == unknown.status_code == 303
+    assert known.location == unknown.location == "/sign-in/check-your-email"
+
+
+def test_the_emailed_link_signs_in_on_a_button_press_not_on_opening(client, app, family):
+    client.post("/sign-in", data={"email": "jo@example.com"})
+    with app.app_context():
+        body = db.session.scalar(select(OutboxMessage.body_text))
+    path = re.search(r"https?://[^/]+(/sign-in/\S+)", body).group(1)
+    opened = client.get(path)  # an email scanner opening the link must not use it up
+    assert opened.status_code == 200 and b"Keep me signed in" in opened.data
+    signed = client.post(path, data={"keep_signed_in": "y"})
+    assert signed.status_code == 303 and signed.location == "/parent/"
+    assert "remember_token" in signed.headers.get("Set-Cookie", "")
+    again = client.post(path)
+    assert again.status_code == 410 and b"already been used" in again.data and b"Get a new sign-in link" in again.data
+
+
+def test_parent_pages_need_a_signed_in_parent(client, app, family):
+    response = client.get("/parent/reports")
+    assert response.status_code == 302 and response.location.startswith("/sign-in")
+    with app.app_context():
+        staff = StaffUser(email="office@example.com", name="Office", created_at=datetime(2026, 9, 1))
+        db.session.add(staff)
+        db.session.commit()
+        sign_in_as(client, staff)
+    assert client.get("/parent/reports").status_code == 403
+
+
+def test_reporting_two_siblings_through_the_pages(client, app, family):
+    signed_in(client, app)
+    form = client.post("/parent/report-absence", data=report_form([family["sam"], family["ali"]], family["day"]))
+    assert form.status_code == 303 and form.location == "/parent/report-absence/check"
+    check = client.get("/parent/report-absence/check")
+    assert b"Check your answers" in check.data
+    assert b"Sam Taylor: 2 sessions" in check.data and b"Ali Taylor: 2 sessions" in check.data
+    sent = client.post("/parent/report-absence/check")
+    assert sent.status_code == 303
+    page = client.get(sent.location)
+    assert b"Absence reported" in page.data and b"Your reference" in page.data
+    with app.app_context():
+        report = db.session.scalar(select(AbsenceReport))
+        assert report.reference.encode() in page.data
+        with mail.record_messages() as outbox:
+            assert notify.deliver_due() == (1, 0)
+        assert outbox[0].recipients == ["jo@example.com"]
+        assert report.reference in outbox[0].subject
+
+
+def test_a_double_click_or_back_and_resubmit_makes_one_report(client, app, family):
+    signed_in(client, app)
+    client.post("/parent/report-absence", data=report_form([family["sam"]], family["day"]))
+    first = client.post("/parent/report-absence/check")
+    second = client.post("/parent/report-absence/check")
+    assert first.location == second.location
+    with app.app_context():
+        assert db.session.query(AbsenceReport).count() == 1
+
+
+def test_every_error_on_the_form_is_shown_at_once(client, app, family):
+    signed_in(client, app)
+    page = client.post("/parent/report-absence", data=report_form([], family["day"], first_day=["31", "2", "2026"],
+                                                                    reason="other", details=""))
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "There is a problem" in text
+    for words in ("Select the children who are absent", "First day of absence must be a real date",
+                  "Tell us the reason for the absence"):
+        assert words in text
+
+
+def test_a_parent_cannot_report_for_or_read_about_another_familys_child(client, app, family):
+    signed_in(client, app)
+    page = client.post("/parent/report-absence", data=report_form([family["other"]], family["day"]))
+    assert page.status_code == 200 and b"Choose from the children listed" in page.data
+    signed_in(client, app, "stranger@example.com")
+    client.post("/parent/report-absence", data=report_form([family["other"]], family["day"]))
+    sent = client.post("/parent/report-absence/check")
+    reference = sent.location.rsplit("/", 1)[1]
+    signed_in(client, app, "jo@example.com")
+    assert client.get(f"/parent/reports/{reference}").status_code == 404
+    assert client.post(f"/parent/reports/{reference}/still-off").status_code == 404
+
+
+def test_still_off_prefills_the_next_report(client, app, family):
+    signed_in(client, app)
+    client.post("/parent/report-absence", data=report_form([family["sam"]], family["day"]))
+    reference = client.post("/parent/report-absence/check").location.rsplit("/", 1)[1]
+    response = client.post(f"/parent/reports/{reference}/still-off")
+    assert response.status_code == 303
+    form = client.get("/parent/report-absence").get_data(as_text=True)
+    assert f"This continues your report {reference}" in form
+    following = calendar_next(app, family["day"])
+    assert f'value="{following.day:02d}"' in form
+
+
+def calendar_next(app, day: date) -> date:
+    with app.app_context():
+        return calendar().nth_school_day_after(day, 1)
