@@ -1,0 +1,88 @@
+"""What a parent's report covers, when it counts as late, and what it may not ask for."""
+
+from datetime import date, datetime, time
+
+import pytest
+
+from portal.domain import absence as rules
+from portal.domain.calendar import Closure, SchoolCalendar, Term
+from portal.domain.settings import AbsenceReporting, SessionTimes
+
+CALENDAR = SchoolCalendar(
+    terms=(Term("Autumn 2", date(2026, 11, 2), date(2026, 12, 18)),),
+    inset_days=frozenset({date(2026, 11, 2)}),
+    closures=(Closure("Polling station", date(2026, 11, 12), date(2026, 11, 12), "AM"),),
+    bank_holidays={},
+)
+TIMES = {"AM": SessionTimes(time(8, 50), time(9, 0), time(9, 30), time(12, 0)),
+         "PM": SessionTimes(time(13, 0), time(13, 0), time(13, 10), time(15, 15))}
+RULES = AbsenceReporting()
+TODAY = date(2026, 11, 23)  # a Monday
+
+
+def test_days_without_school_are_listed_with_the_reason():
+    days = rules.covered_days(date(2026, 11, 20), date(2026, 11, 23), rules.WHOLE_DAY, CALENDAR)
+    assert [(d.date.day, d.sessions, d.closed_because) for d in days] == [
+        (20, ("AM", "PM"), None), (21, (), "Weekend"), (22, (), "Weekend"), (23, ("AM", "PM"), None)]
+
+
+def test_a_half_day_closure_leaves_only_the_other_session():
+    [day] = rules.covered_days(date(2026, 11, 12), None, rules.WHOLE_DAY, CALENDAR)
+    assert day.sessions == ("PM",)
+    [morning] = rules.covered_days(date(2026, 11, 12), None, "AM", CALENDAR)
+    assert morning.sessions == () and morning.closed_because == "No school that session"
+
+
+def test_not_sure_yet_covers_the_first_day_only():
+    assert rules.sessions_reported(TODAY, None, rules.WHOLE_DAY, CALENDAR) == 2
+
+
+@pytest.mark.parametrize(
+    "first, last, reason, details, expected",
+    [
+        (TODAY, TODAY, rules.ILLNESS, "", []),
+        (date(2026, 11, 16), None, rules.ILLNESS, "", []),  # 5 school days back: still allowed
+        (date(2026, 11, 13), None, rules.ILLNESS, "", ["first_day"]),
+        (date(2027, 1, 25), None, rules.ILLNESS, "", ["first_day"]),  # more than 60 days ahead
+        (TODAY, date(2026, 11, 20), rules.ILLNESS, "", ["last_day"]),
+        (TODAY, date(2027, 2, 1), rules.ILLNESS, "", ["last_day"]),
+        (date(2026, 11, 21), date(2026, 11, 22), rules.ILLNESS, "", ["first_day"]),  # a weekend only
+        (TODAY, None, rules.OTHER, "  ", ["details"]),
+        (None, None, rules.ILLNESS, "", ["first_day"]),
+    ],
+)
+def test_report_checks(first, last, reason, details, expected):
+    problems = rules.check_report(first, last, rules.WHOLE_DAY, reason, details, TODAY, CALENDAR, RULES)
+    assert [p.field for p in problems] == expected
+
+
+def test_the_earliest_day_message_names_the_date_as_parents_write_it():
+    [problem] = rules.check_report(date(2026, 11, 2), None, rules.WHOLE_DAY, rules.ILLNESS, "", TODAY, CALENDAR,
+                                   RULES)
+    assert "on or after 16 November 2026" in problem.message
+
+
+@pytest.mark.parametrize(
+    "part, reported, late",
+    [
+        (rules.WHOLE_DAY, datetime(2026, 11, 23, 9, 30), False),
+        (rules.WHOLE_DAY, datetime(2026, 11, 23, 9, 31), True),
+        ("PM", datetime(2026, 11, 23, 13, 10), False),
+        ("PM", datetime(2026, 11, 23, 13, 11), True),
+        (rules.WHOLE_DAY, datetime(2026, 11, 20, 16, 0), False),  # reported on Friday for Monday
+    ],
+)
+def test_late_means_after_the_register_closed_for_the_first_session(part, reported, late):
+    assert rules.is_late_report(TODAY, part, reported, TIMES, CALENDAR) is late
+
+
+def test_a_report_whose_first_day_has_no_session_is_not_late():
+    assert rules.is_late_report(date(2026, 11, 21), rules.WHOLE_DAY, datetime(2026, 11, 23), TIMES, CALENDAR) is False
+
+
+def test_still_off_starts_on_the_next_school_day():
+    assert rules.extension_first_day(date(2026, 11, 20), CALENDAR) == TODAY
+
+
+def test_staff_get_a_suggested_code_but_other_reasons_are_left_to_them():
+    assert rules.SUGGESTED_CODES == {"illness": "I", "medical": "M", "religious": "R", "other": None}
