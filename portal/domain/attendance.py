@@ -22,11 +22,11 @@ BANDS = ("on_target", "below_target", "at_risk", "persistent", "severe", "none")
 # The bands as a parent reads them: plain, and never alarming beyond what the figure means.
 BAND_WORDS = {
     "on_target": "On target",
-    "below_target": "Below the school's target",
+    "below_target": "Below target",
     "at_risk": "At risk of persistent absence",
     "persistent": "Persistent absence",
     "severe": "Severe absence",
-    "none": "Not yet: no school days recorded this year",
+    "none": "Not yet",
 }
 
 

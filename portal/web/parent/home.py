@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from portal.domain.attendance import BAND_WORDS
 from portal.services import absences
+from portal.services.child_attendance import BAND_TAGS
 from portal.services.attendance import pupil_attendance
 from portal.web.parent import bp, my_children, navigation
 
@@ -15,12 +16,3 @@ def home():
     return render_template("parent/home.html", children=children, reports=absences.reports_for(current_user)[:5],
                            band_words=BAND_WORDS, band_classes=BAND_TAGS, navigation=navigation("parent.home"))
 
-
-BAND_TAGS = {
-    "on_target": "govuk-tag--green",
-    "below_target": "govuk-tag--yellow",
-    "at_risk": "govuk-tag--orange",
-    "persistent": "govuk-tag--red",
-    "severe": "govuk-tag--red",
-    "none": "govuk-tag--grey",
-}

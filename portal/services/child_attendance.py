@@ -1,0 +1,451 @@
+"""One child's attendance page, for a parent: the figures, what they mean in days, and the register itself.
+
+`child_attendance(pupil, as_of)` assembles everything the page shows, so the template words figures it is given
+and never computes one. Every figure comes from `portal.domain`: the summary and band from `summarise` and
+`band`, percentages from `format_pct`, "what happens next" from `days_until_below` over the sessions left in
+the school year by the school's calendar, the support stage from `tier`. Days are sessions / 2 (domain.md
+Part A point 2); a child with no possible sessions has no percentage ("not yet").
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from sqlalchemy import func, select
+
+from portal.domain import codes
+from portal.domain.attendance import BAND_WORDS, Summary, band, days_until_below, format_pct, summarise, tier
+from portal.domain.calendar import AM, PM, SESSIONS, SchoolCalendar, monday_of
+from portal.domain.marks import SESSION_ORDER
+from portal.domain.marks import Mark as DomainMark
+from portal.domain.policy import Policy
+from portal.domain.policy import School as SchoolPolicy
+from portal.domain.policy import Site as SitePolicy
+from portal.domain.settings import Bands, Tier
+from portal.extensions import db
+from portal.models import Mark, Pupil
+from portal.services.attendance import school_year_of
+from portal.services.policies import trust_policy
+
+# The GOV.UK tag colour of each band (its words are portal.domain.attendance.BAND_WORDS).
+BAND_TAGS = {
+    "on_target": "govuk-tag--green",
+    "below_target": "govuk-tag--yellow",
+    "at_risk": "govuk-tag--orange",
+    "persistent": "govuk-tag--red",
+    "severe": "govuk-tag--red",
+    "none": "govuk-tag--grey",
+}
+# Bands in which the page says what support the school offers.
+SUPPORT_BANDS = frozenset({"at_risk", "persistent", "severe"})
+# A short label for each kind of mark, shown beside the code in the register.
+CATEGORY_WORDS = {
+    codes.PRESENT_CATEGORY: "Present",
+    codes.APPROVED_ACTIVITY_CATEGORY: "Attending (approved activity)",
+    codes.AUTHORISED_CATEGORY: "Authorised absence",
+    codes.UNAUTHORISED_CATEGORY: "Unauthorised absence",
+    codes.NOT_COUNTED_CATEGORY: "Not counted",
+    codes.ADMINISTRATIVE_CATEGORY: "Not counted",
+}
+SESSION_WORDS = {AM: "morning", PM: "afternoon"}
+
+
+# ---------------------------------------------------------------- what the page holds
+
+
+@dataclass(frozen=True)
+class Days:
+    """A number of sessions, with its meaning in days (sessions / 2) in words: "1 day", "half a day", "2.5 days"."""
+
+    sessions: int
+
+    @property
+    def days(self) -> Decimal:
+        return Decimal(self.sessions) / 2
+
+    @property
+    def words(self) -> str:
+        if self.sessions == 1:
+            return "half a day"
+        if self.sessions == 2:
+            return "1 day"
+        return f"{plain(self.days)} days"
+
+    def __str__(self) -> str:
+        return self.words
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What happens next against one attendance line (the target, or where persistent absence begins).
+
+    `days` is `days_until_below`: how many more whole days off this school year would leave attendance below
+    `line` at the end of it (0: below it however well the rest of the year goes; None: not reachable)."""
+
+    kind: str  # "target" or "persistent"
+    line: str  # the attendance percentage, as the policy writes it: "97", "90"
+    below_now: bool
+    days: int | None
+
+    @property
+    def days_words(self) -> str | None:
+        return None if self.days is None else f"{self.days} more day{'' if self.days == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One session of the register as a parent reads it."""
+
+    session: str  # "AM" or "PM"
+    code: str | None  # None: no mark (not recorded yet, or no session that day)
+    words: str  # the code explained, or why there is no code
+    label: str  # "Present", "Authorised absence"... or "" when there is no mark
+    minutes_late: int | None = None
+
+    @property
+    def session_words(self) -> str:
+        return SESSION_WORDS[self.session]
+
+
+@dataclass(frozen=True)
+class RegisterDay:
+    day: date
+    am: RegisterEntry
+    pm: RegisterEntry
+
+
+@dataclass(frozen=True)
+class RegisterWeek:
+    monday: date
+    days: tuple[RegisterDay, ...]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """Attendance so far this school year at the end of one school week (cumulative, from the first session)."""
+
+    week_beginning: date
+    attendance: Fraction  # the domain's exact figure: attended / possible
+    text: str  # format_pct: "95.0%"
+    possible: int
+
+    @property
+    def label(self) -> str:
+        return short_date(self.week_beginning)
+
+    @property
+    def value(self) -> Fraction:  # what portal.web.charts plots
+        return self.attendance
+
+
+@dataclass(frozen=True)
+class Support:
+    """The school's support stages (policy tiers), shown when the band is at risk or worse."""
+
+    tiers: tuple[Tier, ...]  # in order, lowest first
+    matching: Tier | None  # the stage the figures match (domain `tier`), if the policy makes it computable
+
+    @property
+    def shown(self) -> tuple[Tier, ...]:
+        """The stages up to the one the figures match (all of them if none is computable)."""
+        if self.matching is None:
+            return self.tiers
+        return tuple(t for t in self.tiers if t.number <= self.matching.number)
+
+    @property
+    def later(self) -> tuple[Tier, ...]:
+        """Stages beyond the matching one: a person decides on those, so the page keeps them folded away."""
+        return self.tiers[len(self.shown):]
+
+
+@dataclass(frozen=True)
+class ChildAttendance:
+    pupil_id: int
+    name: str
+    forename: str
+    school_name: str
+    school_phone: str
+    school_email: str
+    period_start: date
+    period_end: date  # as_of, or the leaving date
+    year_end: date  # the last day of this school year, or the leaving date
+    summary: Summary
+    bands: Bands
+    band: str  # one of portal.domain.attendance.BANDS
+    # Display strings from format_pct; None when there is nothing to measure yet ("not yet").
+    attendance_pct: str | None
+    absence_pct: str | None
+    authorised_pct: str | None
+    unauthorised_pct: str | None
+    possible: Days
+    attended: Days
+    missed: Days
+    authorised: Days
+    unauthorised: Days
+    illness: Days
+    reason_pending: int  # sessions coded N: the school does not know the reason yet
+    late_before_close: int  # L: counted as present
+    late_after_close: int  # U: counted as unauthorised absence
+    registers_close: dict[str, time]  # session -> when its register closes at the child's site, if known
+    remaining: Days | None  # sessions still to come this school year; None if the calendar does not say
+    full_attendance_pct: str | None  # attendance at the end of the year if the child misses no more sessions
+    outlook: tuple[Outlook, ...]
+    support: Support | None
+    register: tuple[RegisterWeek, ...]  # newest week first
+    trend: tuple[TrendPoint, ...]  # oldest week first
+    last_updated: datetime | None  # the newest Mark.recorded_at for this child
+    last_marked: date | None  # the date of the latest mark this school year
+    lateness_wording: str | None  # the school's own words about lateness, from the policy
+    left_on: date | None = None  # the leaving date, once it has passed: the figures are final
+
+    @property
+    def measured(self) -> bool:
+        return self.attendance_pct is not None
+
+    @property
+    def band_words(self) -> str:
+        return BAND_WORDS[self.band]
+
+    @property
+    def band_tag(self) -> str:
+        return BAND_TAGS[self.band]
+
+    @property
+    def target(self) -> str:
+        return plain(self.bands.target)
+
+    @property
+    def persistent_line(self) -> str:
+        """The absence % at which persistent absence begins: "10"."""
+        return plain(self.bands.persistent_absence)
+
+    @property
+    def persistent_attendance(self) -> Decimal:
+        """The attendance % at or below which absence is persistent: 100 - 10 = 90."""
+        return Decimal(100) - self.bands.persistent_absence
+
+    @property
+    def persistent_attendance_line(self) -> str:
+        return plain(self.persistent_attendance)
+
+    @property
+    def severe_line(self) -> str:
+        return plain(self.bands.severe_absence)
+
+    @property
+    def at_risk_absence_over(self) -> str | None:
+        return plain(self.bands.at_risk_absence_over) if self.bands.at_risk_absence_over is not None else None
+
+    @property
+    def at_risk_days_from(self) -> str | None:
+        value = self.bands.at_risk_days_missed_from
+        return plain(value) if value is not None else None
+
+    @property
+    def year_finished(self) -> bool:
+        return self.remaining is not None and self.remaining.sessions == 0
+
+
+# ---------------------------------------------------------------- assembly
+
+
+def child_attendance(pupil: Pupil, as_of: date) -> ChildAttendance:
+    """The page's figures for `pupil` over the school year holding `as_of`, up to `as_of`.
+
+    The period runs from the later of 1 September and the admission date to the earlier of `as_of` and the
+    leaving date. The caller has checked that the signed-in parent may see this child."""
+    year_start, year_last = school_year_of(as_of)
+    policy = trust_policy(pupil.school.trust)
+    school = policy.school(pupil.school.urn)
+    calendar = school.calendar if school is not None else None
+    start = max(year_start, pupil.admission_date)
+    end = min(as_of, pupil.leaving_date) if pupil.leaving_date else as_of
+    year_end = min(year_last, pupil.leaving_date) if pupil.leaving_date else year_last
+
+    rows = list(db.session.execute(
+        select(Mark.date, Mark.session, Mark.code, Mark.minutes_late)
+        .where(Mark.pupil_id == pupil.id, Mark.date >= start, Mark.date <= end)
+        .order_by(Mark.date, Mark.session)
+    ))
+    marks = [DomainMark(r.date, r.session, r.code, r.minutes_late) for r in rows]
+    marks.sort(key=lambda m: m.key)
+    last_updated = db.session.scalar(select(func.max(Mark.recorded_at)).where(Mark.pupil_id == pupil.id))
+
+    bands = policy.bands
+    summary = summarise(marks, start=year_start, end=as_of, admission=pupil.admission_date,
+                        leaving=pupil.leaving_date, bands=bands)
+    current_band = band(summary, bands)
+    remaining = _remaining_sessions(calendar, marks, start, year_end)
+    measured = summary.possible > 0
+
+    outlook: tuple[Outlook, ...] = ()
+    full_pct = None
+    if measured and remaining is not None and remaining > 0:
+        outlook = _outlook(summary, bands, current_band, remaining)
+        # No more sessions missed: every remaining session attended (the domain's own arithmetic on a Summary).
+        full_pct = format_pct(replace(summary, possible=summary.possible + remaining,
+                                      attended=summary.attended + remaining).attendance)
+
+    support = None
+    if current_band in SUPPORT_BANDS and policy.tiers:
+        ordered = tuple(sorted(policy.tiers, key=lambda t: t.number))
+        matching = tier(summary, ordered)
+        # Only a stage the policy makes computable is named as matching; the universal one applies to everyone.
+        support = Support(ordered, matching if matching is not None and matching.absence_over is not None
+                          else None)
+
+    return ChildAttendance(
+        pupil_id=pupil.id,
+        name=pupil.name,
+        forename=pupil.forename,
+        school_name=school.name if school is not None else pupil.school.name,
+        school_phone=school.phone if school is not None else pupil.school.phone,
+        school_email=school.email if school is not None else pupil.school.email,
+        period_start=start,
+        period_end=end,
+        year_end=year_end,
+        summary=summary,
+        bands=bands,
+        band=current_band,
+        attendance_pct=format_pct(summary.attendance),
+        absence_pct=format_pct(summary.absence),
+        authorised_pct=format_pct(summary.authorised_rate),
+        unauthorised_pct=format_pct(summary.unauthorised_rate),
+        possible=Days(summary.possible),
+        attended=Days(summary.attended),
+        missed=Days(summary.absent),
+        authorised=Days(summary.authorised),
+        unauthorised=Days(summary.unauthorised),
+        illness=Days(summary.by_code.get("I", 0)),
+        reason_pending=summary.by_code.get("N", 0),
+        late_before_close=summary.late_before_close,
+        late_after_close=summary.late_after_close,
+        registers_close=_registers_close(pupil, school),
+        remaining=Days(remaining) if remaining is not None else None,
+        full_attendance_pct=full_pct,
+        outlook=outlook,
+        support=support,
+        register=_register(marks, calendar, policy, start, end),
+        trend=_trend(marks, bands, year_start, as_of, pupil),
+        last_updated=last_updated,
+        last_marked=marks[-1].date if marks else None,
+        lateness_wording=policy.wording.get("lateness"),
+        left_on=pupil.leaving_date if pupil.leaving_date and pupil.leaving_date <= as_of else None,
+    )
+
+
+def _remaining_sessions(calendar: SchoolCalendar | None, marks: list[DomainMark], start: date,
+                        year_end: date) -> int | None:
+    """Sessions of the school calendar still to come this school year: those after the latest mark.
+
+    Sessions up to today that the register does not hold yet count as still to come, so a register that lags a
+    day behind does not lose them. None when the calendar holds no school day this year (nothing to go on)."""
+    if calendar is None or not calendar.school_days(start, year_end):
+        return None
+    last = (marks[-1].date, SESSION_ORDER[marks[-1].session]) if marks else None
+    return sum(1 for day, session in calendar.sessions(start, year_end)
+               if last is None or (day, SESSION_ORDER[session]) > last)
+
+
+def _outlook(summary: Summary, bands: Bands, current_band: str, remaining: int) -> tuple[Outlook, ...]:
+    """Against the target while the child is on it; always against the line where persistent absence begins."""
+    found = []
+    if current_band == "on_target":
+        found.append(Outlook("target", plain(bands.target), False,
+                             days_until_below(summary, bands.target, remaining)))
+    persistent_line = Decimal(100) - bands.persistent_absence  # persistent absence: attendance at or below this
+    found.append(Outlook("persistent", plain(persistent_line), summary.persistent_absence,
+                         days_until_below(summary, persistent_line, remaining)))
+    return tuple(found)
+
+
+def _registers_close(pupil: Pupil, school: SchoolPolicy | None) -> dict[str, time]:
+    site: SitePolicy | None = None
+    if school is not None:
+        if pupil.site is not None:
+            site = school.site(pupil.site.slug)
+        elif len(school.sites) == 1:
+            site = school.sites[0]
+    if site is None or site.am is None or site.pm is None:
+        return {}
+    return {AM: site.am.register_closes, PM: site.pm.register_closes}
+
+
+def code_words(code: str, policy: Policy) -> str:
+    """A code in plain words: the school's own wording where its policy gives one, else the national one."""
+    code = codes.normalise(code)
+    wording = {codes.normalise(k): v for k, v in policy.code_wording.items()}
+    if code in wording:
+        return wording[code]
+    entry = codes.CODES.get(code)
+    return entry.explanation if entry else "A code the portal does not know: please ask the school."
+
+
+def _entry(mark: DomainMark | None, session: str, day: date, calendar: SchoolCalendar | None, as_of: date,
+           policy: Policy) -> RegisterEntry:
+    if mark is not None:
+        code = codes.normalise(mark.code)
+        entry = codes.CODES.get(code)
+        label = CATEGORY_WORDS[entry.category] if entry else ""
+        if code == "L":
+            label = "Late, counted as present"
+        late = mark.minutes_late if code in ("L", "U") else None
+        return RegisterEntry(session, code, code_words(code, policy), label, late)
+    if calendar is not None and session not in calendar.sessions_on(day):
+        why = calendar.why_closed(day) or next(
+            (f"School closed: {c.name}" for c in calendar.closures if c.covers(day) and c.session == session),
+            "No session: the school was closed.")
+        return RegisterEntry(session, None, why, "")
+    return RegisterEntry(session, None, "Not recorded yet." if day <= as_of else "", "")
+
+
+def _register(marks: list[DomainMark], calendar: SchoolCalendar | None, policy: Policy, start: date,
+              end: date) -> tuple[RegisterWeek, ...]:
+    """The weeks of the period holding a school day or a mark, newest first, each with its weekdays in the period
+    (a weekday without a session says why: an INSET day, a bank holiday) and any marked weekend day."""
+    by_key = {(m.date, m.session): m for m in marks}
+    days = set(calendar.school_days(start, end)) if calendar is not None and start <= end else set()
+    days.update(m.date for m in marks)
+    for monday in {monday_of(d) for d in days}:
+        days.update(d for d in (monday + timedelta(days=i) for i in range(5)) if start <= d <= end)
+    weeks = []
+    for monday, group in itertools.groupby(sorted(days), key=monday_of):
+        rows = tuple(
+            RegisterDay(day, *(_entry(by_key.get((day, s)), s, day, calendar, end, policy) for s in SESSIONS))
+            for day in group
+        )
+        weeks.append(RegisterWeek(monday, rows))
+    return tuple(reversed(weeks))
+
+
+def _trend(marks: list[DomainMark], bands: Bands, year_start: date, as_of: date,
+           pupil: Pupil) -> tuple[TrendPoint, ...]:
+    """Cumulative attendance at the end of each school week that holds a mark, from the domain's summary."""
+    weeks = sorted({monday_of(m.date) for m in marks})
+    points = []
+    for monday in weeks:
+        week_end = min(monday + timedelta(days=6), as_of)
+        summary = summarise(marks, start=year_start, end=week_end, admission=pupil.admission_date,
+                            leaving=pupil.leaving_date, bands=bands)
+        if summary.attendance is None:
+            continue
+        points.append(TrendPoint(monday, summary.attendance, f"{format_pct(summary.attendance)}%",
+                                 summary.possible))
+    return tuple(points)
+
+
+# ---------------------------------------------------------------- words
+
+
+def plain(value: Decimal | int) -> str:
+    """A policy number as people write it: 97 -> "97", 96.50 -> "96.5", 10 -> "10" (never "1E+1")."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def short_date(day: date) -> str:
+    """ "1 Sep" """
+    return f"{day.day} {day:%b}"
