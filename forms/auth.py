@@ -1,8 +1,8 @@
-"""Parent sign-in forms."""
+"""Sign-in forms: parents by emailed link, staff by password."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput, GovTextInput
-from wtforms import BooleanField, EmailField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 
@@ -25,3 +25,11 @@ class UseLinkForm(FlaskForm):
 
 class SignOutForm(FlaskForm):
     submit = SubmitField("Sign out", widget=GovSubmitInput())
+
+
+class StaffSignInForm(FlaskForm):
+    email = EmailField("Email address", widget=GovTextInput(),
+                       validators=[DataRequired("Enter your email address"), Length(max=254)])
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             validators=[DataRequired("Enter your password"), Length(max=200)])
+    submit = SubmitField("Sign in", widget=GovSubmitInput())

@@ -90,7 +90,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.web import auth, errors, health, home, parent, session, templating
+    from portal.web import auth, errors, health, home, parent, session, staff, templating
 
     session.register(app)
     templating.register(app)
@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(parent.bp)
+    app.register_blueprint(staff.bp)
     errors.register(app)
 
 

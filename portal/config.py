@@ -28,6 +28,10 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
 
+    # argon2-cffi's defaults (RFC 9106 "low memory"): about half a second a hash on a small server.
+    PORTAL_ARGON2_TIME_COST = 3
+    PORTAL_ARGON2_MEMORY_KIB = 65536
+
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a parent filling in a leave request over a lunch break keeps their token
     # Five evidence files of 10 MB each, plus the form itself; above this the request gets a 413 page.
     MAX_CONTENT_LENGTH = 55 * 1024 * 1024

@@ -27,6 +27,9 @@ def test_config(**overrides) -> dict:
         "RATELIMIT_ENABLED": False,
         "MAIL_SUPPRESS_SEND": True,
         "SERVER_NAME": "portal.test",
+        # A real argon2 hash, at a cost that keeps the suite fast; production keeps the library's defaults.
+        "PORTAL_ARGON2_TIME_COST": 1,
+        "PORTAL_ARGON2_MEMORY_KIB": 1024,
     }
     config.update(overrides)
     return config

@@ -1,0 +1,181 @@
+"""The staff review queue for absence reports, and the decisions that become register marks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from portal.domain import absence as rules
+from portal.domain import codes
+from portal.extensions import db
+from portal.models import AbsenceReport, AbsenceReportChild, Contact, Mark, Pupil, StaffUser
+from portal.models.absence import ACCEPTED, QUESTION, RECEIVED, UNAUTHORISED
+from portal.models.marks import SOURCE_PORTAL
+from portal.services import NotFound, ServiceError
+from portal.services import notify
+from portal.services.audit import record, utcnow
+from portal.services.policies import school_policy
+from portal.services.staff import AUTHORISE_ABSENCE, require, schools_of
+
+OPEN = (RECEIVED, QUESTION)
+ACTIONS = ("accept", "question", "unauthorised")
+UNAUTHORISED_CODE = "O"  # "no other code applies, or reason not accepted" (domain.md Part B §1)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    child: AbsenceReportChild
+    deadline: datetime  # the register closes for the first session the report covers
+    overdue: bool
+    suggested_code: str | None
+
+    @property
+    def report(self) -> AbsenceReport:
+        return self.child.report
+
+    @property
+    def pupil(self) -> Pupil:
+        return self.child.pupil
+
+
+def _deadline(child: AbsenceReportChild) -> datetime:
+    _, school = school_policy(child.pupil.school.urn)
+    site = school.site(child.pupil.site.slug) if child.pupil.site else school.sites[0]
+    report = child.report
+    for day in rules.covered_days(report.first_day, report.first_day, report.part, school.calendar):
+        if day.sessions:
+            return datetime.combine(day.date, site.times(day.sessions[0]).register_closes)
+    return datetime.combine(report.first_day, site.am.register_closes)
+
+
+def absence_queue(staff: StaffUser, now: datetime, school_urn: str | None = None, year_group: str | None = None,
+                  registration_group: str | None = None, status: str | None = None,
+                  overdue_only: bool = False) -> list[QueueItem]:
+    """Reports waiting for a person at the staff member's schools, the most urgent first."""
+    schools = [s for s in schools_of(staff) if school_urn in (None, "", s.urn)]
+    if not schools:
+        return []
+    query = (select(AbsenceReportChild).join(Pupil).join(AbsenceReport)
+             .where(Pupil.school_id.in_([s.id for s in schools]))
+             .where(AbsenceReportChild.status == status if status else AbsenceReportChild.status.in_(OPEN)))
+    if year_group:
+        query = query.where(Pupil.year_group == year_group)
+    if registration_group:
+        query = query.where(Pupil.registration_group == registration_group)
+    items = []
+    for child in db.session.scalars(query):
+        deadline = _deadline(child)
+        overdue = child.status == RECEIVED and deadline < now
+        if overdue_only and not overdue:
+            continue
+        items.append(QueueItem(child, deadline, overdue, rules.SUGGESTED_CODES[child.report.reason]))
+    return sorted(items, key=lambda item: (item.deadline, item.child.id))
+
+
+def queue_item(staff: StaffUser, child_id: int) -> AbsenceReportChild:
+    child = db.session.get(AbsenceReportChild, child_id)
+    if child is None:
+        raise NotFound("no such report")
+    require(staff, "view", child.pupil.school)
+    return child
+
+
+def decide(staff: StaffUser, child_id: int, action: str, code: str | None = None, note: str = "",
+           now: datetime | None = None) -> AbsenceReportChild:
+    """Accept with a code, ask the parent a question, or record as unauthorised (with a reason)."""
+    now = now or utcnow()
+    child = queue_item(staff, child_id)
+    if action not in ACTIONS:
+        raise ServiceError(f"unknown action {action!r}")
+    if action == "question":
+        if not note.strip():
+            raise ServiceError("Write the question for the parent")
+    else:
+        require(staff, AUTHORISE_ABSENCE, child.pupil.school)
+        code = _decision_code(action, code, note)
+    before = {"status": child.status, "code": child.code, "note": child.note}
+    replaced = _record_marks(child, code, staff, now) if action != "question" else {}
+    child.status = {"accept": ACCEPTED, "question": QUESTION, "unauthorised": UNAUTHORISED}[action]
+    child.code = code if action != "question" else None
+    child.note = note.strip()
+    child.decided_by, child.decided_at = staff, now
+    record(f"staff:{staff.id}", f"absence.{action}", child, before,
+           {"status": child.status, "code": child.code, "note": child.note, "marks_replaced": replaced})
+    report = child.report
+    notify.queue([report.parent_account.email], f"Absence report {report.reference}: {child.status_words}",
+                 "absence_decided", child=child, report=report,
+                 link=notify.external_url("parent.report", reference=report.reference))
+    db.session.commit()
+    return child
+
+
+def _decision_code(action: str, code: str | None, note: str) -> str:
+    if action == "unauthorised":
+        if not note.strip():
+            raise ServiceError("Give the reason the absence is not authorised: the parent will see it")
+        return UNAUTHORISED_CODE
+    code = codes.normalise(code or "")
+    problem = codes.check_code(code)
+    if problem:
+        raise ServiceError(problem)
+    if code not in codes.AUTHORISED:
+        raise ServiceError(f"{code} is not an authorised absence code: to record the absence as unauthorised, "
+                           "use “Record as unauthorised” and give the reason")
+    return code
+
+
+def _record_marks(child: AbsenceReportChild, code: str, staff: StaffUser, now: datetime) -> dict[str, str]:
+    """Write the decision into the register, session by session; returns the codes it replaced."""
+    _, school = school_policy(child.pupil.school.urn)
+    report = child.report
+    replaced = {}
+    existing = {(m.date, m.session): m for m in db.session.scalars(
+        select(Mark).where(Mark.pupil_id == child.pupil_id, Mark.date >= report.first_day,
+                           Mark.date <= (report.last_day or report.first_day)))}
+    for day in rules.covered_days(report.first_day, report.last_day, report.part, school.calendar):
+        for session in day.sessions:
+            mark = existing.get((day.date, session))
+            if mark is None:
+                mark = Mark(pupil_id=child.pupil_id, date=day.date, session=session, minutes_late=None)
+                db.session.add(mark)
+            elif mark.code != code:
+                replaced[f"{day.date.isoformat()} {session}"] = mark.code
+            mark.code, mark.source, mark.recorded_at = code, SOURCE_PORTAL, now
+            mark.recorded_by, mark.comment = staff.email, f"Absence report {report.reference}"
+    return replaced
+
+
+def bulk_accept(staff: StaffUser, child_ids: list[int], now: datetime | None = None) -> tuple[int, list[str]]:
+    """Accept each report with its suggested code; those without one (a reason of "other") are left for a person."""
+    accepted, left = 0, []
+    for child_id in child_ids:
+        child = queue_item(staff, child_id)
+        suggested = rules.SUGGESTED_CODES[child.report.reason]
+        if suggested is None or child.status not in OPEN:
+            left.append(child.report.reference)
+            continue
+        decide(staff, child_id, "accept", suggested, now=now)
+        accepted += 1
+    return accepted, left
+
+
+def recent_marks(pupil: Pupil, since: date) -> list[Mark]:
+    return list(db.session.scalars(select(Mark).where(Mark.pupil_id == pupil.id, Mark.date >= since)
+                                   .order_by(Mark.date.desc(), Mark.session)))
+
+
+def earlier_reports(pupil: Pupil, limit: int = 10) -> list[AbsenceReportChild]:
+    return list(db.session.scalars(
+        select(AbsenceReportChild).join(AbsenceReport).where(AbsenceReportChild.pupil_id == pupil.id)
+        .order_by(AbsenceReport.reported_at.desc()).limit(limit)))
+
+
+def siblings(pupil: Pupil) -> list[Pupil]:
+    """Children who share a contact with parental responsibility (same email) with this pupil."""
+    emails = [c.email for c in pupil.contacts if c.parental_responsibility and c.email]
+    if not emails:
+        return []
+    return list(db.session.scalars(
+        select(Pupil).join(Contact).where(Contact.email.in_(emails), Pupil.id != pupil.id).distinct()))

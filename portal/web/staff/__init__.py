@@ -1,0 +1,41 @@
+"""The staff side: sign-in, the review queue and the work done from it.
+
+Every view is wrapped in `staff_view(permission)`, which a convention test checks across app.url_map. What a
+member of staff may see or decide at a given school is then checked by the services, against the policy.
+"""
+
+from functools import wraps
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_login import current_user
+
+from portal.models import StaffUser
+from portal.services.staff import schools_of
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+PUBLIC = {"staff.sign_in"}
+
+
+def staff_view(permission: str = "view"):
+    """Only signed-in staff with at least one role; the service checks the role at the pupil's school."""
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for("staff.sign_in", next=request.full_path))
+            if not isinstance(current_user, StaffUser) or not schools_of(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.staff_permission = permission
+        return wrapper
+
+    return decorate
+
+
+def navigation(active: str) -> list[dict]:
+    items = [("Queue", "staff.queue")]
+    return [{"href": url_for(endpoint), "text": text, "active": endpoint == active} for text, endpoint in items]
+
+
+from portal.web.staff import auth, queue  # noqa: E402,F401  (register the views on bp)

@@ -1,0 +1,78 @@
+"""The review queue: absence reports waiting for a person, each with the pupil's context and the decision."""
+
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from forms.review import BulkAcceptForm, DecisionForm, QueueFilterForm
+from portal.domain import absence as rules
+from portal.domain import codes
+from portal.services import NotFound, ServiceError, review
+from portal.services.attendance import pupil_attendance
+from portal.services.audit import utcnow
+from portal.services.staff import AUTHORISE_ABSENCE, may, schools_of
+from portal.web.mail import deliver_after_response
+from portal.web.staff import bp, navigation, staff_view
+
+
+@bp.get("/")
+@staff_view()
+def queue():
+    form = QueueFilterForm(request.args)
+    form.school.choices = [SelectChoice("", "All your schools")] + [
+        SelectChoice(s.urn, s.name) for s in schools_of(current_user)]
+    form.validate()
+    items = review.absence_queue(current_user, utcnow(), school_urn=form.school.data or None,
+                                 year_group=(form.year_group.data or "").strip().upper() or None,
+                                 registration_group=(form.registration_group.data or "").strip() or None,
+                                 status=form.status.data or None, overdue_only=form.overdue.data)
+    return render_template("staff/queue.html", items=items, filters=form, bulk=BulkAcceptForm(), rules=rules,
+                           navigation=navigation("staff.queue"))
+
+
+@bp.route("/absences/<int:child_id>", methods=["GET", "POST"])
+@staff_view()
+def absence(child_id: int):
+    try:
+        child = review.queue_item(current_user, child_id)
+    except NotFound:
+        abort(404)
+    suggested = rules.SUGGESTED_CODES[child.report.reason]
+    form = DecisionForm(code=suggested)
+    if form.validate_on_submit():
+        try:
+            review.decide(current_user, child_id, form.action.data, form.code.data, form.note.data or "")
+        except ServiceError as exc:
+            form.action.errors.append(str(exc))
+        else:
+            deliver_after_response()
+            flash(f"Saved: {child.pupil.name}, report {child.report.reference}.", "success")
+            return redirect(url_for("staff.queue"), code=303)
+    pupil = child.pupil
+    return render_template(
+        "staff/absence.html", child=child, form=form, suggested=suggested, rules=rules, codes=codes,
+        may_authorise=may(current_user, AUTHORISE_ABSENCE, pupil.school),
+        attendance=pupil_attendance(pupil.upn),
+        marks=review.recent_marks(pupil, child.report.first_day - timedelta(weeks=4)),
+        earlier=[c for c in review.earlier_reports(pupil) if c.id != child.id],
+        siblings=review.siblings(pupil), navigation=navigation("staff.queue"))
+
+
+@bp.post("/absences/accept")
+@staff_view(AUTHORISE_ABSENCE)
+def bulk_accept():
+    form = BulkAcceptForm()
+    if form.validate_on_submit():
+        try:
+            accepted, left = review.bulk_accept(current_user, form.items.data or [])
+        except (NotFound, ServiceError) as exc:
+            flash(str(exc), "error")
+        else:
+            deliver_after_response()
+            message = f"Accepted {accepted} report{'s' * (accepted != 1)}."
+            if left:
+                message += f" Left for you to decide (no suggested code): {', '.join(left)}."
+            flash(message, "success")
+    return redirect(url_for("staff.queue"), code=303)

@@ -1,0 +1,10 @@
+"""Staff for tests, created through the same service as `staff add`."""
+
+from portal.services.staff import add_staff
+
+
+def make_staff(email: str, role: str, school_urn: str | None = None, trust: str | None = None,
+               password: str = "correct horse battery staple", name: str = "Sam Staff"):
+    staff, _ = add_staff(email, name, role, actor="test", school_urn=school_urn, trust_slug=trust,
+                         password=password)
+    return staff

@@ -1,0 +1,106 @@
+"""Staff pages: every one checks its role; sign-in is rate limited; a decision reaches the parent."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import AbsenceReportChild, StaffUser
+from portal.services import absences
+
+from factories import calendar, load_trust, make_pupil
+from parents import make_parent, sign_in_as
+from staff import make_staff
+
+DUMMY = {"child_id": 1}
+
+
+def staff_rules(app):
+    return [r for r in app.url_map.iter_rules() if r.endpoint.startswith("staff.") and r.endpoint != "staff.sign_in"]
+
+
+def test_every_staff_route_declares_its_permission(app):
+    rules = staff_rules(app)
+    assert len(rules) >= 4
+    for rule in rules:
+        assert hasattr(app.view_functions[rule.endpoint], "staff_permission"), f"{rule.rule} has no role check"
+
+
+def test_no_staff_route_is_reachable_without_a_role(app, client):
+    with app.app_context():
+        load_trust()
+        parent = make_parent("jo@example.com", make_pupil("122239"))
+        nobody = StaffUser(email="nobody@example.com", name="No roles", created_at=datetime(2026, 9, 1))
+        db.session.add(nobody)
+        db.session.commit()
+    for rule in staff_rules(app):
+        url = rule.build({k: DUMMY[k] for k in rule.arguments})[1]
+        method = "GET" if "GET" in rule.methods else "POST"
+        anonymous = client.open(url, method=method)
+        assert anonymous.status_code == 302 and "/staff/sign-in" in anonymous.location, rule.rule
+        for who in (parent, nobody):
+            with app.app_context():
+                sign_in_as(client, db.session.merge(who))
+            assert client.open(url, method=method).status_code == 403, (rule.rule, who)
+        client.get("/health")
+        with client.session_transaction() as session:
+            session.clear()
+
+
+@pytest.fixture
+def school_with_report(app):
+    with app.app_context():
+        load_trust()
+        sam = make_pupil("122239", forename="Sam")
+        parent = make_parent("jo@example.com", sam)
+        make_staff("head@bothal.example", "headteacher", "122239", password="head-password")
+        make_staff("teacher@central.example", "teacher", "131021", password="teacher-password")
+        day = calendar().next_school_day(date.today() + timedelta(days=1))
+        report = absences.submit(parent, absences.AbsenceDraft([sam.id], day, day, "day", "illness", "k1"))
+        return report.reference, report.children[0].id
+
+
+def sign_in(client, email, password):
+    return client.post("/staff/sign-in", data={"email": email, "password": password})
+
+
+def test_a_wrong_password_says_so_without_saying_which_part(client, school_with_report):
+    page = sign_in(client, "head@bothal.example", "nope")
+    assert page.status_code == 200 and b"The email address or password is not right" in page.data
+    page = sign_in(client, "nobody@bothal.example", "nope")
+    assert b"The email address or password is not right" in page.data
+
+
+def test_the_head_accepts_a_report_from_the_queue_and_the_parent_sees_it(app, client, school_with_report):
+    reference, child_id = school_with_report
+    assert sign_in(client, "head@bothal.example", "head-password").location == "/staff/"
+    queue = client.get("/staff/")
+    assert b"Sam Taylor" in queue.data and b"Illness" in queue.data
+    item = client.get(f"/staff/absences/{child_id}")
+    assert b"Suggested: I" in item.data
+    done = client.post(f"/staff/absences/{child_id}", data={"action": "accept", "code": "I", "note": ""})
+    assert done.status_code == 303
+    assert b"Nothing is waiting for you" in client.get("/staff/").data
+    with app.app_context():
+        child = db.session.get(AbsenceReportChild, child_id)
+        assert (child.status, child.code) == ("accepted", "I")
+        sign_in_as(client, child.report.parent_account)
+    page = client.get(f"/parent/reports/{reference}")
+    assert b"Accepted" in page.data and b"Recorded in the register as I" in page.data
+
+
+def test_a_teacher_of_another_school_gets_404_for_this_report(client, school_with_report):
+    _, child_id = school_with_report
+    sign_in(client, "teacher@central.example", "teacher-password")
+    assert client.get(f"/staff/absences/{child_id}").status_code == 404
+    assert b"Nothing is waiting for you" in client.get("/staff/").data
+
+
+def test_staff_sign_in_is_rate_limited(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    codes = [sign_in(client, "head@bothal.example", f"guess-{n}").status_code for n in range(12)]
+    assert codes[:10] == [200] * 10 and codes[10:] == [429, 429]
