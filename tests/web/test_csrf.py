@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from portal.extensions import db
 from portal.models import ParentAccount
 
 from parents import sign_in_as
 
-DUMMY_ARGUMENTS = {"token": "not-a-token", "reference": "AAAAAAA", "pupil_id": 1}
+def dummy_arguments(rule: Rule) -> dict:
+    """A value for every argument of the route, of the type its converter accepts."""
+    return {name: 1 if isinstance(converter, IntegerConverter) else "x"
+            for name, converter in rule._converters.items()}
 
 
 def post_rules(app) -> list[Rule]:
@@ -32,7 +35,7 @@ def test_every_post_without_a_token_is_refused_with_the_expired_page(make_app):
         db.session.commit()
         sign_in_as(client, parent)
     for rule in post_rules(app):
-        url = rule.build({name: DUMMY_ARGUMENTS[name] for name in rule.arguments})[1]
+        url = rule.build(dummy_arguments(rule))[1]
         response = client.post(url, data={"email": "jo@example.com"})
         assert response.status_code == 400, f"{rule.rule} accepted a POST without a CSRF token"
         assert b"expired" in response.data.lower(), rule.rule
