@@ -90,8 +90,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.web import auth, errors, health, home, parent, session, staff, templating
+    from portal.web import auth, errors, health, home, parent, security, session, staff, templating
 
+    security.register(app)
     session.register(app)
     templating.register(app)
     app.register_blueprint(home.bp)
