@@ -149,3 +149,11 @@ def test_still_off_prefills_the_next_report(client, app, family):
 def calendar_next(app, day: date) -> date:
     with app.app_context():
         return calendar().nth_school_day_after(day, 1)
+
+
+def test_a_signed_in_parent_can_sign_out_from_any_page(client, app, family):
+    signed_in(client, app)
+    page = client.get("/parent/reports").get_data(as_text=True)
+    assert "Signed in as jo@example.com" in page and 'action="/sign-out"' in page
+    assert client.post("/sign-out").status_code == 303
+    assert client.get("/parent/reports").status_code == 302

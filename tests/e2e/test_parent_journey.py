@@ -1,0 +1,104 @@
+"""A parent on a phone at 8.15: signs in through the emailed link, reports two siblings ill, gets the email.
+
+Real Chromium, a real SMTP server, CSRF on; axe checks every page visited. Screenshots of the key pages are
+saved under test-results/parent-journey/.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from e2e.conftest import check_axe
+from factories import calendar, load_trust, make_pupil
+from parents import make_parent
+from smtp import SmtpServer
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "parent-journey"
+
+
+def wait_for_mail(inbox, count: int, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while len(inbox.messages) < count:
+        if time.monotonic() > deadline:
+            pytest.fail(f"expected {count} email(s), got {len(inbox.messages)}")
+        time.sleep(0.1)
+    return inbox.messages[count - 1]
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.e2e
+def test_a_parent_signs_in_by_email_and_reports_two_siblings(live_server, browser):
+    smtp = SmtpServer().start()
+    try:
+        server = live_server({"MAIL_SUPPRESS_SEND": False, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port})
+        with server.app.app_context():
+            load_trust()
+            sam = make_pupil("122239", forename="Sam", registration_group="3H")
+            ali = make_pupil("122239", forename="Ali", registration_group="1B")
+            make_parent("jo@example.com", sam, ali)
+            day = calendar().next_school_day(date.today() + timedelta(days=1))
+        phone = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844}, is_mobile=True)
+        page = phone.new_page()
+
+        page.goto(server.url + "/")
+        check_axe(page)
+        page.get_by_role("link", name="Parents and carers: sign in").click()
+        check_axe(page)
+        page.get_by_label("Email address").fill("jo@example.com")
+        page.get_by_role("button", name="Email me a sign-in link").click()
+        page.get_by_role("heading", name="Check your email").wait_for()
+        check_axe(page)
+
+        email = wait_for_mail(smtp.inbox, 1)
+        link = re.search(r"http://\S+/sign-in/\S+", email.get_body(("plain",)).get_content()).group(0)
+        page.goto(link)
+        check_axe(page)
+        page.get_by_label("Keep me signed in on this device for 30 days").check()
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Your children").wait_for()
+        check_axe(page)
+        shot(page, "1-your-children")
+
+        page.get_by_role("link", name="See Sam’s attendance and register").click()
+        check_axe(page)
+        page.go_back()
+
+        page.get_by_role("button", name="Report an absence").click()
+        check_axe(page)
+        page.get_by_label("Sam Taylor (3H)").check()
+        page.get_by_label("Ali Taylor (1B)").check()
+        for field in ("first_day", "last_day"):
+            page.fill(f"#{field}-day", str(day.day))
+            page.fill(f"#{field}-month", str(day.month))
+            page.fill(f"#{field}-year", str(day.year))
+        page.get_by_label("Illness").check()
+        page.get_by_label("Symptoms (optional)").fill("Temperature and a cough")
+        shot(page, "2-report-form")
+        page.get_by_role("button", name="Continue").click()
+
+        page.get_by_role("heading", name="Check your answers before sending your report").wait_for()
+        check_axe(page)
+        shot(page, "3-check-answers")
+        page.get_by_role("button", name="Send report").click()
+
+        page.get_by_role("heading", name="Absence reported").wait_for()
+        check_axe(page)
+        shot(page, "4-confirmation")
+        reference = page.locator(".govuk-panel__body strong").inner_text()
+        acknowledgement = wait_for_mail(smtp.inbox, 2)
+        assert reference in acknowledgement["Subject"]
+        body = acknowledgement.get_body(("plain",)).get_content()
+        assert "Sam Taylor (Bothal Primary School): 2 sessions" in body
+        assert "Ali Taylor (Bothal Primary School): 2 sessions" in body
+        phone.close()
+    finally:
+        smtp.stop()
