@@ -7,7 +7,7 @@ POLICY ?= examples/alp.toml
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install db assets bench clean
+.PHONY: run test install db assets bench site clean
 
 # Set up, create the database, load the example policy with a demo trust's pupils and a year of marks (the same
 # every time: re-running imports nothing new), and serve on http://127.0.0.1:5000
@@ -32,6 +32,17 @@ $(VENV)/.installed: pyproject.toml
 
 db: install
 	$(FLASK) db upgrade
+
+SITE_DIR ?= build/site
+# The static parent website of the example policy (docs/static-site.md); open $(SITE_DIR)/index.html.
+site: install
+	$(FLASK) site build $(SITE_DIR) --policy $(POLICY)
+
+# The benchmarks (benchmarks/README.md): a trust of 20,000 pupils by default; BENCH_ARGS="--pupils 500" is quick.
+BENCH_ARGS ?=
+bench: install
+	command -v sqlite3 >/dev/null || { apt-get update && apt-get install -y sqlite3; }
+	$(BIN)/python benchmarks/import_and_alerts.py $(BENCH_ARGS)
 
 # Rebuild the committed CSS/JS from npm (needs Node; installing the portal does not).
 assets:

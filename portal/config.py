@@ -36,5 +36,7 @@ class Defaults:
     # Five evidence files of 10 MB each, plus the form itself; above this the request gets a 413 page.
     MAX_CONTENT_LENGTH = 55 * 1024 * 1024
 
+    SITE_BUILD = False  # True only in the app that `site build` creates (portal/web/site.py)
+
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

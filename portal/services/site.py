@@ -1,0 +1,281 @@
+"""The static parent website: every school of one or more policies, frozen to plain files (docs/static-site.md).
+
+`build_site(app, policies, outdir)` freezes the pages of `portal.web.site` with Frozen-Flask and writes them to
+`outdir`: `index.html` (the schools), `<school-slug>/index.html` and one folder per page, each school's
+`term-dates.ics`, and only the static files those pages use. Every link between pages is relative (the pages work
+from any static host, under any path, and from a folder opened from disk); links into the portal are absolute, to
+`portal_url`.
+
+The app must have the site blueprint, which the factory registers only when the config says `SITE_BUILD = True`:
+the live portal never serves these pages (see `portal.web.site`). During a build the pages read their policies
+from `app.extensions[EXTENSION]`, which only this module sets.
+
+The build is careful with `outdir`: it writes into an empty folder (dot-files such as `.git` are fine) or into one
+a previous build made, and then removes only the files that build listed in its manifest, `.portal-site`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+from flask import Flask
+from flask_frozen import Freezer, MissingURLGeneratorWarning
+from icalendar import Calendar, Event
+
+from portal.domain.calendar import english_bank_holidays
+from portal.domain.policy import Policy, School
+from portal.services import ServiceError
+
+EXTENSION = "portal.site"
+MANIFEST = ".portal-site"
+MANIFEST_HEADER = "# Files written by `flask --app portal site build`; the next build replaces exactly these."
+PREFIX = "/_site"  # where the site blueprint's rules live; the frozen copy of this folder is the site
+RESERVED_SLUGS = {"static"}  # folders of the site that are not schools
+
+
+class SiteError(ServiceError):
+    pass
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of each school's site: its endpoint (`site.<endpoint>`), folder, title and one-line summary."""
+
+    endpoint: str
+    slug: str
+    title: str
+    summary: str
+
+
+# The pages of each school's site, in the order of its contents list. The blueprint makes one route of each.
+PAGES = (
+    Page("report_absence", "report-an-absence", "Report an absence",
+         "How and when to tell the school that your child is ill or cannot come in."),
+    Page("school_times", "school-times", "School times and lateness",
+         "When to arrive, when the registers close, and what being late means."),
+    Page("term_dates", "term-dates", "Term dates",
+         "Terms, holidays and INSET days, with a calendar feed for your phone."),
+    Page("leave", "leave-in-term-time", "Leave in term time",
+         "The rules for taking your child out of school in term time, and how to ask."),
+    Page("penalty_notices", "penalty-notices", "Penalty notices",
+         "When a fine for absence is considered, and how much it is."),
+    Page("attendance", "attendance-percentages", "What attendance percentages mean",
+         "Attendance percentages in days missed, and what each level means."),
+    Page("codes", "attendance-codes", "Attendance codes explained",
+         "What each letter or symbol in your child's register means."),
+    Page("support", "support", "Support with attendance",
+         "The help the school offers when attendance is a worry."),
+    Page("contact", "contact", "Contact the school",
+         "Phone numbers, email and address."),
+    Page("privacy", "privacy", "Privacy notice",
+         "The information the attendance portal holds and why."),
+)
+
+
+@dataclass(frozen=True)
+class SiteBuild:
+    """What the site pages are rendered from while a build runs."""
+
+    policies: tuple[Policy, ...]
+    portal_url: str
+    today: date
+    schools: dict[str, tuple[Policy, School]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, policies, portal_url: str, today: date) -> SiteBuild:
+        policies = tuple(policies)
+        schools: dict[str, tuple[Policy, School]] = {}
+        for policy in policies:
+            for school in policy.schools:
+                if school.slug in RESERVED_SLUGS:
+                    raise SiteError(f"{school.name}: the slug {school.slug!r} is used by the site itself; "
+                                    "give the school another slug in its policy")
+                if school.slug in schools:
+                    other = schools[school.slug][1]
+                    raise SiteError(f"{school.name} and {other.name} share the slug {school.slug!r}; "
+                                    "each school's pages live in a folder named after its slug, so give one "
+                                    "of them another slug in its policy")
+                schools[school.slug] = (policy, school)
+        if not schools:
+            raise SiteError("there is no school to build a site for")
+        return cls(policies, portal_url.rstrip("/"), today, schools)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    outdir: Path
+    pages: tuple[str, ...]  # paths relative to outdir, pages and feeds
+    files: tuple[str, ...]  # every file written, static files included
+    schools: tuple[str, ...]  # school names
+
+
+def active_build(app: Flask) -> SiteBuild | None:
+    return app.extensions.get(EXTENSION)
+
+
+def build_site(app: Flask, policies, outdir: str | Path, *, portal_url: str | None = None,
+               today: date | None = None) -> BuildResult:
+    """Freeze the site of every school of `policies` into `outdir` (created if need be)."""
+    if "site" not in app.blueprints:
+        raise SiteError("this app has no site pages: build with an app created with SITE_BUILD = True "
+                        "(portal.web.site.register must be called by create_app)")
+    build = SiteBuild.of(policies, portal_url or app.config["PORTAL_BASE_URL"], today or date.today())
+    outdir = Path(outdir).resolve()
+    prefix = PREFIX.strip("/")
+    previous = _check_outdir(outdir)
+
+    saved = {key: app.config.get(key) for key in FREEZER_CONFIG}
+    with tempfile.TemporaryDirectory(prefix="portal-site-") as tmp:
+        app.config.update(FREEZER_CONFIG, FREEZER_DESTINATION=tmp)
+        freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=True)
+        freezer.register_generator(lambda: site_urls(build))
+        app.extensions[EXTENSION] = build
+        try:
+            with warnings.catch_warnings():
+                # The site app also has the portal's own routes, which are deliberately not frozen.
+                warnings.simplefilter("ignore", MissingURLGeneratorWarning)
+                frozen = [page.path for page in freezer.freeze_yield()]
+        except ValueError as exc:  # Frozen-Flask's "Unexpected status ... on URL ...": a page failed
+            raise SiteError(f"a page could not be built: {exc}") from exc
+        finally:
+            app.extensions.pop(EXTENSION, None)
+            for key, value in saved.items():
+                if value is None:
+                    app.config.pop(key, None)
+                else:
+                    app.config[key] = value
+        built = Path(tmp) / prefix
+        files = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
+        _replace(outdir, built, files, previous)
+    pages = tuple(sorted(p.relative_to(prefix).as_posix() for p in map(Path, frozen) if p.parts[1] != "static"))
+    return BuildResult(outdir, pages, tuple(files), tuple(s.name for _, s in build.schools.values()))
+
+
+FREEZER_CONFIG = {
+    "FREEZER_RELATIVE_URLS": True,  # every link works from disk and under any path
+    "FREEZER_REMOVE_EXTRA_FILES": False,  # never delete: the build writes into a fresh temporary folder
+    "FREEZER_REDIRECT_POLICY": "error",  # a redirect would mean a page that is not a page
+    "FREEZER_IGNORE_404_NOT_FOUND": False,  # a broken link fails the build
+    "FREEZER_BASE_URL": None,
+    "FREEZER_DESTINATION": None,
+}
+
+
+def site_urls(build: SiteBuild):
+    """Every page of the site, as (endpoint, values) for Frozen-Flask. Static files come from url_for logging."""
+    yield "site.index", {}
+    for slug in build.schools:
+        yield "site.school_home", {"school": slug}
+        for page in PAGES:
+            yield f"site.{page.endpoint}", {"school": slug}
+        yield "site.calendar_feed", {"school": slug}
+
+
+def _check_outdir(outdir: Path) -> list[str]:
+    """The files of a previous build to replace ([] if none); refuses a folder holding anything else."""
+    if outdir.exists() and not outdir.is_dir():
+        raise SiteError(f"{outdir} is a file, not a folder")
+    if not outdir.exists():
+        return []
+    manifest = outdir / MANIFEST
+    if manifest.is_file():
+        listed = [line.strip() for line in manifest.read_text(encoding="utf-8").splitlines()
+                  if line.strip() and not line.startswith("#")]
+        return [name for name in listed if _inside(outdir, outdir / name)]
+    others = sorted(p.name for p in outdir.iterdir() if not p.name.startswith("."))
+    if others:
+        shown = ", ".join(others[:5]) + (" ..." if len(others) > 5 else "")
+        raise SiteError(f"{outdir} is not empty ({shown}) and no earlier `site build` made it: "
+                        "build into an empty or new folder")
+    return []
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def _replace(outdir: Path, built: Path, files: list[str], previous: list[str]) -> None:
+    outdir.mkdir(parents=True, exist_ok=True)
+    for name in previous:
+        path = outdir / name
+        if path.is_file():
+            path.unlink()
+    for name in sorted(previous, key=lambda n: -n.count("/")):  # then the folders they leave empty
+        parent = (outdir / name).parent
+        while parent != outdir and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    shutil.copytree(built, outdir, dirs_exist_ok=True)
+    (outdir / MANIFEST).write_text("\n".join([MANIFEST_HEADER, *files]) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the iCalendar feed
+
+def calendar_feed(policy: Policy, school: School, today: date) -> bytes:
+    """The school's term dates, INSET days, bank holidays in term time and planned closures, as iCalendar.
+
+    All-day events; each term is one event from its first to its last day. UIDs are stable from build to build
+    (school URN, kind and date), so a calendar that subscribed updates its events rather than duplicating them."""
+    info, calendar = school.calendar_info, school.calendar
+    stamp = datetime.combine(today, time(0, 0), tzinfo=timezone.utc)
+    cal = Calendar()
+    cal.add("prodid", "-//Attendance portal//Static parent site//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"{school.name}: term dates")
+    description = f"Term dates, INSET days and closures of {school.name}, from {info.authority}'s calendar."
+    if info.status != "published":
+        description += " These dates are an example, not the published calendar: check them with the school."
+    cal.add("x-wr-caldesc", description)
+    domain = f"{school.urn}.{policy.trust.slug}.attendance-portal"
+
+    def event(kind: str, first: date, last: date, summary: str, detail: str, category: str) -> None:
+        item = Event()
+        item.add("uid", f"{kind}-{first.isoformat()}@{domain}")
+        item.add("dtstamp", stamp)
+        item.add("dtstart", first)
+        item.add("dtend", last + timedelta(days=1))  # DTEND of an all-day event is the day after
+        item.add("summary", summary)
+        item.add("description", detail)
+        item.add("categories", [category])
+        item.add("transp", "TRANSPARENT")
+        cal.add_component(item)
+
+    for year, term in info.terms:
+        event("term", term.starts, term.ends, f"{term.name} ({year})",
+              f"{school.name}: {term.name}, school year {year}, from {long_day(term.starts)} to "
+              f"{long_day(term.ends)}.", "Term")
+    for day in sorted(calendar.inset_days):
+        event("inset", day, day, "INSET day: school closed to pupils",
+              f"{school.name} is closed to pupils for staff training.", "INSET day")
+    for day, name in bank_holidays_in_term(school):
+        event("bank-holiday", day, day, f"Bank holiday: {name}", f"{school.name} is closed.", "Closed")
+    for closure in calendar.closures:
+        when = {"AM": " (morning)", "PM": " (afternoon)"}.get(closure.session or "", "")
+        event(f"closure-{closure.session or 'day'}", closure.starts, closure.ends, f"School closed{when}: "
+              f"{closure.name}", f"{school.name} is closed{when}: {closure.name}.", "Closed")
+    return cal.to_ical()
+
+
+def bank_holidays_in_term(school: School) -> list[tuple[date, str]]:
+    """Bank holidays that fall on a weekday inside one of the school's terms (the school is closed)."""
+    calendar = school.calendar
+    years = {y for t in calendar.terms for y in range(t.starts.year, t.ends.year + 1)}
+    holidays = calendar.bank_holidays if calendar.bank_holidays is not None else english_bank_holidays(years)
+    return sorted((day, name) for day, name in holidays.items()
+                  if day.weekday() < 5 and calendar.term_of(day) is not None)
+
+
+def long_day(day: date) -> str:
+    """"Monday 1 September 2025"."""
+    return f"{day:%A} {day.day} {day:%B %Y}"

@@ -1,0 +1,407 @@
+"""The static parent site's pages (docs/static-site.md), rendered from a Policy while `site build` runs.
+
+Not part of the live portal. `register(app)` adds the blueprint only to an app created with `SITE_BUILD = True`
+(the one `site build` makes), and even there every page answers 404 unless a build is running, because the pages
+read their policies from the build (`portal.services.site.active_build`), never from the database. Reasons:
+- the published site is the one parents use; a second, live copy at another address could disagree with it
+  (the live copy would follow `policy load`, the published one the last build);
+- the pages are written for static hosting (relative links ending in index.html, no cookies, no forms), and
+  a catch-all school-slug route at the portal's root would take over the portal's 404s and slash redirects;
+- staff preview a site by building it into a folder and opening `index.html` from disk.
+
+The rules live under PREFIX (`/_site`), static files included, so the frozen copy of that folder is the whole
+site. Templates build every link between pages with `url_for`, which Frozen-Flask makes relative; links into the
+portal are absolute (`portal_url`). Numbers come from the policy and the domain rules, never from the templates.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, abort, current_app, render_template
+from werkzeug.routing import BuildError
+
+from portal.domain import codes
+from portal.domain.attendance import pct
+from portal.domain.lateness import code_for_arrival
+from portal.domain.leave import UNIT_WORDS
+from portal.domain.penalties import family_total, next_notice
+from portal.domain.policy import Policy, School
+from portal.services.site import PAGES, PREFIX, active_build, bank_holidays_in_term, calendar_feed, long_day
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+bp = Blueprint("site", __name__, url_prefix=PREFIX, static_folder=str(STATIC), static_url_path="/static")
+
+# Where links into the portal go: the first of these endpoints the portal has (parents are asked to sign in first).
+PORTAL_LINKS = {
+    "report_absence": ("parent.report_absence", "auth.sign_in", "home.index"),
+    "leave": ("parent.request_leave", "parent.home", "auth.sign_in", "home.index"),
+    "account": ("parent.home", "auth.sign_in", "home.index"),
+}
+ROLE_WORDS = {"headteacher": "the headteacher", "senior_leader": "a senior leader",
+              "attendance_officer": "the attendance officer", "office": "the school office",
+              "teacher": "your child's teacher", "admin": "the portal administrator"}
+CATEGORY_TITLES = (
+    (codes.PRESENT_CATEGORY, "In school", "These count as attending."),
+    (codes.APPROVED_ACTIVITY_CATEGORY, "Learning away from school", "These count as attending."),
+    (codes.AUTHORISED_CATEGORY, "Authorised absence",
+     "These count as absence, but the school has agreed to them or accepted the reason."),
+    (codes.UNAUTHORISED_CATEGORY, "Unauthorised absence",
+     "These count as absence without a reason the school has accepted."),
+    (codes.NOT_COUNTED_CATEGORY, "Not counted",
+     "Your child could not attend for a reason outside the family's control, or was elsewhere as agreed. "
+     "These sessions are left out of the attendance figures altogether."),
+    (codes.ADMINISTRATIVE_CATEGORY, "No school expected", "Nothing is counted for these sessions."),
+)
+
+
+def register(app: Flask) -> None:
+    """Called by create_app: the site pages exist only in the app that `site build` creates."""
+    if app.config.get("SITE_BUILD"):
+        app.register_blueprint(bp)
+
+
+@bp.before_request
+def only_while_building():
+    if active_build(current_app) is None:
+        abort(404)
+
+
+# ---------------------------------------------------------------- formatting (British, as the seeds write it)
+
+def clock(moment: time) -> str:
+    """"8.30am", "1.10pm", "midday"."""
+    if moment == time(12, 0):
+        return "midday"
+    hour = moment.hour % 12 or 12
+    return f"{hour}.{moment.minute:02d}{'am' if moment.hour < 12 else 'pm'}"
+
+
+def number(value: Decimal | Fraction | int) -> str:
+    """A percentage or a number of days: whole numbers plainly, others to one decimal place ("9.5", "5.7")."""
+    exact = Fraction(value)
+    if exact.denominator == 1:
+        return str(exact.numerator)
+    tenths = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return str(tenths)
+
+
+def days_missed(attendance_pct: Decimal | int, school_days: int) -> Fraction:
+    """Days missed in a year of `school_days` at this attendance: 90% of 190 days is 19 days, 95% is 9.5."""
+    return (1 - pct(attendance_pct)) * school_days
+
+
+bp.add_app_template_filter(clock, "site_clock")
+bp.add_app_template_filter(long_day, "site_day")
+bp.add_app_template_filter(number, "site_number")
+
+
+# ---------------------------------------------------------------- the pages
+
+def _school(slug: str) -> tuple[Policy, School]:
+    found = active_build(current_app).schools.get(slug)
+    if found is None:
+        abort(404)
+    return found
+
+
+def portal_link(kind: str) -> str:
+    """An absolute link into the live portal, built from the portal's own routes (BuildError: the next one)."""
+    build = active_build(current_app)
+    adapter = current_app.url_map.bind("localhost")
+    for endpoint in PORTAL_LINKS[kind]:
+        try:
+            return build.portal_url + adapter.build(endpoint, {})
+        except BuildError:
+            continue
+    return build.portal_url + "/"
+
+
+def _render(template: str, policy: Policy | None, school: School | None, page=None, **context) -> str:
+    build = active_build(current_app)
+    return render_template(
+        f"site/{template}",
+        build=build,
+        policy=policy,
+        school=school,
+        trust=policy.trust if policy else None,
+        page=page,
+        pages=PAGES,
+        several_schools=len(build.schools) > 1,
+        portal={kind: portal_link(kind) for kind in PORTAL_LINKS},
+        **context,
+    )
+
+
+@bp.get("/")
+def index():
+    return _render("index.html", None, None, policies=active_build(current_app).policies)
+
+
+@bp.get("/<school>/")
+def school_home(school: str):
+    policy, found = _school(school)
+    return _render("home.html", policy, found, facts=key_facts(policy, found))
+
+
+@bp.get("/<school>/term-dates.ics", endpoint="calendar_feed")
+def calendar_feed_view(school: str):
+    policy, found = _school(school)
+    return Response(calendar_feed(policy, found, active_build(current_app).today), mimetype="text/calendar")
+
+
+def _page_view(page):
+    def view(school: str):
+        policy, found = _school(school)
+        context = BUILDERS[page.endpoint](policy, found)
+        return _render(f"{page.slug}.html", policy, found, page=page, **context)
+
+    view.__name__ = page.endpoint
+    return view
+
+
+# ---------------------------------------------------------------- what each page says
+
+def key_facts(policy: Policy, school: School) -> list[tuple[str, str]]:
+    reporting = policy.absence_reporting
+    facts = [("Report an absence", f"Before {clock(reporting.report_by)} on the first day"
+              + (", and on every day your child is off" if reporting.every_day else ""))]
+    closing = {site.name: (site.am.register_closes, site.pm.register_closes) for site in school.sites}
+    for name, (am, pm) in closing.items():
+        label = "Register closes" + (f" ({name.lower()})" if len(set(closing.values())) > 1 else "")
+        facts.append((label, f"{clock(am)} in the morning, {clock(pm)} in the afternoon"))
+        if len(set(closing.values())) == 1:
+            break
+    facts.append(("Attendance the school expects", f"{number(policy.bands.target)}% or more"))
+    facts.append(("Leave in term time", f"Only in exceptional circumstances; ask at least "
+                                        f"{notice_words(policy)} before"))
+    return facts
+
+
+def notice_words(policy: Policy) -> str:
+    return f"{policy.leave.notice} {UNIT_WORDS[policy.leave.notice_unit]}"
+
+
+def decision_words(policy: Policy) -> str:
+    return f"{policy.leave.decision_within} {UNIT_WORDS[policy.leave.decision_unit]}"
+
+
+def roles_words(roles) -> str:
+    words = [ROLE_WORDS.get(role, role) for role in sorted(roles)]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+_DAY_PREFIX = re.compile(r"^(Day \d+):")
+
+
+def contact_steps(policy: Policy) -> list[str]:
+    """The first-day contact process of the policy, in words for parents."""
+    steps = []
+    for step in policy.first_day_contact:
+        day = _DAY_PREFIX.match(step.description)
+        when = f"{day.group(1)}: " if day else (f"At {clock(step.at)}: " if step.at else "")
+        if step.action == "referral":
+            if policy.follow_up.cme_referral_days:
+                text = ("if your child has not come back after "
+                        f"{policy.follow_up.cme_referral_days} days and we have had no contact from you, or we "
+                        "learn that your family has moved away, we refer your child to the council's Children "
+                        "Missing Education team.")
+            else:
+                text = ("if we still cannot find out where your child is, we follow our safeguarding "
+                        "procedures, which can mean a referral to children's social care or the police.")
+        else:
+            text = {
+                "text": "we send you a text message.",
+                "call": "we phone you.",
+                "email": "the school's attendance leads are told about every child whose absence is not "
+                         "explained.",
+                "home_visit": "someone from school may visit your home.",
+                "other_contacts": "we phone your child's other emergency contacts.",
+            }[step.action]
+        steps.append(when + (text[0].upper() + text[1:] if not when else text))
+    return steps
+
+
+def report_absence(policy: Policy, school: School) -> dict:
+    return {"reporting": policy.absence_reporting, "steps": contact_steps(policy),
+            "wording": policy.wording.get("report_absence")}
+
+
+def school_times(policy: Policy, school: School) -> dict:
+    sites = []
+    for site in school.sites:
+        sessions = []
+        for label, session, times in (("Morning", "AM", site.am), ("Afternoon", "PM", site.pm)):
+            late = code_for_arrival(times.late_from, times, session)
+            after = _plus_minute(times.register_closes)
+            sessions.append({
+                "label": label, "times": times,
+                "on_time_code": code_for_arrival(times.doors_open, times, session),
+                "late_code": late,
+                "after_close": after,
+                "after_close_code": code_for_arrival(after, times, session),
+                "medical_code": code_for_arrival(after, times, session, appointment_with_evidence=True,
+                                                 medical_code=policy.medical_appointment_code),
+            })
+        sites.append({"site": site, "sessions": sessions})
+    same = len({(s.am, s.pm) for s in school.sites}) == 1
+    return {"sites": sites, "same_times": same, "wording": policy.wording.get("lateness"),
+            "medical_code": codes.CODES[policy.medical_appointment_code]}
+
+
+def _plus_minute(moment: time) -> time:
+    return (datetime.combine(date.min, moment) + timedelta(minutes=1)).time()
+
+
+def school_years(school: School) -> list[dict]:
+    """Each school year of the calendar: terms, INSET days, bank holidays in term, closures, days open."""
+    info, calendar = school.calendar_info, school.calendar
+    years: dict[str, list] = {}
+    for year, term in info.terms:
+        years.setdefault(year, []).append(term)
+    one_day = timedelta(days=1)
+    holidays = bank_holidays_in_term(school)
+    out = []
+    for year, terms in years.items():
+        first, last = terms[0].starts, terms[-1].ends
+        out.append({
+            "year": year,
+            "terms": [{"name": t.name, "starts": t.starts, "ends": t.ends,
+                       "pupils_first": _within(calendar.next_school_day(t.starts), t),
+                       "pupils_last": _within(calendar.previous_school_day(t.ends + one_day), t)}
+                      for t in terms],
+            "first": first,
+            "last": last,
+            "inset": sorted(d for d in calendar.inset_days if first <= d <= last),
+            "bank_holidays": [(d, n) for d, n in holidays if first <= d <= last],
+            "closures": [c for c in calendar.closures if first <= c.starts <= last],
+            "school_days": calendar.count_school_days(first, last),
+                    })
+    return out
+
+
+def _within(day: date | None, term) -> date | None:
+    return day if day is not None and term.starts <= day <= term.ends else None
+
+
+def current_year(school: School, today: date) -> dict | None:
+    """The school year holding `today`, else the next one, else the last one the calendar has."""
+    years = school_years(school)
+    for year in years:
+        if today <= year["last"]:
+            return year
+    return years[-1] if years else None
+
+
+def term_dates(policy: Policy, school: School) -> dict:
+    today = active_build(current_app).today
+    years = school_years(school)
+    upcoming = [y for y in years if y["last"] >= today]
+    return {"years": upcoming or years, "all_past": not upcoming, "info": school.calendar_info}
+
+
+def leave(policy: Policy, school: School) -> dict:
+    rules = policy.leave
+    return {"rules": rules, "notice": notice_words(policy), "decision": decision_words(policy),
+            "deciders": roles_words(rules.deciders), "local": policy.penalties.local,
+            "penalties": policy.penalties, "threshold_days": number(Fraction(policy.penalties.threshold_sessions, 2)),
+            "refused": codes.CODES[rules.refused_code], "approved": codes.CODES[rules.approved_code],
+            "bar": number(rules.attendance_bar) if rules.attendance_bar is not None else None,
+            "wording": policy.wording.get("leave")}
+
+
+def penalty_notices(policy: Policy, school: School) -> dict:
+    rules = policy.penalties
+    fines = rules.fines
+    today = active_build(current_app).today
+    first = next_notice([], today, fines)
+    second = next_notice([(today, False)], today, fines)
+    third = next_notice([(today, False), (today, False)], today, fines)
+    notices, early_total = family_total(2, 3, fines.first_early_days, first)
+    _, full_total = family_total(2, 3, fines.first_full_days, first)
+    return {
+        "rules": rules, "fines": fines, "first": first, "second": second, "third": third,
+        "threshold_days": number(Fraction(rules.threshold_sessions, 2)),
+        "counted": [codes.CODES[c] for c in sorted(rules.counted_codes, key=list(codes.CODES).index)],
+        "pending": [codes.CODES[c] for c in sorted(rules.pending_codes, key=list(codes.CODES).index)],
+        "example": {"notices": notices, "early_total": early_total, "full_total": full_total},
+        "local": rules.local,
+    }
+
+
+def attendance(policy: Policy, school: School) -> dict:
+    bands = policy.bands
+    year = current_year(school, active_build(current_app).today)
+    days = year["school_days"] if year else 190  # the national minimum, if the policy has no calendar yet
+    shown = {Decimal(100), bands.target, Decimal(95), 100 - bands.persistent_absence, 100 - bands.severe_absence}
+    if policy.leave.attendance_bar is not None and policy.leave.attendance_bar_effect == "refuse":
+        shown.add(policy.leave.attendance_bar)
+    leave_bar = policy.leave.attendance_bar if policy.leave.attendance_bar_effect == "refuse" else None
+    rows = [{"pct": number(p), "days": number(days_missed(p, days)), "is_target": p == bands.target,
+             "is_leave_bar": p == leave_bar} for p in sorted(shown, reverse=True)]
+    band_rows = [
+        ("On target", f"{number(bands.target)}% or more",
+         f"{number(days_missed(bands.target, days))} days or fewer"),
+        ("Below target", f"under {number(bands.target)}%",
+         f"more than {number(days_missed(bands.target, days))} days"),
+    ]
+    if bands.at_risk_absence_over is not None:
+        line = 100 - bands.at_risk_absence_over
+        band_rows.append(("At risk of persistent absence", f"under {number(line)}%",
+                          f"more than {number(days_missed(line, days))} days"))
+    if bands.at_risk_days_missed_from is not None:
+        band_rows.append(("At risk of persistent absence",
+                          f"about {number(100 * (1 - Fraction(bands.at_risk_days_missed_from) / days))}% or less",
+                          f"{number(bands.at_risk_days_missed_from)} days or more"))
+    band_rows.append(("Persistent absence", f"{number(100 - bands.persistent_absence)}% or less",
+                      f"{number(days_missed(100 - bands.persistent_absence, days))} days or more"))
+    band_rows.append(("Severe absence", f"{number(100 - bands.severe_absence)}% or less",
+                      f"{number(days_missed(100 - bands.severe_absence, days))} days or more"))
+    return {"year": year, "days": days, "sessions": 2 * days, "rows": rows, "bands": bands,
+            "band_rows": band_rows, "tiers": sorted(policy.tiers, key=lambda t: t.number),
+            "fortnight": number(100 * (1 - Fraction(1, 10)))}
+
+
+def code_groups(policy: Policy, school: School) -> dict:
+    groups = []
+    for category, title, meaning in CATEGORY_TITLES:
+        entries = [(c, policy.code_wording.get(c.code, c.explanation)) for c in codes.CODES.values()
+                   if c.category == category]
+        groups.append({"id": category.replace("_", "-"), "title": title, "meaning": meaning, "codes": entries})
+    return {"groups": groups, "retired": codes.RETIRED,
+            "counted": sorted(policy.penalties.counted_codes, key=list(codes.CODES).index)}
+
+
+def support(policy: Policy, school: School) -> dict:
+    return {"tiers": sorted(policy.tiers, key=lambda t: t.number)}
+
+
+def contact(policy: Policy, school: School) -> dict:
+    return {"others": [s for s in policy.schools if s.slug != school.slug]}
+
+
+def privacy(policy: Policy, school: School) -> dict:
+    return {"retention": policy.retention}
+
+
+BUILDERS = {
+    "report_absence": report_absence,
+    "school_times": school_times,
+    "term_dates": term_dates,
+    "leave": leave,
+    "penalty_notices": penalty_notices,
+    "attendance": attendance,
+    "codes": code_groups,
+    "support": support,
+    "contact": contact,
+    "privacy": privacy,
+}
+assert set(BUILDERS) == {p.endpoint for p in PAGES}, "every page of services.site.PAGES needs a builder"
+
+for _page in PAGES:
+    bp.add_url_rule(f"/<school>/{_page.slug}/", endpoint=_page.endpoint, view_func=_page_view(_page))
