@@ -1,8 +1,8 @@
 """`import marks`: the register from the MIS, up to millions of rows.
 
-Two passes over the file: the first checks every row and stores nothing; the second, only if the first found
-nothing wrong (or the caller skips bad rows), streams the rows into a staging table and merges them with a few
-set-based statements. Caches make each distinct UPN, date, code and school day cost one check, not one per row.
+One pass over the file checks every row and streams the good ones into a temporary staging table; if any row
+was bad (and the caller does not skip bad rows) the transaction rolls back and nothing is imported, otherwise a
+few set-based statements merge the staging table into the register. Caches make each distinct UPN, date, code and school day cost one check, not one per row.
 Re-importing a file changes nothing, and a mark never overwrites one recorded later (a staff decision in the
 portal, or a newer export).
 """
@@ -60,8 +60,7 @@ class MarkChecker:
         self._sessions: dict[tuple[str, date], tuple[str, ...] | str] = {}
         self._seen: dict[int, bytearray] = {}
 
-    def check(self, upn: str, day: str, session: str, code: str, minutes: str, comment: str, stamp: str,
-              check_duplicates: bool = True):
+    def check(self, upn: str, day: str, session: str, code: str, minutes: str, comment: str, stamp: str):
         """(row, problems): row is the tuple to store, or None when there is nothing to store (a `#`)."""
         problems = []
         pupil = self._upn(upn)
@@ -100,7 +99,7 @@ class MarkChecker:
                           "check the date against the school calendar"]
         if when < admitted or (left and when > left):
             return None, [f"{when} is outside the pupil's time on roll ({admitted} to {left or 'now'})"]
-        if check_duplicates and self._duplicate(pupil_id, when, session):
+        if self._duplicate(pupil_id, when, session):
             return None, [f"a second mark for UPN {upn.strip().upper()} on {when} {session}: keep one row per "
                           "pupil, date and session"]
         return (pupil_id, when, session, code, late, comment, recorded), []
@@ -167,25 +166,26 @@ def import_marks(path: str | Path, actor: str, skip_invalid: bool = False, rejec
     columns = [csv_file.index().get(c) for c in REQUIRED + OPTIONAL]
     width = len(csv_file.header)
 
-    def checked(first_pass: bool):
-        for line, fields in csv_file.rows(progress if first_pass else None):
+    bad = []
+
+    def good_rows():
+        """Check each row once; the good ones stream on into the staging table, the bad ones are noted."""
+        for line, fields in csv_file.rows(progress):
+            result.rows += 1
             if len(fields) < width:
                 fields = fields + [""] * (width - len(fields))
-            values = [fields[i].strip() if i is not None else "" for i in columns]
-            row, problems = checker.check(*values, check_duplicates=first_pass)
-            yield line, fields, row, problems
+            row, problems = checker.check(*[fields[i].strip() if i is not None else "" for i in columns])
+            if problems:
+                result.problems += [RowProblem(line, m) for m in problems]
+                bad.append((line, fields, "; ".join(problems)))
+            elif row is not None:
+                yield row
 
-    bad, bad_lines = [], set()
-    for line, fields, _, problems in checked(first_pass=True):
-        result.rows += 1
-        if problems:
-            result.problems += [RowProblem(line, m) for m in problems]
-            bad.append((line, fields, "; ".join(problems)))
-            bad_lines.add(line)
-    finish(result, csv_file, bad, skip_invalid, rejected_path)
-    good = (row for line, _, row, _ in checked(first_pass=False) if row is not None and line not in bad_lines)
     try:
-        counts = store_marks(good, actor)
+        staging, total = _stage(good_rows())
+        # A bad row refuses the whole file: the rollback below drops the staging table, so nothing is imported.
+        finish(result, csv_file, bad, skip_invalid, rejected_path)
+        counts = _merge(staging, total, SOURCE_MIS, None)
         result.added, result.updated, result.kept_newer = counts.added, counts.updated, counts.kept_newer
         result.unchanged = result.rows - result.rejected - counts.added - counts.updated - counts.kept_newer
         record(actor, "import.marks", object_type="Import", object_id=csv_file.sha256()[:16],
@@ -201,6 +201,12 @@ def store_marks(rows: Iterable[tuple], actor: str, source: str = SOURCE_MIS, rec
                 batch: int = 50000) -> MarkCounts:
     """Merge marks into the register; the caller commits. Rows are unique per (pupil_id, date, session):
     (pupil_id, date, session, code, minutes_late, comment, recorded_at)."""
+    staging, total = _stage(rows, batch)
+    return _merge(staging, total, source, recorded_by)
+
+
+def _stage(rows: Iterable[tuple], batch: int = 50000) -> tuple[Table, int]:
+    """A temporary table holding the incoming marks, filled as they stream in."""
     connection = db.session.connection()
     staging = Table(
         "mark_staging", MetaData(),
@@ -210,7 +216,12 @@ def store_marks(rows: Iterable[tuple], actor: str, source: str = SOURCE_MIS, rec
     )
     staging.drop(connection, checkfirst=True)
     staging.create(connection)
-    total = _fill(connection, staging, rows, batch)
+    return staging, _fill(connection, staging, rows, batch)
+
+
+def _merge(staging: Table, total: int, source: str, recorded_by: str | None) -> MarkCounts:
+    """Insert what is new, update what an equal or newer record changes, keep what the register holds newer."""
+    connection = db.session.connection()
     mark, s = Mark.__table__, staging.c
     same_key = and_(mark.c.pupil_id == s.pupil_id, mark.c.date == s.date, mark.c.session == s.session)
     differs = or_(mark.c.code != s.code, mark.c.minutes_late.is_distinct_from(s.minutes_late),
@@ -252,9 +263,13 @@ def _fill(connection, staging: Table, rows: Iterable[tuple], batch: int) -> int:
     cursor = raw.cursor()
     chunk = []
     # Stored as SQLAlchemy stores dates and times on SQLite, so the merged rows read back as the same values.
+    # A year's register has a few hundred distinct dates and times: format each once.
+    days: dict[date, str] = {}
+    stamps: dict[datetime, str] = {}
     for pupil_id, day, session, code, late, comment, recorded in rows:
-        chunk.append((pupil_id, day.isoformat(), session, code, late, comment,
-                      recorded.strftime("%Y-%m-%d %H:%M:%S.%f")))
+        day_text = days.get(day) or days.setdefault(day, day.isoformat())
+        stamp = stamps.get(recorded) or stamps.setdefault(recorded, recorded.strftime("%Y-%m-%d %H:%M:%S.%f"))
+        chunk.append((pupil_id, day_text, session, code, late, comment, stamp))
         if len(chunk) >= batch:
             cursor.executemany(sql, chunk)
             total += len(chunk)
