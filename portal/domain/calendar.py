@@ -116,8 +116,20 @@ class SchoolCalendar:
             return "School closed: " + " and ".join(sorted({c.name for c in closures}))
         return None
 
+    @cached_property
+    def _sessions_memo(self) -> dict[date, tuple[str, ...]]:
+        return {}
+
     def sessions_on(self, day: date) -> tuple[str, ...]:
         """The sessions a pupil is expected on `day`: (), ("AM",), ("PM",) or ("AM", "PM")."""
+        # Whole-trust alerts ask this for every school day of every pupil: work each day out once.
+        memo = self._sessions_memo
+        found = memo.get(day)
+        if found is None:
+            found = memo[day] = self._sessions_on(day)
+        return found
+
+    def _sessions_on(self, day: date) -> tuple[str, ...]:
         if self.why_closed(day) is not None:
             return ()
         closed = {c.session for c in self.closures if c.covers(day) and c.session}
