@@ -14,6 +14,8 @@ from sqlalchemy import MetaData
 from portal import create_app, database_uri
 from portal.extensions import db
 
+pytest_plugins = ["browser_fixtures"]  # live server, Chromium and axe for tests/e2e and tests/site
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 

@@ -1,1 +1,1 @@
-"""End-to-end tests in a real browser. A package, so its conftest imports as `e2e.conftest` (see conftest.py)."""
+"""End-to-end tests in a real browser; their fixtures are the browser_fixtures plugin (see tests/conftest.py)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e.conftest import check_axe
+from browser_fixtures import check_axe
 from factories import calendar, load_trust, make_pupil
 from parents import make_parent
 from smtp import SmtpServer

@@ -4,7 +4,7 @@ and it prints without the navigation. Also: the live portal does not serve the s
 from __future__ import annotations
 
 import pytest
-from e2e.conftest import browser, check_axe, context, live_server, page, static_server  # noqa: F401 (fixtures)
+from browser_fixtures import check_axe
 from site_helpers import ALP, RP, build, instance_folder
 
 from portal.services.site import PREFIX

@@ -1,6 +1,7 @@
 """Browser-test machinery shared by every end-to-end test: a live server, Debian's Chromium, axe.
 
-Fixtures (available to tests under tests/e2e; elsewhere, import them: `from e2e.conftest import page, ...`):
+A pytest plugin, registered once by tests/conftest.py, so every test module sees the same session-wide browser
+(two definitions would start Playwright twice, which it refuses). Fixtures:
 
 - `live_server(config=None, *, create_schema=True)`: a factory. Starts the app (create_app with `e2e_config` plus
   your overrides: a temporary SQLite file by default) on 127.0.0.1 on a free port in a background thread, and
