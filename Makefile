@@ -24,7 +24,13 @@ test: install
 
 install: $(VENV)/.installed
 
+# Debian libraries the Python packages load: libmagic (uploads checked by content), pango (PDF letters).
+SYSTEM_LIBS := libmagic.so.1:libmagic1 libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0
+
 $(VENV)/.installed: pyproject.toml
+	@missing=""; for pair in $(SYSTEM_LIBS); do ldconfig -p | grep -q "$${pair%%:*}" || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then echo "Installing from apt:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"

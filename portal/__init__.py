@@ -90,7 +90,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.web import auth, errors, health, home, parent, security, session, site, staff, templating
+    from portal.web import auth, errors, evidence, health, home, parent, security, session, site, staff, templating
 
     security.register(app)
     session.register(app)
@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(parent.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(evidence.bp)
     site.register(app)  # the parent site's pages exist only in the app `site build` creates
     errors.register(app)
 

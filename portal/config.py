@@ -35,6 +35,7 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a parent filling in a leave request over a lunch break keeps their token
     # Five evidence files of 10 MB each, plus the form itself; above this the request gets a 413 page.
     MAX_CONTENT_LENGTH = 55 * 1024 * 1024
+    PORTAL_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024  # each evidence file
 
     SITE_BUILD = False  # True only in the app that `site build` creates (portal/web/site.py)
 

@@ -2,6 +2,8 @@
 
 from portal.models.absence import AbsenceReport, AbsenceReportChild
 from portal.models.audit import AuditEvent
+from portal.models.contact_attempt import ContactAttempt
+from portal.models.evidence import EvidenceFile
 from portal.models.marks import Mark
 from portal.models.outbox import OutboxMessage
 from portal.models.people import Contact, ParentAccount, Pupil, StaffRole, StaffUser
@@ -9,6 +11,6 @@ from portal.models.school import School, Site, Trust
 from portal.models.sign_in import SignInLink
 
 __all__ = [
-    "AbsenceReport", "AbsenceReportChild", "AuditEvent", "Contact", "Mark", "OutboxMessage", "ParentAccount", "Pupil", "School", "Site",
+    "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "EvidenceFile", "Contact", "Mark", "OutboxMessage", "ParentAccount", "Pupil", "School", "Site",
     "SignInLink", "StaffRole", "StaffUser", "Trust",
 ]

@@ -1,0 +1,25 @@
+"""`evidence sweep`: remove what a worker killed mid-upload left behind (run it from cron, hourly)."""
+
+from datetime import timedelta
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from portal.services import uploads
+
+evidence_cli = AppGroup("evidence", help="Evidence files sent with requests.")
+
+
+@evidence_cli.command("sweep")
+@click.option("--older-than-hours", default=24, show_default=True, type=click.IntRange(min=1),
+              help="Only files and unsaved uploads older than this: longer than any request can take.")
+def evidence_sweep(older_than_hours: int) -> None:
+    """Delete uploads whose request never committed, and stored files with no record."""
+    result = uploads.sweep_orphans(timedelta(hours=older_than_hours))
+    click.echo(f"Removed {result.rows} unsaved upload(s) and {result.files} file(s) with no record; "
+               f"{result.missing} record(s) whose file was already gone.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(evidence_cli)
