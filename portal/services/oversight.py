@@ -1,0 +1,415 @@
+"""Oversight: the pupils staff must look at, and the whole-school figures, for the schools a member of staff has.
+
+Every list is built from the same rules as `attendance alerts --json`: the follow-up lists (penalty threshold, N
+overdue, 10 and 20 continuous school days, sickness, the local leave rule) *are* `attendance.alerts` for the
+staff member's schools, filtered, and persistent and severe absence are its `persistent_absence` and
+`severe_absence` alerts, so the pages, the CSV files and the command line cannot disagree. What alerts do not
+give, this module adds per pupil with the domain's own functions: the figures, the band (at risk of persistent
+absence is a band, not an alert), the policy's tier (ALP Tier 2: missing more than 10%) and lateness.
+
+Definitions chosen here:
+- **Period.** The school year holding `as_of`, from each pupil's admission, up to `as_of` (as the alerts).
+- **Lists** hold pupils on roll on `as_of` (as the alerts). The filters (school, site, year group, class) narrow
+  both the lists and the figures.
+- **Persistent lateness**: late (L, before the register closed, or U, after it) at `PERSISTENT_LATENESS_LATE`
+  or more of the pupil's last `PERSISTENT_LATENESS_SESSIONS` sessions this school year (sessions that count as
+  possible, so holidays, X and not-counted codes are skipped): 4 of the last 20 is late about twice a week over
+  two school weeks. ALP §16 and RP speak of "persistent" lateness without a number; change the constants, not the
+  rule.
+- **Whole-school figures** (domain.md Part B §2) add up every enrolment of the school year up to `as_of`,
+  leavers included up to their leaving date, with at least one possible session (zero-possible enrolments are
+  excluded, as in [METH] §4.4): attendance % = attended / possible, the overall, authorised and unauthorised
+  absence rates over the same possible sessions, and the school PA rate = PA enrolments / enrolments. Counts are
+  integers and rates exact fractions; only the display rounds (one decimal, half up). They cover every pupil on
+  roll, nursery and reception included, so they are *not* on the basis of the official statistics (ages 5 to
+  15): the page says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.domain import codes
+from portal.domain.attendance import BAND_WORDS, Summary, band, format_pct, summarise, tier
+from portal.domain.marks import Mark as DomainMark
+from portal.domain.policy import Policy
+from portal.domain.settings import Tier
+from portal.extensions import db
+from portal.models import Mark, Pupil, School, Site, StaffUser
+from portal.services import NotFound
+from portal.services import attendance
+from portal.services.policies import trust_policy
+from portal.services.staff import schools_of
+
+PERSISTENT_LATENESS_SESSIONS = 20
+PERSISTENT_LATENESS_LATE = 4
+LATE_CODES = frozenset({"L", "U"})
+
+
+@dataclass(frozen=True)
+class ListKind:
+    key: str
+    title: str
+    description: str
+
+
+LISTS = (
+    ListKind("at_risk", "At risk of persistent absence",
+             "Absence above the policy's at-risk line but under persistent absence."),
+    ListKind("persistent_absence", "Persistent absence",
+             "Absence of 10% or more this school year (severe absence included)."),
+    ListKind("severe_absence", "Severe absence", "Absence of 50% or more this school year."),
+    ListKind("penalty_threshold", "Penalty-notice threshold reached",
+             "10 sessions of unauthorised absence within 10 school weeks: consider a penalty notice. "
+             "A person decides."),
+    ListKind("n_overdue", "N overdue for recoding",
+             "Sessions still coded N after 5 school days: recode to the real reason, or to O."),
+    ListKind("continuous_absence_10", "10 continuous school days of unauthorised absence",
+             "Tell the local authority in the attendance return."),
+    ListKind("deletion_consideration_20", "20 continuous school days (G, N or O only)",
+             "Consider deletion from the register under ground (i), with the local authority."),
+    ListKind("sickness_15", "Sickness: 15 days of illness",
+             "Make a sickness return to the local authority."),
+    ListKind("persistent_lateness", "Persistent lateness",
+             f"Late (L or U) at {PERSISTENT_LATENESS_LATE} or more of the last {PERSISTENT_LATENESS_SESSIONS} "
+             "sessions."),
+    ListKind("local_leave_5_days", "Local penalty rule for term-time leave",
+             "The local authority's own leave trigger (for example Nottingham's 5 consecutive days)."),
+)
+ALERT_LISTS = tuple(k.key for k in LISTS if k.key in attendance.ALERT_KINDS)
+
+# Hook for the lists that come with later features: support plans will add "support plans due for review"
+# (SUPPORT_PLANS_DUE_FOR_REVIEW) and term-time leave "leave decisions overdue" (LEAVE_DECISIONS_OVERDUE). The
+# feature's service calls `register_list(ListKind(key, title, description), build)` when it is imported, where
+# `build(overview) -> list[Entry]` picks its pupils from `overview.row_for(pupil_id)` (the selection's filters
+# and the staff member's schools are already applied); the overview page, the list page and the CSV export then
+# show it like the lists above. Nothing is registered until those features exist: no empty pages.
+SUPPORT_PLANS_DUE_FOR_REVIEW = "support_plans_due_for_review"
+LEAVE_DECISIONS_OVERDUE = "leave_decisions_overdue"
+_EXTRA_LISTS: dict[str, tuple[ListKind, Callable[[Overview], list[Entry]]]] = {}
+
+
+def register_list(kind: ListKind, build: Callable[[Overview], list[Entry]]) -> None:
+    """Add a list (e.g. SUPPORT_PLANS_DUE_FOR_REVIEW) to the oversight pages and exports."""
+    if kind.key in {k.key for k in LISTS}:
+        raise ValueError(f"{kind.key} is already an oversight list")
+    _EXTRA_LISTS[kind.key] = (kind, build)
+
+
+def list_kinds() -> tuple[ListKind, ...]:
+    return LISTS + tuple(kind for kind, _ in _EXTRA_LISTS.values())
+
+
+def list_kind(key: str) -> ListKind:
+    kind = next((k for k in list_kinds() if k.key == key), None)
+    if kind is None:
+        raise NotFound(f"no list called {key!r}")
+    return kind
+
+
+@dataclass(frozen=True)
+class PupilRow:
+    """One pupil with the figures the lists show."""
+
+    pupil_id: int
+    upn: str
+    forename: str
+    surname: str
+    school_urn: str
+    school_name: str
+    site_name: str
+    year_group: str
+    registration_group: str
+    vulnerable: bool
+    on_roll: bool  # on roll on as_of (the lists); leavers count in the figures only
+    summary: Summary
+    band: str
+    tier: Tier | None
+    late: int  # late sessions among the last `late_of`
+    late_of: int
+    last_late: date | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.forename} {self.surname}"
+
+    @property
+    def attendance_pct(self) -> str:
+        return format_pct(self.summary.attendance) or ""
+
+    @property
+    def absence_pct(self) -> str:
+        return format_pct(self.summary.absence) or ""
+
+    @property
+    def days_missed(self) -> str:
+        return f"{self.summary.days_missed:.1f}"
+
+    @property
+    def band_words(self) -> str:
+        return BAND_WORDS[self.band]
+
+    @property
+    def tier_words(self) -> str:
+        return f"Tier {self.tier.number}: {self.tier.name}" if self.tier else ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    row: PupilRow
+    since: date | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Whole-school (or whole-selection) figures over enrolments with at least one possible session."""
+
+    label: str
+    enrolments: int
+    possible: int
+    attended: int
+    authorised: int
+    unauthorised: int
+    persistent: int  # PA enrolments (severe included)
+    severe: int
+    without_sessions: int  # enrolments with no possible session yet: not counted
+
+    def _rate(self, count: int, whole: int) -> Fraction | None:
+        return Fraction(count, whole) if whole else None
+
+    @property
+    def attendance(self) -> Fraction | None:
+        return self._rate(self.attended, self.possible)
+
+    @property
+    def absence(self) -> Fraction | None:
+        return self._rate(self.authorised + self.unauthorised, self.possible)
+
+    @property
+    def authorised_rate(self) -> Fraction | None:
+        return self._rate(self.authorised, self.possible)
+
+    @property
+    def unauthorised_rate(self) -> Fraction | None:
+        return self._rate(self.unauthorised, self.possible)
+
+    @property
+    def pa_rate(self) -> Fraction | None:
+        return self._rate(self.persistent, self.enrolments)
+
+    @property
+    def sa_rate(self) -> Fraction | None:
+        return self._rate(self.severe, self.enrolments)
+
+    def pct(self, name: str) -> str:
+        """A rate for display: "95.3", or "–" when there is nothing to measure."""
+        return format_pct(getattr(self, name)) or "–"
+
+
+def figures(label: str, summaries: Iterable[Summary]) -> Figures:
+    """domain.md Part B §2, exactly: sums of the enrolments' own counts; PA and SA per enrolment."""
+    counted = [s for s in summaries]
+    measured = [s for s in counted if s.possible > 0]
+    return Figures(
+        label=label,
+        enrolments=len(measured),
+        possible=sum(s.possible for s in measured),
+        attended=sum(s.attended for s in measured),
+        authorised=sum(s.authorised for s in measured),
+        unauthorised=sum(s.unauthorised for s in measured),
+        persistent=sum(1 for s in measured if s.persistent_absence),
+        severe=sum(1 for s in measured if s.severe_absence),
+        without_sessions=len(counted) - len(measured),
+    )
+
+
+@dataclass
+class Overview:
+    as_of: date
+    year_start: date
+    schools: list[School]
+    filters: dict[str, str]  # the filters in words, for headings and file names
+    rows: list[PupilRow]  # every enrolment of the year in the selection
+    lists: dict[str, list[Entry]] = field(default_factory=dict)
+    figures: list[Figures] = field(default_factory=list)
+    alerts: list[dict] = field(default_factory=list)  # attendance.alerts for the selection, as the CLI prints them
+
+    @property
+    def kinds(self) -> tuple[ListKind, ...]:
+        return tuple(k for k in list_kinds() if k.key in self.lists)
+
+    def row_for(self, pupil_id: int) -> PupilRow | None:
+        """A pupil's row, on roll on as_of and in the selection (for lists added with `register_list`)."""
+        return next((r for r in self.rows if r.pupil_id == pupil_id and r.on_roll), None)
+
+    def pupils_on(self, key: str) -> int:
+        """How many pupils a list holds (a pupil with two runs of 10 days has two entries, but is one pupil)."""
+        return len({entry.row.upn for entry in self.lists.get(key, [])})
+
+
+def overview(staff: StaffUser, as_of: date, school_urn: str | None = None, site_id: int | None = None,
+             year_group: str | None = None, registration_group: str | None = None) -> Overview:
+    """Every list and the figures for the staff member's schools (or one), narrowed by site, year and class."""
+    schools = schools_of(staff)
+    if school_urn:
+        schools = [s for s in schools if s.urn == school_urn]
+        if not schools:
+            raise NotFound("no such school")  # another school looks like one that does not exist
+    policies = {s.id: trust_policy(s.trust) for s in schools}
+    schools = [s for s in schools if policies[s.id].school(s.urn) is not None]
+    year_start, _ = attendance.school_year_of(as_of)
+    filters = {}
+    where = [Pupil.school_id.in_([s.id for s in schools]), Pupil.admission_date <= as_of,
+             (Pupil.leaving_date.is_(None)) | (Pupil.leaving_date >= year_start)]
+    if site_id:
+        site = db.session.get(Site, site_id)
+        if site is None or site.school_id not in {s.id for s in schools}:
+            raise NotFound("no such site")
+        where.append(Pupil.site_id == site_id)
+        filters["site"] = site.name
+    if year_group:
+        where.append(Pupil.year_group == year_group)
+        filters["year"] = f"Year group {year_group}"
+    if registration_group:
+        where.append(Pupil.registration_group == registration_group)
+        filters["class"] = f"Class {registration_group}"
+    query = select(Pupil).where(*where).options(selectinload(Pupil.school), selectinload(Pupil.site))
+    pupils = {p.id: p for p in db.session.scalars(query)}
+    rows = _rows(pupils, select(Pupil.id).where(*where), policies, year_start, as_of)
+    result = Overview(as_of, year_start, schools, filters, rows)
+    on_roll = {r.upn: r for r in rows if r.on_roll}
+    for school in schools:
+        if any(r.school_urn == school.urn for r in on_roll.values()):
+            result.alerts.extend(a for a in attendance.alerts(school.urn, as_of) if a["upn"] in on_roll)
+    _fill_lists(result, on_roll)
+    _fill_figures(result)
+    return result
+
+
+def _rows(pupils: dict[int, Pupil], selected, policies: dict[int, Policy], year_start: date,
+          as_of: date) -> list[PupilRow]:
+    """Summaries, bands, tiers and lateness, from one streamed read of the year's marks (no query per pupil)."""
+    if not pupils:
+        return []
+    table = Mark.__table__
+    stream = db.session.execute(
+        select(table.c.pupil_id, table.c.date, table.c.session, table.c.code, table.c.minutes_late)
+        .where(table.c.pupil_id.in_(selected), table.c.date >= year_start, table.c.date <= as_of)
+        .order_by(table.c.pupil_id, table.c.date, table.c.session),
+        execution_options={"yield_per": attendance.STREAM_BATCH})
+    # Rows carry .date, .session and .code like domain marks: summarised as they come, without copying.
+    marks = {pupil_id: list(group) for pupil_id, group in itertools.groupby(stream, key=lambda r: r.pupil_id)}
+    rows = []
+    for pupil in pupils.values():
+        policy = policies[pupil.school_id]
+        pupil_marks = marks.get(pupil.id, [])
+        summary = summarise(pupil_marks, start=year_start, end=as_of, admission=pupil.admission_date,
+                            leaving=pupil.leaving_date, bands=policy.bands)
+        late, late_of, last_late = lateness(pupil_marks)
+        rows.append(PupilRow(
+            pupil_id=pupil.id, upn=pupil.upn, forename=pupil.forename, surname=pupil.legal_surname,
+            school_urn=pupil.school.urn, school_name=pupil.school.name,
+            site_name=pupil.site.name if pupil.site else "", year_group=pupil.year_group,
+            registration_group=pupil.registration_group, vulnerable=bool(pupil.vulnerable),
+            on_roll=pupil.leaving_date is None or pupil.leaving_date >= as_of,
+            summary=summary, band=band(summary, policy.bands), tier=tier(summary, policy.tiers),
+            late=late, late_of=late_of, last_late=last_late,
+        ))
+    rows.sort(key=lambda r: (r.school_name, r.surname, r.forename, r.upn))
+    return rows
+
+
+def lateness(marks: Sequence[DomainMark],
+             sessions: int = PERSISTENT_LATENESS_SESSIONS) -> tuple[int, int, date | None]:
+    """(late sessions, sessions looked at, the latest late date) over the last `sessions` possible sessions.
+
+    `marks` in register order (date, then AM before PM)."""
+    late, looked_at, last_late = 0, 0, None
+    for mark in reversed(marks):
+        if looked_at == sessions:
+            break
+        code = codes.CODES.get(codes.normalise(mark.code))
+        if code is None or not code.counts_as_possible:
+            continue
+        looked_at += 1
+        if code.code in LATE_CODES:
+            late += 1
+            last_late = last_late or mark.date
+    return late, looked_at, last_late
+
+
+def _fill_lists(result: Overview, on_roll: dict[str, PupilRow]) -> None:
+    by_absence = lambda e: (-(e.row.summary.absence or 0), e.row.surname, e.row.forename, e.row.upn)  # noqa: E731
+    by_since = lambda e: (e.since or date.min, e.row.surname, e.row.forename, e.row.upn)  # noqa: E731
+    lists: dict[str, list[Entry]] = {kind.key: [] for kind in LISTS}
+    for alert in result.alerts:
+        lists[alert["kind"]].append(Entry(on_roll[alert["upn"]], date.fromisoformat(alert["since"]),
+                                          alert["detail"]))
+    for row in on_roll.values():
+        if row.band == "at_risk":
+            lists["at_risk"].append(Entry(row, None, f"Absence {row.absence_pct}% so far this school year: "
+                                                     f"{row.days_missed} of {Decimal(row.summary.possible) / 2:.1f} "
+                                                     "days missed."))
+        if row.late >= PERSISTENT_LATENESS_LATE:
+            lists["persistent_lateness"].append(Entry(
+                row, row.last_late, f"Late at {row.late} of the last {row.late_of} sessions, most recently on "
+                                    f"{row.last_late:%-d %B %Y}."))
+    for key, entries in lists.items():
+        if key in ("at_risk", "persistent_absence", "severe_absence"):
+            entries.sort(key=by_absence)
+        elif key == "persistent_lateness":
+            entries.sort(key=lambda e: (-e.row.late, e.row.surname, e.row.forename, e.row.upn))
+        else:
+            entries.sort(key=by_since)
+    if not any(p.penalties.local for p in (trust_policy(s.trust) for s in result.schools)):
+        del lists["local_leave_5_days"]  # no local rule in these policies: the list could never fill
+    result.lists = lists
+    for key, (_, build) in _EXTRA_LISTS.items():
+        result.lists[key] = build(result)
+
+
+def _fill_figures(result: Overview) -> None:
+    suffix = ", ".join(result.filters.values())
+    for school in result.schools:
+        summaries = [r.summary for r in result.rows if r.school_urn == school.urn]
+        result.figures.append(figures(f"{school.name}{': ' + suffix if suffix else ''}", summaries))
+    if len(result.schools) > 1:
+        result.figures.append(figures(f"All your schools{': ' + suffix if suffix else ''}",
+                                      [r.summary for r in result.rows]))
+
+
+CSV_COLUMNS = ("upn", "surname", "forename", "school_urn", "school", "site", "year_group", "registration_group",
+               "vulnerable", "attendance_pct", "absence_pct", "days_missed", "band", "tier", "since", "detail")
+
+
+def list_csv(result: Overview, key: str) -> str:
+    """One list as CSV (UTF-8, header row, ISO dates), in the order the page shows it."""
+    list_kind(key)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for entry in result.lists.get(key, []):
+        row = entry.row
+        writer.writerow([_cell(v) for v in (
+            row.upn, row.surname, row.forename, row.school_urn, row.school_name, row.site_name, row.year_group,
+            row.registration_group, "Y" if row.vulnerable else "N", row.attendance_pct, row.absence_pct,
+            row.days_missed, row.band, row.tier.number if row.tier else "",
+            entry.since.isoformat() if entry.since else "", entry.detail)])
+    return out.getvalue()
+
+
+def _cell(value) -> str:
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe (OWASP)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
