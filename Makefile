@@ -29,6 +29,7 @@ SYSTEM_LIBS := libmagic.so.1:libmagic1 libpango-1.0.so.0:libpango-1.0-0 libpango
 
 $(VENV)/.installed: pyproject.toml
 	@missing=""; for pair in $(SYSTEM_LIBS); do ldconfig -p | grep -q "$${pair%%:*}" || missing="$$missing $${pair#*:}"; done; \
+	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then echo "Installing from apt:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -4,13 +4,17 @@ from portal.models.absence import AbsenceReport, AbsenceReportChild
 from portal.models.audit import AuditEvent
 from portal.models.contact_attempt import ContactAttempt
 from portal.models.evidence import EvidenceFile
+from portal.models.leave import LeaveDeclaration, LeaveRequest, LeaveRequestChild
 from portal.models.marks import Mark
 from portal.models.outbox import OutboxMessage
 from portal.models.people import Contact, ParentAccount, Pupil, StaffRole, StaffUser
 from portal.models.school import School, Site, Trust
 from portal.models.sign_in import SignInLink
+from portal.models.support_plan import PlanReview, PlanSignature, SupportPlan, SupportPlanVersion
 
 __all__ = [
+    "LeaveDeclaration", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
+    "SupportPlanVersion",
     "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "EvidenceFile", "Contact", "Mark", "OutboxMessage", "ParentAccount", "Pupil", "School", "Site",
     "SignInLink", "StaffRole", "StaffUser", "Trust",
 ]
