@@ -31,6 +31,7 @@ REQUIRED = ("upn", "date", "session", "code")
 OPTIONAL = ("minutes_late", "comment", "recorded_at")
 DAY_ZERO = date(2000, 1, 1).toordinal()
 NOT_IN_SESSION = "#"
+BULK_CACHE_KIB = 256 * 1024
 
 
 @dataclass
@@ -67,7 +68,9 @@ class MarkChecker:
         if isinstance(pupil, str):
             problems.append(pupil)
             pupil = None
-        when = self._cached(self._dates, day, lambda: parse_date(day))
+        when = self._dates.get(day)
+        if when is None:  # each distinct date is parsed once (a dict lookup per row, no call)
+            when = self._dates[day] = _value_or_problem(parse_date(day))
         if isinstance(when, str):
             problems.append(when)
             when = None
@@ -83,8 +86,9 @@ class MarkChecker:
             problems.append(problem)
         if len(comment) > 500:
             problems.append("comment is longer than 500 characters")
-        recorded = self._cached(self._stamps, stamp, lambda: parse_datetime(stamp)) if stamp \
-            else self.default_recorded_at
+        recorded = self._stamps.get(stamp) if stamp else self.default_recorded_at
+        if recorded is None:
+            recorded = self._stamps[stamp] = _value_or_problem(parse_datetime(stamp))
         if isinstance(recorded, str):
             problems.append(recorded)
         if problems or pupil is None or when is None or code is None:
@@ -145,13 +149,11 @@ class MarkChecker:
         seen[byte] |= mask
         return False
 
-    @staticmethod
-    def _cached(cache: dict, key: str, parse):
-        found = cache.get(key)
-        if found is None:
-            value, problem = parse()
-            found = cache[key] = problem or value
-        return found
+
+
+def _value_or_problem(parsed: tuple):
+    value, problem = parsed
+    return problem or value
 
 
 def import_marks(path: str | Path, actor: str, skip_invalid: bool = False, rejected_path: Path | None = None,
@@ -208,6 +210,9 @@ def store_marks(rows: Iterable[tuple], actor: str, source: str = SOURCE_MIS, rec
 def _stage(rows: Iterable[tuple], batch: int = 50000) -> tuple[Table, int]:
     """A temporary table holding the incoming marks, filled as they stream in."""
     connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        # A larger page cache for the merge's index lookups; _merge puts the default back.
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     staging = Table(
         "mark_staging", MetaData(),
         Column("pupil_id", Integer), Column("date", Date), Column("session", String(2)), Column("code", String(2)),
@@ -245,6 +250,8 @@ def _merge(staging: Table, total: int, source: str, recorded_by: str | None) -> 
         select(func.count()).select_from(staging.join(mark, same_key)).where(differs, s.recorded_at < mark.c.recorded_at)
     ).scalar_one()
     staging.drop(connection)
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default, for the pooled connection
     return MarkCounts(added=added, updated=updated, unchanged=total - added - updated - kept, kept_newer=kept)
 
 
