@@ -121,7 +121,7 @@ def summarise(marks: Iterable[Mark], start: dt.date | None = None, end: dt.date 
     bands = bands or Bands()
     lo, hi = _period(start, end, admission, leaving)
     counts: Counter[str] = Counter(
-        codes.normalise(m.code) for m in marks
+        m.code for m in marks
         if (lo is None or m.date >= lo) and (hi is None or m.date <= hi)
     )
     unknown = sorted(c for c in counts if c not in codes.CODES)

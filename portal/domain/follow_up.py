@@ -38,7 +38,7 @@ def n_overdue(marks: Iterable[Mark], calendar: SchoolCalendar, as_of: dt.date,
     An N may still be replaced on its deadline day; it is overdue from the day after."""
     overdue = []
     for mark in sorted(marks, key=lambda m: m.key):
-        if normalise(mark.code) != "N":
+        if mark.code != "N":
             continue
         deadline = n_deadline(mark, calendar, rules)
         if deadline is not None and as_of > deadline:
@@ -63,7 +63,7 @@ def continuous_absence(marks: Iterable[Mark], calendar: SchoolCalendar, codes: I
     wanted = frozenset(normalise(c) for c in codes)
     by_day: dict[dt.date, dict[str, str]] = {}
     for m in marks:
-        by_day.setdefault(m.date, {})[m.session] = normalise(m.code)
+        by_day.setdefault(m.date, {})[m.session] = m.code
     if not by_day:
         return []
     runs: list[AbsenceRun] = []
@@ -120,7 +120,7 @@ def sickness_flag(marks: Iterable[Mark], rules: FollowUpRules,
 
     Days in a row are never more than days in total, so the total over the marks given (the caller chooses the
     period, normally the school year) decides both cases."""
-    sessions = sum(1 for m in marks if normalise(m.code) == "I")
+    sessions = sum(1 for m in marks if m.code == "I")
     so_far = Decimal(sessions) / 2
     expected = so_far + Decimal(expected_further_days)
     return SicknessCheck(

@@ -37,8 +37,8 @@ def threshold_reached(marks: Iterable[Mark], school_weeks: Sequence[dt.date], ru
     counted_codes = frozenset(codes.normalise(c) for c in rules.counted_codes)
     pending_codes = frozenset(codes.normalise(c) for c in rules.pending_codes) - counted_codes
     relevant = sorted((m for m in marks if m.date <= as_of), key=lambda m: m.key)
-    counted = [m for m in relevant if codes.normalise(m.code) in counted_codes]
-    pending = [m for m in relevant if codes.normalise(m.code) in pending_codes]
+    counted = [m for m in relevant if m.code in counted_codes]
+    pending = [m for m in relevant if m.code in pending_codes]
     weeks = sorted({w for w in school_weeks if w <= as_of} | {monday_of(m.date) for m in counted + pending})
     if not weeks:
         return ThresholdResult(False, None, None, None, 0, 0)
@@ -167,7 +167,7 @@ def local_leave_flag(marks: Iterable[Mark], calendar: SchoolCalendar, rule: Loca
     otherwise an INSET day is treated like a holiday."""
     by_day: dict[dt.date, set[str]] = {}
     for m in marks:
-        if codes.normalise(m.code) in leave_codes:
+        if m.code in leave_codes:
             by_day.setdefault(m.date, set()).add(m.session)
     leave = sorted(d for d, sessions in by_day.items()
                    if calendar.is_school_day(d) and set(calendar.sessions_on(d)) <= sessions)
