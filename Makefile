@@ -13,7 +13,7 @@ PORT ?= 5000
 # every time: re-running imports nothing new), and serve on http://127.0.0.1:5000
 run: install db
 	$(FLASK) demo --policy $(POLICY)
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	PORTAL_MAIL_TO_CONSOLE=true $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Set up and run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
 test: install

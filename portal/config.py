@@ -18,6 +18,7 @@ class Defaults:
     MAIL_PORT = 8025
     MAIL_USE_TLS = False
     MAIL_DEFAULT_SENDER = ("Attendance portal", "no-reply@attendance-portal.invalid")
+    MAIL_TO_CONSOLE = False  # `make run` sets PORTAL_MAIL_TO_CONSOLE=true: email is printed, never sent
     PORTAL_BASE_URL = "http://127.0.0.1:5000"
     PORTAL_SIGN_IN_LINK_MINUTES = 20
 

@@ -12,10 +12,14 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from portal.cli import cli_actor
 from portal.cli.policy import echo_problems, summary_line
+from portal.extensions import db
+from portal.models import ParentAccount
 from portal.services import ServiceError, demo, imports, policies
+from portal.services import staff as staff_service
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 DEFAULT_POLICY = Path("examples") / "alp.toml"
@@ -61,6 +65,27 @@ def demo_command(policy_path: str | None, pupils: int, seed: int, today, out: st
         _summary(policy, trust, files, day)
     if out:
         click.echo(f"CSV files kept in {Path(out)}.")
+    _demo_people(policy, loaded.trust, actor)
+
+
+DEMO_STAFF_PASSWORD = "demo-password"  # a demo trust only: every name and address in it is made up
+
+
+def _demo_people(policy, trust, actor: str) -> None:
+    """A headteacher across the trust and an office user per school, and a parent to sign in as, so a newcomer can
+    try both sides at once."""
+    head = f"head@{trust.slug}.example.com"
+    staff_service.add_staff(head, "Demo Headteacher", "headteacher", actor, trust_slug=trust.slug,
+                            password=DEMO_STAFF_PASSWORD)
+    for school in policy.schools:
+        staff_service.add_staff(f"office@{school.slug}.example.com", f"{school.name} office", "office", actor,
+                                school_urn=school.urn, password=DEMO_STAFF_PASSWORD)
+    parent = db.session.scalar(select(ParentAccount).order_by(ParentAccount.id))
+    click.echo(f"  Staff sign in at /staff/sign-in as {head} (headteacher, every school) or "
+               f"office@<school>.example.com, password {DEMO_STAFF_PASSWORD}.")
+    if parent is not None:
+        click.echo(f"  Parents sign in at /sign-in, e.g. as {parent.email}: with `make run` the email with the "
+                   "sign-in link is printed in this terminal.")
 
 
 def _default_policy() -> Path:

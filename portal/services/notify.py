@@ -84,11 +84,20 @@ def _claim(message_id: int, now: datetime, due_by: datetime) -> bool:
     return claimed == 1
 
 
+def _print(message: OutboxMessage) -> None:
+    """Development (`make run`): show the email in the terminal instead of sending it anywhere."""
+    print(f"\n----- email to {', '.join(message.recipients)}: {message.subject}\n{message.body_text}-----\n",
+          flush=True)
+
+
 def _send(message_id: int, now: datetime) -> bool:
     message = db.session.get(OutboxMessage, message_id)
     try:
-        mail.send(Message(subject=message.subject, recipients=message.recipients, body=message.body_text,
-                          html=message.body_html))
+        if current_app.config["MAIL_TO_CONSOLE"]:
+            _print(message)
+        else:
+            mail.send(Message(subject=message.subject, recipients=message.recipients, body=message.body_text,
+                              html=message.body_html))
     except Exception as exc:  # noqa: BLE001 - any SMTP or network failure: keep the message and retry later
         message.attempts += 1
         delay = BACKOFF_MINUTES[min(message.attempts, len(BACKOFF_MINUTES)) - 1]

@@ -80,3 +80,12 @@ def test_outbox_send_retries_everything_from_the_command_line(smtp_app):
     assert result.exit_code == 0, result.output
     assert "1 sent, 0 failed" in result.output
     assert len(server.inbox.messages) == 1
+
+
+def test_in_development_email_is_printed_not_sent(make_app, capsys):
+    app = make_app(MAIL_TO_CONSOLE=True, MAIL_SUPPRESS_SEND=False, MAIL_PORT=1)  # nothing listens on port 1
+    with app.app_context():
+        queue_one()
+        assert notify.deliver_due() == (1, 0)
+    printed = capsys.readouterr().out
+    assert "email to jo@example.com: Test" in printed and "http://x/sign-in/abc" in printed
