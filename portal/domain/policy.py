@@ -30,6 +30,7 @@ from portal.domain.settings import (
     SessionTimes,
     Tier,
 )
+from portal.domain.support_plan import ALP_APPENDIX_1, PlanTemplate, parse_template
 
 SCHEMA = 1
 
@@ -116,6 +117,7 @@ class Policy:
     wording: dict[str, str] = field(default_factory=dict)
     code_wording: dict[str, str] = field(default_factory=dict)
     conflicts: tuple[Conflict, ...] = ()
+    support_plan: PlanTemplate = ALP_APPENDIX_1  # [support_plan]: the attendance support plan's template
 
     def school(self, urn: str) -> School | None:
         return next((s for s in self.schools if s.urn == urn), None)
@@ -174,6 +176,7 @@ def _policy(r: Reader) -> Policy:
         wording={k: wording.str(k) for k in wording.data if k != "codes" and isinstance(wording.data[k], str)},
         code_wording=_code_wording(wording),
         conflicts=tuple(_conflict(t) for t in r.tables("conflicts")),
+        support_plan=_support_plan(r.table("support_plan")),
     )
     for table in (reporting, register, roles_table, attendance, wording):
         table.done()
@@ -419,6 +422,15 @@ def _retention(t: Reader) -> Retention:
     )
     t.done()
     return retention
+
+
+def _support_plan(t: Reader) -> PlanTemplate:
+    """[support_plan]: the plan template (portal/domain/support_plan.py); keys left out are ALP Appendix 1's."""
+    template, problems = parse_template(t.data)
+    for key, message in problems:
+        t.error(key or None, message)
+    t.seen.update(t.data)  # parse_template reports unknown keys itself
+    return template
 
 
 def _conflict(t: Reader) -> Conflict:

@@ -1,6 +1,6 @@
 """Parents sign in with an emailed link and sign out."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from forms.auth import SignInForm, SignOutForm, UseLinkForm
@@ -9,6 +9,16 @@ from portal.services import parent_access
 from portal.web.mail import deliver_after_response
 
 bp = Blueprint("auth", __name__)
+
+
+AFTER_SIGN_IN = "after_sign_in"
+
+
+def _safe_next(value: str | None) -> str | None:
+    """A page of the parent portal to come back to after signing in (an emailed plan link); nothing else."""
+    if value and value.startswith("/parent/") and "//" not in value and "\\" not in value:
+        return value
+    return None
 
 
 def _email_key() -> str:
@@ -21,6 +31,8 @@ def _email_key() -> str:
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("parent.home"))
+    if target := _safe_next(request.args.get("next")):
+        session[AFTER_SIGN_IN] = target
     form = SignInForm()
     if form.validate_on_submit():
         parent_access.request_sign_in_link(form.email.data)
@@ -43,7 +55,7 @@ def use_link(token: str):
         if form.validate_on_submit():
             account = parent_access.use_link(token)
             login_user(account, remember=form.keep_signed_in.data)
-            return redirect(url_for("parent.home"), code=303)
+            return redirect(_safe_next(session.pop(AFTER_SIGN_IN, None)) or url_for("parent.home"), code=303)
         parent_access.check_link(token)
     except parent_access.LinkNotValid as exc:
         return render_template("auth/link_not_valid.html", reason=exc.reason), 410

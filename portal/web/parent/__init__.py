@@ -37,8 +37,9 @@ def my_children():
 
 def navigation(active: str) -> list[dict]:
     items = [("Your children", "parent.home"), ("Report an absence", "parent.report_absence"),
-             ("Reports", "parent.reports"), ("Leave requests", "parent.leave_requests")]
+             ("Reports", "parent.reports"), ("Leave requests", "parent.leave_requests"),
+             ("Support plans", "parent.plans")]
     return [{"href": url_for(endpoint), "text": text, "active": endpoint == active} for text, endpoint in items]
 
 
-from portal.web.parent import absences, attendance, home, leave  # noqa: E402,F401  (register the views on bp)
+from portal.web.parent import absences, attendance, home, leave, plans  # noqa: E402,F401  (register the views on bp)

@@ -4,7 +4,7 @@ from flask import render_template
 from flask_login import current_user
 
 from portal.domain.attendance import BAND_WORDS
-from portal.services import absences
+from portal.services import absences, support_plans
 from portal.services.child_attendance import BAND_TAGS
 from portal.services.attendance import pupil_attendance
 from portal.web.parent import bp, my_children, navigation
@@ -14,5 +14,6 @@ from portal.web.parent import bp, my_children, navigation
 def home():
     children = [(child, pupil_attendance(child.upn)) for child in my_children()]
     return render_template("parent/home.html", children=children, reports=absences.reports_for(current_user)[:5],
+                           plans_to_sign=support_plans.plans_to_sign(current_user),
                            band_words=BAND_WORDS, band_classes=BAND_TAGS, navigation=navigation("parent.home"))
 

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from forms.review import BulkAcceptForm, DecisionForm, QueueFilterForm
 from portal.domain import absence as rules
 from portal.domain import codes
-from portal.services import NotFound, ServiceError, review
+from portal.services import NotFound, ServiceError, review, support_plans
 from portal.services.attendance import pupil_attendance
 from portal.services.audit import utcnow
 from portal.services.staff import AUTHORISE_ABSENCE, may, schools_of
@@ -29,6 +29,7 @@ def queue():
                                  registration_group=(form.registration_group.data or "").strip() or None,
                                  status=form.status.data or None, overdue_only=form.overdue.data)
     return render_template("staff/queue.html", items=items, filters=form, bulk=BulkAcceptForm(), rules=rules,
+                           due=support_plans.due_reviews(utcnow().date(), current_user),
                            navigation=navigation("staff.queue"))
 
 
