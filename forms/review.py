@@ -34,6 +34,7 @@ class QueueFilterForm(FlaskForm):
         csrf = False  # a GET form: filters change nothing
 
     school = SelectField("School", widget=GovSelect(), validators=[Optional()])
+    site = SelectField("Site", widget=GovSelect(), validators=[Optional()])
     year_group = StringField("Year group", widget=GovTextInput(), validators=[Optional(), Length(max=10)])
     registration_group = StringField("Class", widget=GovTextInput(), validators=[Optional(), Length(max=30)])
     status = SelectField("Status", widget=GovSelect(), validators=[Optional()],

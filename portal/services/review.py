@@ -10,9 +10,12 @@ from sqlalchemy import select
 from portal.domain import absence as rules
 from portal.domain import codes
 from portal.extensions import db
-from portal.models import AbsenceReport, AbsenceReportChild, Contact, Mark, Pupil, StaffUser
+from portal.models import (
+    AbsenceReport, AbsenceReportChild, Contact, LeaveRequest, LeaveRequestChild, Mark, Pupil, StaffUser, SupportPlan,
+)
 from portal.models.absence import ACCEPTED, QUESTION, RECEIVED, UNAUTHORISED
 from portal.models.marks import SOURCE_PORTAL
+from portal.models.support_plan import ACTIVE
 from portal.services import NotFound, ServiceError
 from portal.services import notify
 from portal.services.audit import record, utcnow
@@ -52,7 +55,7 @@ def _deadline(child: AbsenceReportChild) -> datetime:
 
 def absence_queue(staff: StaffUser, now: datetime, school_urn: str | None = None, year_group: str | None = None,
                   registration_group: str | None = None, status: str | None = None,
-                  overdue_only: bool = False) -> list[QueueItem]:
+                  overdue_only: bool = False, site_id: int | None = None) -> list[QueueItem]:
     """Reports waiting for a person at the staff member's schools, the most urgent first."""
     schools = [s for s in schools_of(staff) if school_urn in (None, "", s.urn)]
     if not schools:
@@ -64,6 +67,8 @@ def absence_queue(staff: StaffUser, now: datetime, school_urn: str | None = None
         query = query.where(Pupil.year_group == year_group)
     if registration_group:
         query = query.where(Pupil.registration_group == registration_group)
+    if site_id:
+        query = query.where(Pupil.site_id == site_id)
     items = []
     for child in db.session.scalars(query):
         deadline = _deadline(child)
@@ -179,3 +184,17 @@ def siblings(pupil: Pupil) -> list[Pupil]:
         return []
     return list(db.session.scalars(
         select(Pupil).join(Contact).where(Contact.email.in_(emails), Pupil.id != pupil.id).distinct()))
+
+
+def open_plans(pupil: Pupil) -> list[SupportPlan]:
+    """The pupil's support plans still running: the queue shows that one exists and its review date."""
+    return list(db.session.scalars(select(SupportPlan).where(SupportPlan.pupil_id == pupil.id,
+                                                             SupportPlan.state == ACTIVE)))
+
+
+def recent_leave(pupil: Pupil, since: date) -> list[LeaveRequestChild]:
+    """The pupil's leave requests made since `since` (RP's form asks about the last 12 months)."""
+    return list(db.session.scalars(
+        select(LeaveRequestChild).join(LeaveRequest)
+        .where(LeaveRequestChild.pupil_id == pupil.id, LeaveRequest.requested_at >= since)
+        .order_by(LeaveRequest.requested_at.desc())))

@@ -104,3 +104,25 @@ def test_staff_sign_in_is_rate_limited(make_app):
     client = app.test_client()
     codes = [sign_in(client, "head@bothal.example", f"guess-{n}").status_code for n in range(12)]
     assert codes[:10] == [200] * 10 and codes[10:] == [429, 429]
+
+
+def test_the_queue_filters_by_site_and_an_item_shows_plans_and_leave(app, client):
+    with app.app_context():
+        load_trust()
+        upper = make_pupil("122239", forename="Uma", site="upper")
+        lower = make_pupil("122239", forename="Leo", site="lower")
+        parent = make_parent("jo@example.com", upper, lower)
+        day = calendar().next_school_day(date.today() + timedelta(days=1))
+        report = absences.submit(parent, absences.AbsenceDraft([upper.id, lower.id], day, day, "day", "illness", "k"))
+        upper_child = report.children[0].id
+        make_staff("head@bothal.example", "headteacher", "122239", password="head-password")
+        from portal.models import Site
+
+        lower_site = db.session.scalar(select(Site).where(Site.slug == "lower", Site.school_id == lower.school_id)).id
+    sign_in(client, "head@bothal.example", "head-password")
+    both = client.get("/staff/").get_data(as_text=True)
+    assert "Uma Taylor" in both and "Leo Taylor" in both
+    only_lower = client.get(f"/staff/?site={lower_site}").get_data(as_text=True)
+    assert "Leo Taylor" in only_lower and "Uma Taylor" not in only_lower
+    item = client.get(f"/staff/absences/{upper_child}").get_data(as_text=True)
+    assert "Support plan" in item and "Leave requests, last 12 months" in item

@@ -21,13 +21,16 @@ from portal.web.staff import bp, navigation, staff_view
 @staff_view()
 def queue():
     form = QueueFilterForm(request.args)
-    form.school.choices = [SelectChoice("", "All your schools")] + [
-        SelectChoice(s.urn, s.name) for s in schools_of(current_user)]
+    schools = schools_of(current_user)
+    form.school.choices = [SelectChoice("", "All your schools")] + [SelectChoice(s.urn, s.name) for s in schools]
+    form.site.choices = [SelectChoice("", "All sites")] + [
+        SelectChoice(str(site.id), f"{school.name}: {site.name}") for school in schools for site in school.sites]
     form.validate()
     items = review.absence_queue(current_user, utcnow(), school_urn=form.school.data or None,
                                  year_group=(form.year_group.data or "").strip().upper() or None,
                                  registration_group=(form.registration_group.data or "").strip() or None,
-                                 status=form.status.data or None, overdue_only=form.overdue.data)
+                                 status=form.status.data or None, overdue_only=form.overdue.data,
+                                 site_id=int(form.site.data) if (form.site.data or "").isdigit() else None)
     return render_template("staff/queue.html", items=items, filters=form, bulk=BulkAcceptForm(), rules=rules,
                            due=support_plans.due_reviews(utcnow().date(), current_user),
                            navigation=navigation("staff.queue"))
@@ -58,6 +61,7 @@ def absence(child_id: int):
         attendance=pupil_attendance(pupil.upn),
         marks=review.recent_marks(pupil, child.report.first_day - timedelta(weeks=4)),
         earlier=[c for c in review.earlier_reports(pupil) if c.id != child.id],
+        plans=review.open_plans(pupil), leave=review.recent_leave(pupil, utcnow() - timedelta(days=365)),
         siblings=review.siblings(pupil), navigation=navigation("staff.queue"))
 
 
