@@ -9,15 +9,17 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
     GovDateInput,
+    GovFileInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms import BooleanField, DateField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, MultipleFileField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from forms.validators import EvidenceFiles
 from portal.domain import absence as rules
 
 TIME_FORMATS = ("%H:%M", "%H.%M", "%I:%M%p", "%I.%M%p", "%I%p")
@@ -70,6 +72,11 @@ class AbsenceReportForm(FlaskForm):
                              description="For example, sickness and diarrhoea: the school may need to know.")
     appointment_time = StringField("Time of the appointment (optional)", widget=GovTextInput(),
                                    description="For example, 10:30", validators=[Length(max=10)])
+    evidence = MultipleFileField("Appointment card or letter (optional)", widget=GovFileInput(multiple=True),
+                                 validators=[EvidenceFiles(max_files=2, min_files=0)],
+                                 description="For a medical or dental appointment: a photo or PDF of the card or "
+                                             "letter helps the school record it. PDF, JPEG, PNG or iPhone photo, "
+                                             "10 MB at most.")
     details = TextAreaField("Details", widget=GovTextArea(), validators=[Length(max=2000)],
                             description="Needed if the reason is something else.")
     submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -11,9 +11,10 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.domain import absence as rules
 from portal.extensions import db
-from portal.models import AbsenceReport, AbsenceReportChild, ParentAccount, Pupil
+from portal.models import AbsenceReport, AbsenceReportChild, EvidenceFile, ParentAccount, Pupil
+from portal.models.evidence import PENDING
 from portal.services import NotFound, ServiceError
-from portal.services import notify
+from portal.services import notify, uploads
 from portal.services.audit import record, utcnow
 from portal.services.parent_access import child_of, children_of
 from portal.services.policies import school_policy
@@ -33,6 +34,7 @@ class AbsenceDraft:
     appointment_time: time | None = None
     details: str = ""
     continues: str | None = None  # the reference of the report this one extends
+    evidence_ids: list[int] = field(default_factory=list)  # files kept, pending, until the report is sent
 
 
 @dataclass
@@ -105,6 +107,8 @@ def submit(account: ParentAccount, draft: AbsenceDraft, now: datetime | None = N
     except IntegrityError:  # the same form submitted twice at once: the other request made it
         db.session.rollback()
         return _by_key(draft.submission_key)
+    uploads.attach(pending_evidence(account, draft.evidence_ids), "absence_report", report.id,
+                   actor=f"parent:{account.id}")
     notify.queue([account.email], f"Absence reported: {report.reference}", "absence_received",
                  key=f"absence:{report.reference}:received", report=report, previews=previews,
                  link=notify.external_url("parent.report", reference=report.reference))
@@ -115,6 +119,31 @@ def submit(account: ParentAccount, draft: AbsenceDraft, now: datetime | None = N
                   "part": report.part, "reason": report.reason, "late": report.late_reported})
     db.session.commit()
     return report
+
+
+def store_evidence(account: ParentAccount, pupil_ids: list[int], files, now: datetime | None = None) -> list[int]:
+    """Check and keep appointment evidence until the report is sent: one copy for each school of the children, so
+    each school's staff can read it. Raises uploads.UploadsRejected naming each bad file. Commits, so the files
+    survive the check-your-answers page; anything never sent is removed by `evidence sweep`."""
+    detected = uploads.check_many(files)
+    schools = {child_of(account, pupil_id).school_id for pupil_id in pupil_ids}
+    stored = [uploads.store(d, f"parent:{account.id}", school_id, account.id, now=now)
+              for d in detected for school_id in sorted(schools)]
+    db.session.commit()
+    return [f.id for f in stored]
+
+
+def pending_evidence(account: ParentAccount, ids: list[int]) -> list[EvidenceFile]:
+    """The parent's own files not yet part of a report."""
+    if not ids:
+        return []
+    return list(db.session.scalars(select(EvidenceFile).where(
+        EvidenceFile.id.in_(ids), EvidenceFile.parent_account_id == account.id, EvidenceFile.state == PENDING)))
+
+
+def report_evidence(report: AbsenceReport) -> list[EvidenceFile]:
+    return list(db.session.scalars(select(EvidenceFile).where(
+        EvidenceFile.owner_type == "absence_report", EvidenceFile.owner_id == report.id).order_by(EvidenceFile.id)))
 
 
 def is_submitted(draft: AbsenceDraft) -> bool:

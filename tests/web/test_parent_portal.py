@@ -157,3 +157,46 @@ def test_a_signed_in_parent_can_sign_out_from_any_page(client, app, family):
     assert "Signed in as jo@example.com" in page and 'action="/sign-out"' in page
     assert client.post("/sign-out").status_code == 303
     assert client.get("/parent/reports").status_code == 302
+
+
+def png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_an_appointment_card_goes_with_the_report_to_the_school_only(client, app, family):
+    import io
+
+    signed_in(client, app)
+    data = report_form([family["sam"]], family["day"], reason="medical", appointment_time="10:30")
+    data["evidence"] = [(io.BytesIO(png_bytes()), "appointment card.png")]
+    form = client.post("/parent/report-absence", data=data, content_type="multipart/form-data")
+    assert form.status_code == 303, form.get_data(as_text=True)
+    assert "appointment card.png" in client.get("/parent/report-absence/check").get_data(as_text=True)
+    page = client.get(client.post("/parent/report-absence/check").location).get_data(as_text=True)
+    link = page.split('href="/evidence/')[1].split('"')[0]
+    with client.get(f"/evidence/{link}") as download:
+        assert download.status_code == 200 and download.headers["X-Content-Type-Options"] == "nosniff"
+        assert download.headers["Content-Disposition"].startswith("attachment")
+    signed_in(client, app, "stranger@example.com")
+    assert client.get(f"/evidence/{link}").status_code == 404
+
+
+def test_a_web_page_dressed_as_a_photo_is_refused_on_the_form(client, app, family):
+    import io
+
+    signed_in(client, app)
+    data = report_form([family["sam"]], family["day"], reason="medical")
+    data["evidence"] = [(io.BytesIO(b"<html><script>alert(1)</script></html>"), "card.png")]
+    page = client.post("/parent/report-absence", data=data, content_type="multipart/form-data")
+    assert page.status_code == 200 and "card.png" in page.get_data(as_text=True)
+    assert "There is a problem" in page.get_data(as_text=True)
+    with app.app_context():
+        from portal.models import EvidenceFile
+
+        assert db.session.query(EvidenceFile).count() == 0

@@ -10,8 +10,9 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forms.absence import AbsenceReportForm, ConfirmForm, StillOffForm
+from forms.validators import chosen_files
 from portal.domain import absence as rules
-from portal.services import NotFound, absences
+from portal.services import NotFound, absences, uploads
 from portal.services.audit import utcnow
 from portal.web.mail import deliver_after_response
 from portal.web.parent import bp, my_children, navigation
@@ -62,6 +63,7 @@ def report_absence():
         elif len(children) == 1:
             form.children.data = [children[0].id]
     elif form.validate_on_submit():
+        previous = draft
         draft = absences.AbsenceDraft(
             pupil_ids=form.children.data, first_day=form.first_day.data,
             last_day=None if form.not_sure.data else form.last_day.data, part=form.part.data,
@@ -71,7 +73,15 @@ def report_absence():
             continues=draft.continues if draft else None,
         )
         problems = [p for child in absences.preview(current_user, draft, utcnow()) for p in child.problems]
-        if not problems:
+        files = chosen_files(form.evidence)
+        if not problems and files:
+            try:
+                draft.evidence_ids = absences.store_evidence(current_user, draft.pupil_ids, files)
+            except uploads.UploadsRejected as rejected:
+                form.evidence.errors.extend(str(r) for r in rejected.rejections)
+        elif draft is not None and not files and previous is not None:
+            draft.evidence_ids = previous.evidence_ids  # coming back to change an answer keeps the files sent
+        if not problems and not form.evidence.errors:
             save_draft(draft)
             return redirect(url_for("parent.check_report"), code=303)
         for problem in {(p.field, p.message) for p in problems}:
@@ -96,6 +106,7 @@ def check_report():
         return redirect(url_for("parent.report", reference=report.reference), code=303)
     previews = absences.preview(current_user, draft, utcnow())
     return render_template("parent/report_check.html", form=form, draft=draft, previews=previews, rules=rules,
+                           evidence=absences.pending_evidence(current_user, draft.evidence_ids),
                            navigation=navigation("parent.report_absence"))
 
 
@@ -113,6 +124,7 @@ def report(reference: str):
         abort(404)
     just_sent = session.pop(JUST_SENT, None) == found.reference
     return render_template("parent/report.html", report=found, just_sent=just_sent, rules=rules,
+                           evidence=absences.report_evidence(found),
                            still_off=StillOffForm(), navigation=navigation("parent.reports"))
 
 

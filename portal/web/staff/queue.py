@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from forms.review import BulkAcceptForm, DecisionForm, QueueFilterForm
 from portal.domain import absence as rules
 from portal.domain import codes
-from portal.services import NotFound, ServiceError, review, support_plans
+from portal.services import NotFound, ServiceError, absences, review, support_plans
 from portal.services.attendance import pupil_attendance
 from portal.services.audit import utcnow
 from portal.services.staff import AUTHORISE_ABSENCE, may, schools_of
@@ -62,6 +62,7 @@ def absence(child_id: int):
         marks=review.recent_marks(pupil, child.report.first_day - timedelta(weeks=4)),
         earlier=[c for c in review.earlier_reports(pupil) if c.id != child.id],
         plans=review.open_plans(pupil), leave=review.recent_leave(pupil, utcnow() - timedelta(days=365)),
+        evidence=[f for f in absences.report_evidence(child.report) if f.school_id == pupil.school_id],
         siblings=review.siblings(pupil), navigation=navigation("staff.queue"))
 
 
