@@ -282,7 +282,7 @@ def test_a_crash_mid_import_leaves_the_register_as_it_was(pupils, tmp_path, monk
     def crash(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("portal.services.imports.marks.record", crash)
+    monkeypatch.setattr("portal.services.imports.common.record", crash)
     with pytest.raises(RuntimeError):
         imports.import_marks(path, actor="office")
     assert count(Mark) == 0

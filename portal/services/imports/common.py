@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal.extensions import db
 from portal.services import ServiceError
+from portal.services.audit import record
 
 Progress = Callable[[int, int], None]  # (bytes read so far, total bytes)
 
@@ -129,3 +131,30 @@ def finish(result: ImportResult, csv_file: CsvFile, bad_rows: list, skip_invalid
     result.rejected = len({line for line, _, _ in bad_rows})
     result.rejected_path = Path(rejected_path or csv_file.path.with_suffix(".rejected.csv"))
     write_rejected(result.rejected_path, csv_file.header, bad_rows)
+
+
+def check_rows(csv_file: CsvFile, result: ImportResult, check, progress: Progress | None) -> tuple[list, list]:
+    """Run `check(line, fields) -> (values, problems)` over every row; returns (good values, bad rows)."""
+    good, bad = [], []
+    for line, fields in csv_file.rows(progress):
+        result.rows += 1
+        values, problems = check(line, fields)
+        result.problems += [RowProblem(line, m) for m in problems]
+        if problems:
+            bad.append((line, fields, "; ".join(problems)))
+        else:
+            good.append(values)
+    return good, bad
+
+
+def in_one_transaction(actor: str, csv_file: CsvFile, result: ImportResult, apply) -> ImportResult:
+    """Run `apply()` and the import's audit event as one transaction: on any failure, nothing is changed."""
+    try:
+        apply()
+        record(actor, f"import.{result.kind}", object_type="Import", object_id=csv_file.sha256()[:16],
+               after={"file": csv_file.path.name, **result.counts()})
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return result

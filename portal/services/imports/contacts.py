@@ -14,8 +14,10 @@ from sqlalchemy import select
 from portal.domain.rows import parse_flag, parse_upn, parse_whole_number
 from portal.extensions import db
 from portal.models import Contact, ParentAccount, Pupil
-from portal.services.audit import record, utcnow
-from portal.services.imports.common import CsvFile, ImportResult, Progress, RowProblem, field_getter, finish
+from portal.services.audit import utcnow
+from portal.services.imports.common import (
+    CsvFile, ImportResult, Progress, check_rows, field_getter, finish, in_one_transaction,
+)
 
 REQUIRED = ("upn", "contact_name", "relationship", "email", "phone", "parental_responsibility",
             "lives_with_pupil", "priority")
@@ -31,30 +33,20 @@ def import_contacts(path: str | Path, actor: str, skip_invalid: bool = False, re
         finish(result, csv_file, [], skip_invalid, rejected_path)
     pupils = {p.upn: p for p in db.session.scalars(select(Pupil))}
     get = field_getter(csv_file.index())
-    good, bad, seen = [], [], {}
-    for line, fields in csv_file.rows(progress):
-        result.rows += 1
+    seen: dict[tuple, int] = {}
+
+    def check(line, fields):
         values, problems = _check_row(get, fields, pupils)
         key = (values.get("upn"), values.get("name", "").lower())
         if key in seen:
             problems.append(f"{values['name']} is listed for UPN {key[0]} on line {seen[key]} too")
         elif values.get("pupil"):
             seen[key] = line
-        result.problems += [RowProblem(line, m) for m in problems]
-        if problems:
-            bad.append((line, fields, "; ".join(problems)))
-        else:
-            good.append(values)
+        return values, problems
+
+    good, bad = check_rows(csv_file, result, check, progress)
     finish(result, csv_file, bad, skip_invalid, rejected_path)
-    try:
-        _apply(good, result)
-        record(actor, "import.contacts", object_type="Import", object_id=csv_file.sha256()[:16],
-               after={"file": csv_file.path.name, **result.counts()})
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    return result
+    return in_one_transaction(actor, csv_file, result, lambda: _apply(good, result))
 
 
 def _check_row(get, fields, pupils) -> tuple[dict, list[str]]:

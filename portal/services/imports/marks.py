@@ -23,8 +23,7 @@ from portal.domain.rows import parse_date, parse_datetime, parse_upn, parse_whol
 from portal.extensions import db
 from portal.models import Mark, Pupil, School
 from portal.models.marks import SOURCE_MIS
-from portal.services.audit import record
-from portal.services.imports.common import CsvFile, ImportResult, Progress, RowProblem, finish
+from portal.services.imports.common import CsvFile, ImportResult, Progress, RowProblem, finish, in_one_transaction
 from portal.services.policies import trust_policy
 
 REQUIRED = ("upn", "date", "session", "code")
@@ -183,20 +182,15 @@ def import_marks(path: str | Path, actor: str, skip_invalid: bool = False, rejec
             elif row is not None:
                 yield row
 
-    try:
+    def stage_and_merge():
         staging, total = _stage(good_rows())
-        # A bad row refuses the whole file: the rollback below drops the staging table, so nothing is imported.
+        # A bad row refuses the whole file: the rollback drops the staging table, so nothing is imported.
         finish(result, csv_file, bad, skip_invalid, rejected_path)
         counts = _merge(staging, total, SOURCE_MIS, None)
         result.added, result.updated, result.kept_newer = counts.added, counts.updated, counts.kept_newer
         result.unchanged = result.rows - result.rejected - counts.added - counts.updated - counts.kept_newer
-        record(actor, "import.marks", object_type="Import", object_id=csv_file.sha256()[:16],
-               after={"file": csv_file.path.name, **result.counts()})
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    return result
+
+    return in_one_transaction(actor, csv_file, result, stage_and_merge)
 
 
 def store_marks(rows: Iterable[tuple], actor: str, source: str = SOURCE_MIS, recorded_by: str | None = None,

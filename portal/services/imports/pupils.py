@@ -11,8 +11,9 @@ from sqlalchemy import select
 from portal.domain.rows import parse_date, parse_flag, parse_upn
 from portal.extensions import db
 from portal.models import Pupil, School
-from portal.services.audit import record
-from portal.services.imports.common import CsvFile, ImportResult, Progress, RowProblem, field_getter, finish
+from portal.services.imports.common import (
+    CsvFile, ImportResult, Progress, check_rows, field_getter, finish, in_one_transaction,
+)
 
 REQUIRED = ("upn", "school_urn", "legal_forename", "legal_surname", "date_of_birth", "year_group",
             "registration_group", "admission_date")
@@ -31,31 +32,20 @@ def import_pupils(path: str | Path, actor: str, skip_invalid: bool = False, reje
         finish(result, csv_file, [], skip_invalid, rejected_path)
     schools = {s.urn: s for s in db.session.scalars(select(School))}
     get = field_getter(csv_file.index())
-    good, bad, seen = [], [], {}
-    for line, fields in csv_file.rows(progress):
-        result.rows += 1
+    seen: dict[str, int] = {}
+
+    def check(line, fields):
         values, problems = _check_row(get, fields, schools, today)
         upn = values.get("upn")
         if upn and upn in seen:
             problems.append(f"UPN {upn} is also on line {seen[upn]}: keep one row per pupil")
         elif upn:
             seen[upn] = line
-        for message in problems:
-            result.problems.append(RowProblem(line, message))
-        if problems:
-            bad.append((line, fields, "; ".join(problems)))
-        else:
-            good.append(values)
+        return values, problems
+
+    good, bad = check_rows(csv_file, result, check, progress)
     finish(result, csv_file, bad, skip_invalid, rejected_path)
-    try:
-        _apply(good, result)
-        record(actor, "import.pupils", object_type="Import", object_id=csv_file.sha256()[:16],
-               after={"file": csv_file.path.name, **result.counts()})
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    return result
+    return in_one_transaction(actor, csv_file, result, lambda: _apply(good, result))
 
 
 def _check_row(get, fields, schools, today) -> tuple[dict, list[str]]:
