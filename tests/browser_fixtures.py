@@ -94,6 +94,29 @@ class LiveServer:
         self._server.server_close()
 
 
+def close_when_done(app: Flask) -> None:
+    """Run the app's after-response work (the email `deliver_after_response` sends) as soon as the body is written.
+
+    Werkzeug's server calls the response's close() only after draining the socket, and skips it when the browser
+    resets the connection, which Chromium does now and then after a POST's redirect: the email would then wait for
+    `outbox send`. Gunicorn, which production runs, always calls close(); so does this wrapper."""
+    inner = app.wsgi_app
+
+    def wsgi_app(environ, start_response):
+        body = inner(environ, start_response)
+
+        def chunks():
+            try:
+                yield from body
+            finally:
+                if hasattr(body, "close"):
+                    body.close()
+
+        return chunks()
+
+    app.wsgi_app = wsgi_app
+
+
 @pytest.fixture
 def live_server(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
@@ -103,6 +126,7 @@ def live_server(tmp_path, monkeypatch):
         folder = tmp_path / f"server-{len(started)}"
         folder.mkdir(exist_ok=True)
         app = create_app(e2e_config(folder, **(config or {})))
+        close_when_done(app)
         if create_schema:
             with app.app_context():
                 db.create_all()
