@@ -40,5 +40,5 @@ class Defaults:
 
     SITE_BUILD = False  # True only in the app that `site build` creates (portal/web/site.py)
 
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "portal-db://"  # counters in the database, shared by every gunicorn worker (services/throttle.py)
     RATELIMIT_HEADERS_ENABLED = True

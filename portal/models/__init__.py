@@ -11,10 +11,11 @@ from portal.models.people import Contact, ParentAccount, Pupil, StaffRole, Staff
 from portal.models.school import School, Site, Trust
 from portal.models.sign_in import SignInLink
 from portal.models.support_plan import PlanReview, PlanSignature, SupportPlan, SupportPlanVersion
+from portal.models.throttle import ThrottleCounter
 
 __all__ = [
     "LeaveDeclaration", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
     "SupportPlanVersion",
     "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "EvidenceFile", "Contact", "Mark", "OutboxMessage", "ParentAccount", "Pupil", "School", "Site",
-    "SignInLink", "StaffRole", "StaffUser", "Trust",
+    "SignInLink", "StaffRole", "StaffUser", "ThrottleCounter", "Trust",
 ]
