@@ -40,6 +40,7 @@ class UnknownStaff(NotFound):
     """No such colleague at the viewer's schools."""
 
 ACTION_WORDS = {
+    "subject_access.export": "Family's data exported (subject access request)",
     "absence.reported": "Absence reported by a parent",
     "absence.accept": "Absence accepted",
     "absence.question": "Question asked about an absence",
