@@ -42,9 +42,14 @@ class QueueFilterForm(FlaskForm):
                                   SelectChoice("question", "Question asked"), SelectChoice("accepted", "Accepted"),
                                   SelectChoice("unauthorised", "Unauthorised")])
     overdue = BooleanField("Only overdue")
+    mine = BooleanField("Only assigned to me")
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
 
 class BulkAcceptForm(FlaskForm):
     items = SelectMultipleField("Reports", coerce=int, validate_choice=False)
     submit = SubmitField("Accept selected with the suggested codes", widget=GovSubmitInput())
+
+
+class AssignForm(FlaskForm):
+    submit = SubmitField("Assign to me", widget=GovSubmitInput())

@@ -58,10 +58,12 @@ class AbsenceReportChild(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")  # the school's question or reason, shown to the parent
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     decided_at: Mapped[datetime | None]
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))  # who is dealing with it
 
     report: Mapped[AbsenceReport] = relationship(back_populates="children")
     pupil = relationship("Pupil")
-    decided_by = relationship("StaffUser")
+    decided_by = relationship("StaffUser", foreign_keys=[decided_by_id])
+    assigned_to = relationship("StaffUser", foreign_keys=[assigned_to_id])
 
     @property
     def status_words(self) -> str:

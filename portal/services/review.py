@@ -55,7 +55,8 @@ def _deadline(child: AbsenceReportChild) -> datetime:
 
 def absence_queue(staff: StaffUser, now: datetime, school_urn: str | None = None, year_group: str | None = None,
                   registration_group: str | None = None, status: str | None = None,
-                  overdue_only: bool = False, site_id: int | None = None) -> list[QueueItem]:
+                  overdue_only: bool = False, site_id: int | None = None,
+                  assigned_to_me: bool = False) -> list[QueueItem]:
     """Reports waiting for a person at the staff member's schools, the most urgent first."""
     schools = [s for s in schools_of(staff) if school_urn in (None, "", s.urn)]
     if not schools:
@@ -69,6 +70,8 @@ def absence_queue(staff: StaffUser, now: datetime, school_urn: str | None = None
         query = query.where(Pupil.registration_group == registration_group)
     if site_id:
         query = query.where(Pupil.site_id == site_id)
+    if assigned_to_me:
+        query = query.where(AbsenceReportChild.assigned_to_id == staff.id)
     items = []
     for child in db.session.scalars(query):
         deadline = _deadline(child)
@@ -84,6 +87,17 @@ def queue_item(staff: StaffUser, child_id: int) -> AbsenceReportChild:
     if child is None:
         raise NotFound("no such report")
     require(staff, "view", child.pupil.school)
+    return child
+
+
+def assign(staff: StaffUser, child_id: int) -> AbsenceReportChild:
+    """Take a report ("assign to me"), or give it back if it is already yours: colleagues see who has it."""
+    child = queue_item(staff, child_id)
+    before = {"assigned_to": child.assigned_to.email if child.assigned_to else None}
+    child.assigned_to = None if child.assigned_to_id == staff.id else staff
+    record(f"staff:{staff.id}", "absence.assign", child, before,
+           {"assigned_to": child.assigned_to.email if child.assigned_to else None})
+    db.session.commit()
     return child
 
 

@@ -131,3 +131,18 @@ def test_bulk_accept_uses_suggested_codes_and_leaves_other_reasons(reports):
     accepted, left = review.bulk_accept(head, [ill.id, other.id])
     assert accepted == 1 and left == [other.report.reference]
     assert (ill.status, ill.code, other.status) == ("accepted", "I", "received")
+
+
+def test_assign_to_me_shows_who_has_it_and_filters_my_queue(reports):
+    sam, ali, report = reports
+    mine, other = report(sam), report(ali)
+    head = make_staff("lead@alp.example", "headteacher", trust="alp")
+    colleague = make_staff("officer@alp.example", "attendance_officer", trust="alp")
+    review.assign(head, mine.id)
+    assert mine.assigned_to == head
+    assert [i.child for i in review.absence_queue(head, MORNING, assigned_to_me=True)] == [mine]
+    assert review.absence_queue(colleague, MORNING, assigned_to_me=True) == []
+    review.assign(head, mine.id)  # giving it back
+    assert mine.assigned_to is None
+    assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "absence.assign")).all() \
+        == ["absence.assign", "absence.assign"]

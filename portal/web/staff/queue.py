@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from forms.review import BulkAcceptForm, DecisionForm, QueueFilterForm
+from forms.review import AssignForm, BulkAcceptForm, DecisionForm, QueueFilterForm
 from portal.domain import absence as rules
 from portal.domain import codes
 from portal.services import NotFound, ServiceError, absences, review, support_plans
@@ -30,7 +30,8 @@ def queue():
                                  year_group=(form.year_group.data or "").strip().upper() or None,
                                  registration_group=(form.registration_group.data or "").strip() or None,
                                  status=form.status.data or None, overdue_only=form.overdue.data,
-                                 site_id=int(form.site.data) if (form.site.data or "").isdigit() else None)
+                                 site_id=int(form.site.data) if (form.site.data or "").isdigit() else None,
+                                 assigned_to_me=form.mine.data)
     return render_template("staff/queue.html", items=items, filters=form, bulk=BulkAcceptForm(), rules=rules,
                            due=support_plans.due_reviews(utcnow().date(), current_user),
                            navigation=navigation("staff.queue"))
@@ -63,7 +64,21 @@ def absence(child_id: int):
         earlier=[c for c in review.earlier_reports(pupil) if c.id != child.id],
         plans=review.open_plans(pupil), leave=review.recent_leave(pupil, utcnow() - timedelta(days=365)),
         evidence=[f for f in absences.report_evidence(child.report) if f.school_id == pupil.school_id],
+        assign=AssignForm(),
         siblings=review.siblings(pupil), navigation=navigation("staff.queue"))
+
+
+@bp.post("/absences/<int:child_id>/assign")
+@staff_view()
+def assign(child_id: int):
+    if not AssignForm().validate_on_submit():
+        abort(400)
+    try:
+        child = review.assign(current_user, child_id)
+    except NotFound:
+        abort(404)
+    flash("Assigned to you." if child.assigned_to_id == current_user.id else "Given back to the queue.", "success")
+    return redirect(url_for("staff.absence", child_id=child_id), code=303)
 
 
 @bp.post("/absences/accept")
