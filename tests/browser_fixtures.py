@@ -212,3 +212,20 @@ def check_axe(page, *, context=None, options=None) -> None:
     if results.violations_count:
         pytest.fail(f"axe found {results.violations_count} kind(s) of accessibility violation on {page.url}:\n"
                     f"{results.generate_report()}", pytrace=False)
+
+
+def fill_date(page, field: str, day) -> None:
+    """Type a date into a GOV.UK date input (three boxes: day, month, year)."""
+    page.fill(f"#{field}-day", str(day.day))
+    page.fill(f"#{field}-month", str(day.month))
+    page.fill(f"#{field}-year", str(day.year))
+
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results"
+
+
+def screenshot(page, journey: str, name: str) -> None:
+    """Keep a picture of a key page under test-results/<journey>/ (git-ignored) for people to look at."""
+    folder = SCREENSHOTS / journey
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)

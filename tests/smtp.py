@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import socket
+import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
+import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -41,3 +43,18 @@ class SmtpServer:
         if self._controller:
             self._controller.stop()
             self._controller = None
+
+
+def wait_for_mail(inbox: Inbox, count: int, timeout: float = 60.0) -> EmailMessage:
+    """The count-th message delivered, waiting for it (mail goes out after the response, in another thread)."""
+    deadline = time.monotonic() + timeout
+    while len(inbox.messages) < count:
+        if time.monotonic() > deadline:
+            pytest.fail(f"expected {count} email(s), got {len(inbox.messages)}: "
+                        f"{[m['Subject'] for m in inbox.messages]}")
+        time.sleep(0.1)
+    return inbox.messages[count - 1]
+
+
+def plain_body(message: EmailMessage) -> str:
+    return message.get_body(("plain",)).get_content()

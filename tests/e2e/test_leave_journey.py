@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zlib
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,34 +18,14 @@ import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from browser_fixtures import check_axe
+from browser_fixtures import check_axe, fill_date, screenshot
 from factories import BOTHAL, calendar, load_trust, make_pupil
 from parents import make_parent
-from smtp import SmtpServer
+from smtp import SmtpServer, plain_body, wait_for_mail
 from staff import make_staff
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "leave-journey"
 PASSWORD = "head-password-2026"
 REASONS = "A family wedding abroad that cannot be moved, with the invitation and the hospital letter as evidence."
-
-
-def wait_for_mail(inbox, count: int, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while len(inbox.messages) < count:
-        if time.monotonic() > deadline:
-            pytest.fail(f"expected {count} email(s), got {len(inbox.messages)}: "
-                        f"{[m['Subject'] for m in inbox.messages]}")
-        time.sleep(0.1)
-    return inbox.messages[count - 1]
-
-
-def plain_body(message) -> str:
-    return message.get_body(("plain",)).get_content()
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def squashed(text: str) -> str:
@@ -92,12 +71,6 @@ def photo_jpeg() -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=85)
     return out.getvalue()
-
-
-def fill_date(page, field: str, day: date) -> None:
-    page.fill(f"#{field}-day", str(day.day))
-    page.fill(f"#{field}-month", str(day.month))
-    page.fill(f"#{field}-year", str(day.year))
 
 
 def sign_in_parent(page, server, inbox, count: int) -> None:
@@ -166,20 +139,20 @@ def test_a_parent_asks_for_leave_the_headteacher_decides_and_the_letter_arrives(
             "Sam's grandmother is very ill in hospital in Lisbon, and the family wedding has been brought forward "
             "so that she can be there.")
         page.set_input_files("input[type=file][name=evidence]", [str(evidence_pdf), str(evidence_photo)])
-        shot(page, "1-leave-form")
+        screenshot(page, "leave-journey", "1-leave-form")
         page.get_by_role("button", name="Continue").click()
 
         page.get_by_role("heading", name="Check your answers before sending your request").wait_for()
         check_axe(page)
         assert page.get_by_text("hospital-letter.pdf, wedding-invitation.jpg").is_visible()
         assert page.get_by_text("that meets it").is_visible()
-        shot(page, "2-check-answers")
+        screenshot(page, "leave-journey", "2-check-answers")
         page.get_by_label("I agree to the declaration above").check()
         page.get_by_role("button", name="Accept and send the request").click()
 
         page.get_by_role("heading", name="Leave request sent").wait_for()
         check_axe(page)
-        shot(page, "3-request-sent")
+        screenshot(page, "leave-journey", "3-request-sent")
         reference = page.locator(".govuk-panel__body strong").inner_text().strip()
         assert page.get_by_text("The school has not decided yet.").is_visible()
         received = wait_for_mail(smtp.inbox, 2)
@@ -209,7 +182,7 @@ def test_a_parent_asks_for_leave_the_headteacher_decides_and_the_letter_arrives(
 
         head.get_by_label("Approve all the days asked for").check()
         head.get_by_label("Reasons for the decision").fill(REASONS)
-        shot(head, "4-decision")
+        screenshot(head, "leave-journey", "4-decision")
         head.get_by_role("button", name="Record the decision and send the letter").click()
         head.get_by_text("Decision recorded for Sam Taylor: approved.").wait_for()
         assert head.get_by_text("The letter was emailed to jo@example.com.").is_visible()
@@ -236,7 +209,7 @@ def test_a_parent_asks_for_leave_the_headteacher_decides_and_the_letter_arrives(
         page.get_by_role("heading", name="Decision letter: Sam Taylor").wait_for()
         check_axe(page)
         assert decision in squashed(page.locator("main").inner_text())
-        shot(page, "5-letter")
+        screenshot(page, "leave-journey", "5-letter")
         with page.expect_download() as download_info:
             page.get_by_role("link", name="Download the letter as a PDF").click()
         download = download_info.value
@@ -256,7 +229,7 @@ def test_a_parent_asks_for_leave_the_headteacher_decides_and_the_letter_arrives(
         page.get_by_role("heading", name=f"Leave request {reference}").wait_for()
         check_axe(page)
         assert page.get_by_text(decision).is_visible()
-        shot(page, "6-request-decided")
+        screenshot(page, "leave-journey", "6-request-decided")
         page.get_by_role("link", name="Leave requests", exact=True).click()
         page.get_by_role("heading", name="Your leave requests").wait_for()
         check_axe(page)

@@ -7,32 +7,15 @@ saved under test-results/parent-journey/.
 from __future__ import annotations
 
 import re
-import time
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
-from browser_fixtures import check_axe
+from browser_fixtures import check_axe, fill_date, screenshot
 from factories import calendar, load_trust, make_pupil
 from parents import make_parent
-from smtp import SmtpServer
+from smtp import SmtpServer, wait_for_mail
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "parent-journey"
-
-
-def wait_for_mail(inbox, count: int, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while len(inbox.messages) < count:
-        if time.monotonic() > deadline:
-            pytest.fail(f"expected {count} email(s), got {len(inbox.messages)}")
-        time.sleep(0.1)
-    return inbox.messages[count - 1]
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.mark.e2e
@@ -66,7 +49,7 @@ def test_a_parent_signs_in_by_email_and_reports_two_siblings(live_server, browse
         page.get_by_role("button", name="Sign in").click()
         page.get_by_role("heading", name="Your children").wait_for()
         check_axe(page)
-        shot(page, "1-your-children")
+        screenshot(page, "parent-journey", "1-your-children")
 
         page.get_by_role("link", name="See Sam’s attendance and register").click()
         check_axe(page)
@@ -77,22 +60,20 @@ def test_a_parent_signs_in_by_email_and_reports_two_siblings(live_server, browse
         page.get_by_label("Sam Taylor (3H)").check()
         page.get_by_label("Ali Taylor (1B)").check()
         for field in ("first_day", "last_day"):
-            page.fill(f"#{field}-day", str(day.day))
-            page.fill(f"#{field}-month", str(day.month))
-            page.fill(f"#{field}-year", str(day.year))
+            fill_date(page, field, day)
         page.get_by_label("Illness").check()
         page.get_by_label("Symptoms (optional)").fill("Temperature and a cough")
-        shot(page, "2-report-form")
+        screenshot(page, "parent-journey", "2-report-form")
         page.get_by_role("button", name="Continue").click()
 
         page.get_by_role("heading", name="Check your answers before sending your report").wait_for()
         check_axe(page)
-        shot(page, "3-check-answers")
+        screenshot(page, "parent-journey", "3-check-answers")
         page.get_by_role("button", name="Send report").click()
 
         page.get_by_role("heading", name="Absence reported").wait_for()
         check_axe(page)
-        shot(page, "4-confirmation")
+        screenshot(page, "parent-journey", "4-confirmation")
         reference = page.locator(".govuk-panel__body strong").inner_text()
         acknowledgement = wait_for_mail(smtp.inbox, 2)
         assert reference in acknowledgement["Subject"]

@@ -10,52 +10,25 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from browser_fixtures import check_axe
+from browser_fixtures import check_axe, fill_date, screenshot
 from factories import BOTHAL, add_marks, calendar, load_trust, make_pupil
 from parents import make_parent
 from portal.extensions import db
 from portal.models.support_plan import SupportPlan
-from smtp import SmtpServer
+from smtp import SmtpServer, plain_body, wait_for_mail
 from staff import make_staff
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "plan-journey"
 PASSWORD = "officer-password-2026"
-
-
-def wait_for_mail(inbox, count: int, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while len(inbox.messages) < count:
-        if time.monotonic() > deadline:
-            pytest.fail(f"expected {count} email(s), got {len(inbox.messages)}: "
-                        f"{[m['Subject'] for m in inbox.messages]}")
-        time.sleep(0.1)
-    return inbox.messages[count - 1]
-
-
-def plain_body(message) -> str:
-    return message.get_body(("plain",)).get_content()
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-
-
-def fill_date(page, field: str, day: date) -> None:
-    page.fill(f"#{field}-day", str(day.day))
-    page.fill(f"#{field}-month", str(day.month))
-    page.fill(f"#{field}-year", str(day.year))
 
 
 def download(page, link_name: str) -> tuple[str, bytes]:
@@ -121,7 +94,7 @@ def test_staff_draft_a_plan_and_a_parent_signs_it_through_the_emailed_link(live_
             assert staff.get_by_label(commitment, exact=True).is_checked()  # the template's, ticked to start with
         staff.get_by_label("Additional actions agreed").fill("Breakfast club on Mondays for the first half term.")
         fill_date(staff, "review_date", review)
-        shot(staff, "1-draft-form")
+        screenshot(staff, "plan-journey", "1-draft-form")
         staff.get_by_role("button", name="Save draft").click()
 
         staff.get_by_text("Check it, then send it to the family for signing.").wait_for()
@@ -132,7 +105,7 @@ def test_staff_draft_a_plan_and_a_parent_signs_it_through_the_emailed_link(live_
         staff.get_by_role("button", name="Send to the family for signing").click()
         staff.get_by_text("Version 1 sent. We emailed jo@example.com to read and sign it.").wait_for()
         check_axe(staff)
-        shot(staff, "2-plan-sent")
+        screenshot(staff, "plan-journey", "2-plan-sent")
 
         staff.get_by_role("link", name="Sign version 1 for the school").click()
         staff.get_by_role("heading", name="Sign for the school").wait_for()
@@ -174,7 +147,7 @@ def test_staff_draft_a_plan_and_a_parent_signs_it_through_the_emailed_link(live_
         page.get_by_role("heading", name="Sam’s attendance support plan").wait_for()  # back at the plan
         assert page.url == plan_link
         check_axe(page)
-        shot(page, "3-parent-reads-the-plan")
+        screenshot(page, "plan-journey", "3-parent-reads-the-plan")
         main = page.locator("main")
         assert main.get_by_text("Inform school before 9:00am if child is absent").first.is_visible()
         assert main.get_by_text("Breakfast club on Mondays for the first half term.").first.is_visible()
@@ -185,13 +158,13 @@ def test_staff_draft_a_plan_and_a_parent_signs_it_through_the_emailed_link(live_
 
         page.get_by_label("Type your full name to sign").fill("Jo Taylor")
         page.get_by_label("I have read this plan and I agree to it").check()
-        shot(page, "4-parent-signs")
+        screenshot(page, "plan-journey", "4-parent-signs")
         page.get_by_role("button", name="Sign the plan").click()
         page.get_by_text("You have signed Sam’s plan. Thank you.").wait_for()
         check_axe(page)
         assert page.get_by_role("heading", name="What you agreed to").is_visible()
         assert page.get_by_role("button", name="Sign the plan").count() == 0
-        shot(page, "5-parent-signed")
+        screenshot(page, "plan-journey", "5-parent-signed")
 
         agreed = wait_for_mail(smtp.inbox, 3)  # the plan's owner hears it is agreed
         assert agreed["To"] == "officer@bothal.example"
@@ -210,7 +183,7 @@ def test_staff_draft_a_plan_and_a_parent_signs_it_through_the_emailed_link(live_
         staff.reload()
         check_axe(staff)
         assert staff.get_by_text("“Jo Taylor”").is_visible() and staff.get_by_text("“Ann Officer”").is_visible()
-        shot(staff, "6-staff-sees-both-signatures")
+        screenshot(staff, "plan-journey", "6-staff-sees-both-signatures")
         _, staff_copy = download(staff, "Download version 1 as a PDF")
         staff_text = pdf_text(staff_copy)
         assert "Jo Taylor" in staff_text and "Ann Officer" in staff_text and sha in staff_text
