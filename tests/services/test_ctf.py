@@ -187,6 +187,16 @@ def test_doctype_and_entity_declarations_are_refused_before_parsing(prolog):
     assert read.marks == []
 
 
+@pytest.mark.parametrize("prolog", ['<!DOCTYPE CTfile [<!ENTITY lol "lol">]>', "<!DOCTYPE CTfile>"])
+def test_the_parser_refuses_declarations_too(prolog, monkeypatch):
+    # A second line of defence (defusedxml), should a declaration ever get past check_safe.
+    monkeypatch.setattr(ctf, "check_safe", lambda data: None)
+    read = ctf.read_ctf(ctf_file(pupil(ANNA, year_data("2024-09-02", "/\\")), prolog=prolog))
+    assert len(read.problems) == 1
+    assert "DOCTYPE or ENTITY declaration" in problems(read)[0]
+    assert read.marks == []
+
+
 @pytest.mark.parametrize("data, expected", [
     (b"<CTfile><Header>", "not well-formed XML (line 1"),
     (b"<Other/>", "the root element is <Other>, not <CTfile>"),
