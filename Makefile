@@ -7,7 +7,7 @@ POLICY ?= examples/alp.toml
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install db assets bench site clean
+.PHONY: run test lint install db assets bench site clean
 
 # Set up, create the database, load the example policy with a demo trust's pupils and a year of marks (the same
 # every time: re-running imports nothing new), and serve on http://127.0.0.1:5000
@@ -15,12 +15,17 @@ run: install db
 	$(FLASK) demo --policy $(POLICY)
 	PORTAL_MAIL_TO_CONSOLE=true $(FLASK) run --host $(HOST) --port $(PORT)
 
-# Set up and run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
-test: install
+# Set up, check the code with bandit, and run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL
+# is set).
+test: install lint
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
 	@# The rules engine is what schools are judged by: keep it fully exercised.
 	$(BIN)/python -m coverage report --include='portal/domain/*' --fail-under=95 > /dev/null \
 		|| { $(BIN)/python -m coverage report --include='portal/domain/*'; echo "portal/domain is under 95% line coverage"; exit 1; }
+
+# bandit's security checks over portal/ and forms/ (settings in pyproject.toml): silent when clean, else fails.
+lint: install
+	$(BIN)/bandit -c pyproject.toml -q -r portal forms
 
 install: $(VENV)/.installed
 

@@ -68,7 +68,7 @@ def demo_command(policy_path: str | None, pupils: int, seed: int, today, out: st
     _demo_people(policy, loaded.trust, actor)
 
 
-DEMO_STAFF_PASSWORD = "demo-password"  # a demo trust only: every name and address in it is made up
+DEMO_STAFF_PASSWORD = "demo-password"  # nosec B105 # the made-up demo trust's staff, printed for anyone to use
 
 
 def _demo_people(policy, trust, actor: str) -> None:

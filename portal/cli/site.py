@@ -18,7 +18,8 @@ from portal.services import site as site_service
 
 site_cli = AppGroup("site", help="The static parent website.")
 
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
+UNSPECIFIED = "0.0.0.0"  # nosec B104 # compared with a URL's host: nothing binds to it
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", UNSPECIFIED}
 
 
 @site_cli.command("build")

@@ -64,7 +64,8 @@ ACTION_WORDS = {
     "referral": "Referral",
 }
 SESSION_WORDS = {"AM": "morning", "PM": "afternoon"}
-assert set(ACTION_WORDS) == set(CONTACT_ACTIONS)
+if set(ACTION_WORDS) != set(CONTACT_ACTIONS):  # checked at import, also under python -O
+    raise RuntimeError("ACTION_WORDS must name every one of CONTACT_ACTIONS")
 
 
 def local_now() -> datetime:

@@ -401,7 +401,8 @@ BUILDERS = {
     "contact": contact,
     "privacy": privacy,
 }
-assert set(BUILDERS) == {p.endpoint for p in PAGES}, "every page of services.site.PAGES needs a builder"
+if set(BUILDERS) != {p.endpoint for p in PAGES}:  # checked at import, also under python -O
+    raise RuntimeError("every page of services.site.PAGES needs a builder")
 
 for _page in PAGES:
     bp.add_url_rule(f"/<school>/{_page.slug}/", endpoint=_page.endpoint, view_func=_page_view(_page))

@@ -260,7 +260,7 @@ def _fill(connection, staging: Table, rows: Iterable[tuple], batch: int) -> int:
                 copy.write_row(row)
                 total += 1
         return total
-    sql = f"INSERT INTO {staging.name} ({names}) VALUES ({', '.join('?' * len(staging.columns))})"
+    sql = str(staging.insert().compile(dialect=connection.dialect))  # INSERT INTO mark_staging (...) VALUES (?, ...)
     cursor = raw.cursor()
     chunk = []
     # Stored as SQLAlchemy stores dates and times on SQLite, so the merged rows read back as the same values.
