@@ -117,7 +117,7 @@ def pupil_summary(upn: str, start: date | None = None, end: date | None = None,
 
 
 @dataclass(frozen=True)
-class _SchoolRules:
+class SchoolRules:
     policy: Policy
     school: SchoolPolicy
     lookback: date  # the earliest mark that can matter for an alert as of the given day
@@ -128,7 +128,7 @@ class _SchoolRules:
 
 
 @dataclass(frozen=True)
-class _PupilRow:
+class AlertPupil:
     id: int
     upn: str
     school_id: int
@@ -159,18 +159,12 @@ def alerts(school_urn: str | None = None, as_of: date | None = None) -> list[dic
     if school_urn is not None and not schools:
         raise NotFound(f"no school with URN {school_urn} is loaded; load its trust's policy first: "
                        "flask --app portal policy load PATH")
-    rules: dict[int, _SchoolRules] = {}
-    for school in schools:
-        policy = trust_policy(school.trust)
-        spec = policy.school(school.urn)
-        if spec is None:  # a school dropped from its trust's latest policy: nothing to judge it by
-            continue
-        rules[school.id] = _SchoolRules(policy, spec, _lookback(spec.calendar, policy, year_start))
+    rules = school_rules(schools, year_start)
     if not rules:
         return []
 
     pupils = {
-        row.id: _PupilRow(row.id, row.upn, row.school_id, row.admission_date, row.leaving_date)
+        row.id: AlertPupil(row.id, row.upn, row.school_id, row.admission_date, row.leaving_date)
         for row in db.session.execute(
             select(Pupil.id, Pupil.upn, Pupil.school_id, Pupil.admission_date, Pupil.leaving_date)
             .where(Pupil.school_id.in_(rules), Pupil.admission_date <= as_of)
@@ -192,12 +186,25 @@ def alerts(school_urn: str | None = None, as_of: date | None = None) -> list[dic
         pupil = pupils.get(pupil_id)
         if pupil is None:  # not on roll on as_of, or at a school outside the selection
             continue
-        school_rules = rules[pupil.school_id]
-        pupil_marks = [_domain_mark(r) for r in rows if r.date >= school_rules.lookback]
-        found.extend(_pupil_alerts(pupil, pupil_marks, school_rules, year_start, as_of))
+        rules_of = rules[pupil.school_id]
+        pupil_marks = [_domain_mark(r) for r in rows if r.date >= rules_of.lookback]
+        found.extend(pupil_alerts(pupil, pupil_marks, rules_of, year_start, as_of))
     order = {kind: i for i, kind in enumerate(ALERT_KINDS)}
     found.sort(key=lambda a: (a["upn"], order[a["kind"]], a["since"]))
     return found
+
+
+def school_rules(schools: Iterable[School], year_start: date) -> dict[int, SchoolRules]:
+    """Each school's policy, calendar and how far back its alerts read, by school id.
+
+    A school dropped from its trust's latest policy has nothing to judge it by and is left out."""
+    rules: dict[int, SchoolRules] = {}
+    for school in schools:
+        policy = trust_policy(school.trust)
+        spec = policy.school(school.urn)
+        if spec is not None:
+            rules[school.id] = SchoolRules(policy, spec, _lookback(spec.calendar, policy, year_start))
+    return rules
 
 
 def _lookback(calendar: SchoolCalendar, policy: Policy, year_start: date) -> date:
@@ -211,8 +218,9 @@ def _lookback(calendar: SchoolCalendar, policy: Policy, year_start: date) -> dat
     return before[-reach] if len(before) >= reach else before[0]
 
 
-def _pupil_alerts(pupil: _PupilRow, marks: list[DomainMark], rules: _SchoolRules, year_start: date,
-                  as_of: date) -> Iterator[dict]:
+def pupil_alerts(pupil: AlertPupil, marks: list[DomainMark], rules: SchoolRules, year_start: date,
+                 as_of: date) -> Iterator[dict]:
+    """One pupil's alerts as of `as_of`, from their marks since `rules.lookback`, in register order."""
     policy, calendar = rules.policy, rules.calendar
 
     def alert(kind: str, since: date, detail: str) -> dict:

@@ -11,11 +11,10 @@ Definitions chosen here:
 - **Period.** The school year holding `as_of`, from each pupil's admission, up to `as_of` (as the alerts).
 - **Lists** hold pupils on roll on `as_of` (as the alerts). The filters (school, site, year group, class) narrow
   both the lists and the figures.
-- **Persistent lateness**: late (L, before the register closed, or U, after it) at `PERSISTENT_LATENESS_LATE`
-  or more of the pupil's last `PERSISTENT_LATENESS_SESSIONS` sessions this school year (sessions that count as
-  possible, so holidays, X and not-counted codes are skipped): 4 of the last 20 is late about twice a week over
-  two school weeks. ALP §16 and RP speak of "persistent" lateness without a number; change the constants, not the
-  rule.
+- **Persistent lateness**: late (L or U) at 4 or more of the pupil's last 20 possible sessions this school year
+  (portal.domain.lateness.recent_lateness, where the numbers are).
+- **Speed.** Each pupil's figures and alerts are worked out once per day and kept until their marks, policy or
+  dates change (portal.services.pupil_figures): the page reads them instead of the year's register.
 - **Whole-school figures** (domain.md Part B §2) add up every enrolment of the school year up to `as_of`,
   leavers included up to their leaving date, with at least one possible session (zero-possible enrolments are
   excluded, as in [METH] §4.4): attendance % = attended / possible, the overall, authorised and unauthorised
@@ -29,31 +28,25 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from portal.domain import codes
-from portal.domain.attendance import BAND_WORDS, Summary, band, format_pct, summarise, tier
-from portal.domain.marks import Mark as DomainMark
-from portal.domain.policy import Policy
+from portal.domain.attendance import BAND_WORDS, Summary, format_pct
+from portal.domain.lateness import PERSISTENT_LATENESS_LATE, PERSISTENT_LATENESS_SESSIONS, recent_lateness
 from portal.domain.settings import Tier
 from portal.extensions import db
-from portal.models import Mark, Pupil, School, Site, StaffUser
+from portal.models import Pupil, School, Site, StaffUser
 from portal.services import NotFound
-from portal.services import attendance
+from portal.services import attendance, pupil_figures
 from portal.services.policies import trust_policy
 from portal.services.staff import schools_of
 
-PERSISTENT_LATENESS_SESSIONS = 20
-PERSISTENT_LATENESS_LATE = 4
-LATE_CODES = frozenset({"L", "U"})
+lateness = recent_lateness  # the rule lives in the domain; kept under its old name for callers
 
 
 @dataclass(frozen=True)
@@ -284,69 +277,45 @@ def overview(staff: StaffUser, as_of: date, school_urn: str | None = None, site_
     if registration_group:
         where.append(Pupil.registration_group == registration_group)
         filters["class"] = f"Class {registration_group}"
-    query = select(Pupil).where(*where).options(selectinload(Pupil.school), selectinload(Pupil.site))
-    pupils = {p.id: p for p in db.session.scalars(query)}
-    rows = _rows(pupils, select(Pupil.id).where(*where), policies, year_start, as_of)
+    # Plain rows, not ORM objects: a trust has tens of thousands of pupils.
+    pupils = db.session.execute(select(*PUPIL_COLUMNS).where(*where)).all()
+    worked_out = pupil_figures.current(pupils, {s.id: s for s in schools}, as_of)
+    rows = _rows(pupils, worked_out, schools, as_of)
     result = Overview(as_of, year_start, schools, filters, rows)
     on_roll = {r.upn: r for r in rows if r.on_roll}
-    for school in schools:
-        if any(r.school_urn == school.urn for r in on_roll.values()):
-            result.alerts.extend(a for a in attendance.alerts(school.urn, as_of) if a["upn"] in on_roll)
+    # attendance.alerts' order: by UPN, then kind, then date.
+    order = {kind: i for i, kind in enumerate(attendance.ALERT_KINDS)}
+    result.alerts = sorted((alert for row in on_roll.values() for alert in worked_out[row.pupil_id].alerts),
+                           key=lambda a: (a["upn"], order[a["kind"]], a["since"]))
     _fill_lists(result, on_roll)
     _fill_figures(result)
     return result
 
 
-def _rows(pupils: dict[int, Pupil], selected, policies: dict[int, Policy], year_start: date,
+PUPIL_COLUMNS = (Pupil.id, Pupil.upn, Pupil.preferred_forename, Pupil.legal_forename, Pupil.legal_surname,
+                 Pupil.school_id, Pupil.site_id, Pupil.year_group, Pupil.registration_group, Pupil.vulnerable,
+                 Pupil.admission_date, Pupil.leaving_date)
+
+
+def _rows(pupils: list, worked_out: dict[int, pupil_figures.Figures], schools: list[School],
           as_of: date) -> list[PupilRow]:
-    """Summaries, bands, tiers and lateness, from one streamed read of the year's marks (no query per pupil)."""
-    if not pupils:
-        return []
-    table = Mark.__table__
-    stream = db.session.execute(
-        select(table.c.pupil_id, table.c.date, table.c.session, table.c.code, table.c.minutes_late)
-        .where(table.c.pupil_id.in_(selected), table.c.date >= year_start, table.c.date <= as_of)
-        .order_by(table.c.pupil_id, table.c.date, table.c.session),
-        execution_options={"yield_per": attendance.STREAM_BATCH})
-    # Rows carry .date, .session and .code like domain marks: summarised as they come, without copying.
-    marks = {pupil_id: list(group) for pupil_id, group in itertools.groupby(stream, key=lambda r: r.pupil_id)}
+    """Each pupil of the selection with their figures, band and tier (kept by portal.services.pupil_figures)."""
+    school_of = {s.id: s for s in schools}
+    site_name = {site.id: site.name for s in schools for site in s.sites}
     rows = []
-    for pupil in pupils.values():
-        policy = policies[pupil.school_id]
-        pupil_marks = marks.get(pupil.id, [])
-        summary = summarise(pupil_marks, start=year_start, end=as_of, admission=pupil.admission_date,
-                            leaving=pupil.leaving_date, bands=policy.bands)
-        late, late_of, last_late = lateness(pupil_marks)
+    for pupil in pupils:
+        school, figures_of = school_of[pupil.school_id], worked_out[pupil.id]
         rows.append(PupilRow(
-            pupil_id=pupil.id, upn=pupil.upn, forename=pupil.forename, surname=pupil.legal_surname,
-            school_urn=pupil.school.urn, school_name=pupil.school.name,
-            site_name=pupil.site.name if pupil.site else "", year_group=pupil.year_group,
+            pupil_id=pupil.id, upn=pupil.upn, forename=pupil.preferred_forename or pupil.legal_forename,
+            surname=pupil.legal_surname, school_urn=school.urn, school_name=school.name,
+            site_name=site_name.get(pupil.site_id, ""), year_group=pupil.year_group,
             registration_group=pupil.registration_group, vulnerable=bool(pupil.vulnerable),
             on_roll=pupil.leaving_date is None or pupil.leaving_date >= as_of,
-            summary=summary, band=band(summary, policy.bands), tier=tier(summary, policy.tiers),
-            late=late, late_of=late_of, last_late=last_late,
+            summary=figures_of.summary, band=figures_of.band, tier=figures_of.tier,
+            late=figures_of.late, late_of=figures_of.late_of, last_late=figures_of.last_late,
         ))
     rows.sort(key=lambda r: (r.school_name, r.surname, r.forename, r.upn))
     return rows
-
-
-def lateness(marks: Sequence[DomainMark],
-             sessions: int = PERSISTENT_LATENESS_SESSIONS) -> tuple[int, int, date | None]:
-    """(late sessions, sessions looked at, the latest late date) over the last `sessions` possible sessions.
-
-    `marks` in register order (date, then AM before PM)."""
-    late, looked_at, last_late = 0, 0, None
-    for mark in reversed(marks):
-        if looked_at == sessions:
-            break
-        code = codes.CODES.get(codes.normalise(mark.code))
-        if code is None or not code.counts_as_possible:
-            continue
-        looked_at += 1
-        if code.code in LATE_CODES:
-            late += 1
-            last_late = last_late or mark.date
-    return late, looked_at, last_late
 
 
 def _fill_lists(result: Overview, on_roll: dict[str, PupilRow]) -> None:

@@ -23,6 +23,7 @@ from portal.domain.rows import parse_date, parse_datetime, parse_upn, parse_whol
 from portal.extensions import db
 from portal.models import Mark, Pupil, School
 from portal.models.marks import SOURCE_MIS
+from portal.services import pupil_figures
 from portal.services.imports.common import CsvFile, ImportResult, Progress, RowProblem, finish, in_one_transaction
 from portal.services.policies import trust_policy
 
@@ -243,6 +244,8 @@ def _merge(staging: Table, total: int, source: str, recorded_by: str | None) -> 
     kept = connection.execute(
         select(func.count()).select_from(staging.join(mark, same_key)).where(differs, s.recorded_at < mark.c.recorded_at)
     ).scalar_one()
+    if added or updated:
+        pupil_figures.forget(connection, select(s.pupil_id).distinct())
     staging.drop(connection)
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default, for the pooled connection

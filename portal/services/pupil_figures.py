@@ -1,0 +1,239 @@
+"""Each pupil's figures as of a day (the summary, recent lateness and the alerts), worked out once and kept.
+
+Oversight of a trust of 20,000 pupils would otherwise read two million marks (seven by July) on every request:
+30 seconds, past gunicorn's worker timeout (BENCHMARKS.md). The figures are the domain's, computed by the same
+functions as `attendance alerts`; this module only decides when a stored result still holds:
+
+- the same day (`as_of`), the same policy (its SHA-256), and the pupil's school, admission and leaving dates as
+  when it was worked out: checked when read;
+- no change to the pupil's marks since: every change deletes the stored result in the same transaction (the
+  import's merge calls `forget`; marks changed through the ORM, as staff decisions are, are caught on flush).
+
+What no longer holds is worked out again when read and stored for the next request. `flask attendance refresh`
+(after the MIS import, and each night for the new day) keeps the first request of the day fast.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, delete, event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from portal.domain.attendance import Summary, band, summarise, tier
+from portal.domain.lateness import recent_lateness
+from portal.domain.marks import Mark as DomainMark
+from portal.domain.policy import Policy
+from portal.domain.settings import Tier
+from portal.extensions import db
+from portal.models import Mark, Pupil, PupilFigures, School
+from portal.services import attendance
+from portal.services.audit import utcnow
+from portal.services.policies import trust_policy
+
+log = logging.getLogger(__name__)
+CHUNK = 2000  # pupil ids per statement: well under SQLite's limit on bound parameters
+
+
+COLUMNS = (Pupil.id, Pupil.upn, Pupil.school_id, Pupil.admission_date, Pupil.leaving_date)  # a PupilLike row
+
+
+class PupilLike(Protocol):
+    """What is needed of a pupil: a Pupil, or a row of these columns."""
+
+    id: int
+    upn: str
+    school_id: int
+    admission_date: date
+    leaving_date: date | None
+
+
+@dataclass(frozen=True)
+class Figures:
+    summary: Summary  # the school year holding as_of, from admission, up to as_of (or leaving)
+    band: str  # portal.domain.attendance.band under the policy
+    tier: Tier | None  # portal.domain.attendance.tier under the policy
+    late: int  # late sessions among the last `late_of` possible sessions (portal.domain.lateness)
+    late_of: int
+    last_late: date | None
+    alerts: tuple[dict, ...]  # attendance.alerts' objects; none for a pupil not on roll on as_of
+
+
+def current(pupils: Sequence[PupilLike], schools: dict[int, School], as_of: date) -> dict[int, Figures]:
+    """The figures of each pupil as of `as_of`, by pupil id: stored ones that still hold, the rest worked out now
+    (and stored for next time). `schools` holds each pupil's school by id."""
+    if not pupils:
+        return {}
+    by_id = {p.id: p for p in pupils}
+    sha = {school_id: schools[school_id].trust.policy_sha256 for school_id in {p.school_id for p in pupils}}
+    policies = {school_id: _Reading(trust_policy(schools[school_id].trust)) for school_id in sha}
+    table = PupilFigures.__table__
+    found: dict[int, Figures] = {}
+    for chunk in _chunks(list(by_id)):
+        for row in db.session.execute(select(table).where(table.c.pupil_id.in_(chunk), table.c.as_of == as_of)):
+            pupil = by_id[row.pupil_id]
+            if (row.policy_sha256, row.school_id, row.admission_date, row.leaving_date) == (
+                    sha[pupil.school_id], pupil.school_id, pupil.admission_date, pupil.leaving_date):
+                found[row.pupil_id] = _load(row.figures, policies[pupil.school_id])
+    missing = [p for p in pupils if p.id not in found]
+    if missing:
+        worked_out = compute(missing, schools, as_of)
+        _store(missing, worked_out, as_of, sha)
+        found.update(worked_out)
+    return found
+
+
+def refresh(as_of: date, school_urn: str | None = None) -> int:
+    """Make sure every pupil on roll this school year (or at one school) has stored figures as of `as_of`, working
+    out those that do not; returns how many pupils that is."""
+    year_start, _ = attendance.school_year_of(as_of)
+    schools_query = select(School)
+    if school_urn:
+        schools_query = schools_query.where(School.urn == school_urn)
+    schools = {s.id: s for s in db.session.scalars(schools_query)}
+    pupils = db.session.execute(select(*COLUMNS).where(
+        Pupil.school_id.in_(schools), Pupil.admission_date <= as_of,
+        (Pupil.leaving_date.is_(None)) | (Pupil.leaving_date >= year_start))).all()
+    return len(current(pupils, schools, as_of))
+
+
+def compute(pupils: Sequence[PupilLike], schools: dict[int, School], as_of: date) -> dict[int, Figures]:
+    """Work out the figures, reading each pupil's marks once, far enough back for the alerts' windows."""
+    year_start, _ = attendance.school_year_of(as_of)
+    rules = attendance.school_rules([schools[i] for i in {p.school_id for p in pupils}], year_start)
+    pupils = [p for p in pupils if p.school_id in rules]  # a school its policy no longer holds: nothing to judge
+    if not pupils:
+        return {}
+    earliest = min(rules[p.school_id].lookback for p in pupils)
+    mark = Mark.__table__
+    result: dict[int, Figures] = {}
+    for chunk in _chunks(pupils):
+        by_id = {p.id: p for p in chunk}
+        stream = db.session.execute(
+            select(mark.c.pupil_id, mark.c.date, mark.c.session, mark.c.code, mark.c.minutes_late)
+            .where(mark.c.pupil_id.in_(by_id), mark.c.date >= earliest, mark.c.date <= as_of)
+            .order_by(mark.c.pupil_id, mark.c.date, mark.c.session),
+            execution_options={"yield_per": attendance.STREAM_BATCH})
+        marks = {pupil_id: list(rows) for pupil_id, rows in itertools.groupby(stream, key=lambda r: r.pupil_id)}
+        for pupil in chunk:
+            result[pupil.id] = _work_out(pupil, marks.get(pupil.id, []), rules[pupil.school_id], year_start, as_of)
+    return result
+
+
+def _work_out(pupil: PupilLike, marks: list, rules: attendance.SchoolRules, year_start: date,
+              as_of: date) -> Figures:
+    # Rows carry .date, .session and .code like domain marks: used as they are, without copying.
+    this_year = [m for m in marks if m.date >= year_start]
+    policy = rules.policy
+    summary = summarise(this_year, start=year_start, end=as_of, admission=pupil.admission_date,
+                        leaving=pupil.leaving_date, bands=policy.bands)
+    late, late_of, last_late = recent_lateness(this_year)
+    alerts: tuple[dict, ...] = ()
+    if pupil.leaving_date is None or pupil.leaving_date >= as_of:
+        row = attendance.AlertPupil(pupil.id, pupil.upn, pupil.school_id, pupil.admission_date, pupil.leaving_date)
+        since_lookback = [DomainMark(m.date, m.session, m.code, m.minutes_late) for m in marks
+                          if m.date >= rules.lookback]
+        alerts = tuple(attendance.pupil_alerts(row, since_lookback, rules, year_start, as_of))
+    return Figures(summary, band(summary, policy.bands), tier(summary, policy.tiers), late, late_of, last_late,
+                   alerts)
+
+
+# ---------------------------------------------------------------- storing and forgetting
+
+_SUMMARY_COUNTS = ("possible", "attended", "present", "approved_activity", "authorised", "unauthorised",
+                   "late_before_close", "late_after_close", "not_counted", "persistent_absence", "severe_absence")
+
+
+def _dump(figures: Figures) -> str:
+    s = figures.summary
+    return json.dumps({
+        "summary": {**{k: getattr(s, k) for k in _SUMMARY_COUNTS}, "by_code": s.by_code,
+                    "period_start": _iso(s.period_start), "period_end": _iso(s.period_end)},
+        "band": figures.band,
+        "tier": figures.tier.number if figures.tier else None,
+        "late": [figures.late, figures.late_of, _iso(figures.last_late)],
+        "alerts": list(figures.alerts),
+    }, separators=(",", ":"))
+
+
+class _Reading:
+    """What reading stored figures needs of a policy, looked up once per request rather than once per pupil."""
+
+    def __init__(self, policy: Policy):
+        self.bands = policy.bands
+        self.tiers = {t.number: t for t in policy.tiers}
+
+
+def _load(text: str, policy: _Reading) -> Figures:
+    data = json.loads(text)
+    s = data["summary"]
+    summary = Summary(**{k: s[k] for k in _SUMMARY_COUNTS}, by_code=s["by_code"],
+                      period_start=_date(s["period_start"]), period_end=_date(s["period_end"]),
+                      bands=policy.bands)
+    late, late_of, last_late = data["late"]
+    return Figures(summary, data["band"], policy.tiers.get(data["tier"]), late, late_of, _date(last_late),
+                   tuple(data["alerts"]))
+
+
+def _store(pupils: Sequence[PupilLike], worked_out: dict[int, Figures], as_of: date, sha: dict[int, str]) -> None:
+    """Keep what was worked out, in its own transaction, so a read-only request stores without committing the
+    request's session. Another worker storing the same pupil at once is fine (last one wins, same figures); a
+    database too busy to take the write just means working them out again next time."""
+    now = utcnow()
+    rows = [dict(pupil_id=p.id, as_of=as_of, policy_sha256=sha[p.school_id], school_id=p.school_id,
+                 admission_date=p.admission_date, leaving_date=p.leaving_date, computed_at=now,
+                 figures=_dump(worked_out[p.id])) for p in pupils if p.id in worked_out]
+    if not rows:
+        return
+    table = PupilFigures.__table__
+    try:
+        with db.engine.begin() as connection:
+            insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
+            upsert = insert.on_conflict_do_update(
+                index_elements=[table.c.pupil_id],
+                set_={c.name: insert.excluded[c.name] for c in table.columns if c.name != "pupil_id"})
+            for chunk in _chunks(rows):
+                connection.execute(upsert, chunk)
+    except OperationalError as error:
+        log.warning("attendance figures of %d pupils not stored (%s): worked out again next time", len(rows),
+                    error.orig)
+
+
+def forget(connection, pupil_ids: Iterable[int] | Select) -> None:
+    """Delete the stored figures of these pupils (ids, or a SELECT of ids), in the caller's transaction."""
+    table = PupilFigures.__table__
+    if isinstance(pupil_ids, Select):
+        connection.execute(delete(table).where(table.c.pupil_id.in_(pupil_ids)))
+        return
+    for chunk in _chunks(sorted(set(pupil_ids))):
+        connection.execute(delete(table).where(table.c.pupil_id.in_(chunk)))
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_changed_marks(session: Session, _flush_context) -> None:
+    """Marks written through the ORM (staff decisions, leave outcomes) make the pupil's stored figures stale."""
+    changed = {obj.pupil_id for obj in itertools.chain(session.new, session.dirty, session.deleted)
+               if isinstance(obj, Mark)}
+    if changed:
+        forget(session.connection(), changed)
+
+
+def _chunks(items: list) -> Iterable[list]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
