@@ -195,7 +195,8 @@ class ChildAttendance:
     full_attendance_pct: str | None  # attendance at the end of the year if the child misses no more sessions
     outlook: tuple[Outlook, ...]
     support: Support | None
-    register: tuple[RegisterWeek, ...]  # newest week first
+    register: tuple[RegisterWeek, ...]  # newest week first: every week, or the latest `register_weeks` asked for
+    earlier_weeks: bool  # the register holds weeks before those in `register`
     trend: tuple[TrendPoint, ...]  # oldest week first
     last_updated: datetime | None  # the newest Mark.recorded_at for this child
     last_marked: date | None  # the date of the latest mark this school year
@@ -253,11 +254,13 @@ class ChildAttendance:
 # ---------------------------------------------------------------- assembly
 
 
-def child_attendance(pupil: Pupil, as_of: date) -> ChildAttendance:
+def child_attendance(pupil: Pupil, as_of: date, register_weeks: int | None = None) -> ChildAttendance:
     """The page's figures for `pupil` over the school year holding `as_of`, up to `as_of`.
 
     The period runs from the later of 1 September and the admission date to the earlier of `as_of` and the
-    leaving date. The caller has checked that the signed-in parent may see this child."""
+    leaving date. The register holds every week of it, or only the latest `register_weeks` (the attendance page
+    shows a month; the register page the year). The caller has checked that the signed-in parent may see this
+    child."""
     year_start, year_last = school_year_of(as_of)
     policy = trust_policy(pupil.school.trust)
     school = policy.school(pupil.school.urn)
@@ -289,6 +292,10 @@ def child_attendance(pupil: Pupil, as_of: date) -> ChildAttendance:
         # No more sessions missed: every remaining session attended (the domain's own arithmetic on a Summary).
         full_pct = format_pct(replace(summary, possible=summary.possible + remaining,
                                       attended=summary.attended + remaining).attendance)
+
+    register_from = start
+    if register_weeks is not None:
+        register_from = monday_of(max(end, start)) - timedelta(weeks=register_weeks - 1)
 
     support = None
     if current_band in SUPPORT_BANDS and policy.tiers:
@@ -329,7 +336,8 @@ def child_attendance(pupil: Pupil, as_of: date) -> ChildAttendance:
         full_attendance_pct=full_pct,
         outlook=outlook,
         support=support,
-        register=_register(marks, calendar, policy, start, end),
+        register=_register(marks, calendar, policy, max(start, register_from), end),
+        earlier_weeks=register_from > start,
         trend=_trend(marks, bands, year_start, as_of, pupil),
         last_updated=last_updated,
         last_marked=marks[-1].date if marks else None,
@@ -407,6 +415,7 @@ def _register(marks: list[DomainMark], calendar: SchoolCalendar | None, policy: 
               end: date) -> tuple[RegisterWeek, ...]:
     """The weeks of the period holding a school day or a mark, newest first, each with its weekdays in the period
     (a weekday without a session says why: an INSET day, a bank holiday) and any marked weekend day."""
+    marks = [m for m in marks if m.date >= start]
     by_key = {(m.date, m.session): m for m in marks}
     days = set(calendar.school_days(start, end)) if calendar is not None and start <= end else set()
     days.update(m.date for m in marks)

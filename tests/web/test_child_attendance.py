@@ -263,3 +263,37 @@ def test_the_page_says_when_the_register_was_last_updated(signed_in, app, family
     updated = page.by_id["last-updated"]
     assert "last updated on Thursday 4 September 2025 at 4:05pm" in updated
     assert "Days after Thursday 4 September 2025 are not shown yet." in updated
+
+
+def test_the_page_shows_the_last_month_of_the_register_and_links_to_every_week(signed_in, app, family, monkeypatch):
+    give_marks(app, family["sam"], ["/", "\\"] * 30)  # six school weeks from Tuesday 2 September
+    monkeypatch.setattr(view, "today", lambda: date(2025, 10, 13))
+
+    page = child_page(signed_in, family["sam"])
+    register = page.by_id["register"]
+    assert "Week beginning Monday 13 October 2025" in register
+    assert "Week beginning Monday 22 September 2025" in register  # the fourth week back
+    assert "Week beginning Monday 15 September 2025" not in register
+    href = f"/parent/children/{family['sam']}/register"
+    assert re.search(f'href="{href}">Every week of Sam’s register this school year</a>', page.html)
+
+    response = signed_in.get(f"/parent/children/{family['sam']}/register", headers=BROWSER)
+    assert response.status_code == 200
+    year = Page(response.get_data(as_text=True)).by_id["register"]
+    mondays = re.findall(r"Week beginning Monday (\d+ \w+) 2025", year)
+    assert mondays == ["13 October", "6 October", "29 September", "22 September", "15 September", "8 September",
+                       "1 September"]
+    assert "INSET day" in year  # Monday 1 September: the year's first week is there, with why it had no session
+
+
+def test_a_short_register_has_no_link_to_earlier_weeks(signed_in, app, family):
+    give_marks(app, family["sam"], EIGHT_PRESENT_TWO_ILL)
+    page = child_page(signed_in, family["sam"])
+    assert not [a for a in page.all("a") if a.get("href", "").endswith("/register")]
+
+
+def test_another_familys_register_is_not_found_and_a_stranger_is_sent_to_sign_in(signed_in, app, family):
+    assert signed_in.get(f"/parent/children/{family['alex']}/register", headers=BROWSER).status_code == 404
+    assert signed_in.get("/parent/children/999999/register", headers=BROWSER).status_code == 404
+    stranger = app.test_client().get(f"/parent/children/{family['sam']}/register", headers=BROWSER)
+    assert stranger.status_code == 302 and stranger.location.startswith("/sign-in")
