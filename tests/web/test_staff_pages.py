@@ -126,3 +126,34 @@ def test_the_queue_filters_by_site_and_an_item_shows_plans_and_leave(app, client
     assert "Leo Taylor" in only_lower and "Uma Taylor" not in only_lower
     item = client.get(f"/staff/absences/{upper_child}").get_data(as_text=True)
     assert "Support plan" in item and "Leave requests, last 12 months" in item
+
+
+def test_a_long_queue_comes_a_page_at_a_time_keeping_the_filters(app, client, monkeypatch):
+    import portal.web.staff.queue as queue_view
+
+    monkeypatch.setattr(queue_view, "QUEUE_PAGE", 2)
+    with app.app_context():
+        load_trust()
+        pupils = [make_pupil("122239", forename=name, site="upper") for name in ("Ann", "Ben", "Cat", "Dan", "Eve")]
+        parent = make_parent("jo@example.com", *pupils)
+        day = calendar().next_school_day(date.today() + timedelta(days=1))
+        for n, pupil in enumerate(pupils):
+            absences.submit(parent, absences.AbsenceDraft([pupil.id], day, day, "day", "illness", f"k{n}"))
+        make_staff("head@bothal.example", "headteacher", "122239", password="head-password")
+    sign_in(client, "head@bothal.example", "head-password")
+
+    def names(html: str) -> set[str]:
+        return {name for name in ("Ann", "Ben", "Cat", "Dan", "Eve") if f">{name} Taylor</a>" in html}
+
+    first = client.get("/staff/?year_group=2").get_data(as_text=True)
+    assert "5 reports, most urgent first: 1 to 2" in first and "Page 1 of 3" in first
+    assert len(names(first)) == 2 and 'rel="prev"' not in first
+    assert 'href="/staff/?year_group=2&amp;page=2" rel="next"' in first
+    seen = names(first)
+    for number in (2, 3):
+        page = client.get(f"/staff/?year_group=2&page={number}").get_data(as_text=True)
+        assert f"Page {number} of 3" in page and 'rel="prev"' in page
+        assert not names(page) & seen
+        seen |= names(page)
+    assert seen == {"Ann", "Ben", "Cat", "Dan", "Eve"} and 'rel="next"' not in page
+    assert "Page 1 of 3" in client.get("/staff/?page=99").get_data(as_text=True)  # past the end: the first page

@@ -17,6 +17,9 @@ from portal.web.mail import deliver_after_response
 from portal.web.staff import bp, navigation, staff_view
 
 
+QUEUE_PAGE = 100  # reports a page: a busy morning of a large trust is thousands, too many for one page
+
+
 @bp.get("/")
 @staff_view()
 def queue():
@@ -32,7 +35,18 @@ def queue():
                                  status=form.status.data or None, overdue_only=form.overdue.data,
                                  site_id=int(form.site.data) if (form.site.data or "").isdigit() else None,
                                  assigned_to_me=form.mine.data)
-    return render_template("staff/queue.html", items=items, filters=form, bulk=BulkAcceptForm(), rules=rules,
+    pages = max(1, -(-len(items) // QUEUE_PAGE))
+    number = request.args.get("page", "1")
+    number = int(number) if number.isdigit() and 1 <= int(number) <= pages else 1
+    first = (number - 1) * QUEUE_PAGE
+    # Links to the other pages keep the filters.
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    pagination = {"number": number, "pages": pages, "first": first + 1 if items else 0,
+                  "last": min(first + QUEUE_PAGE, len(items)), "total": len(items),
+                  "previous": url_for("staff.queue", **args, page=number - 1) if number > 1 else None,
+                  "next": url_for("staff.queue", **args, page=number + 1) if number < pages else None}
+    return render_template("staff/queue.html", items=items[first:first + QUEUE_PAGE], pagination=pagination,
+                           filters=form, bulk=BulkAcceptForm(), rules=rules,
                            due=support_plans.due_reviews(utcnow().date(), current_user),
                            navigation=navigation("staff.queue"))
 
