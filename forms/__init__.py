@@ -1,1 +1,29 @@
-"""Flask-WTF form classes, one module per feature. Validators may call portal.domain, never models or db."""
+"""Flask-WTF form classes, one module per feature. Validators may call portal.domain, never models or db.
+
+Every form derives from BaseForm (tests/web/test_multipart_fields.py checks it)."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import FileField
+
+
+class BaseForm(FlaskForm):
+    """A FlaskForm whose file fields alone receive a request's files.
+
+    Flask-WTF hands every field the files of a multipart request as well as its form fields. A browser sends text
+    fields as plain fields, but any client can post one as a file part: a text field then held a FileStorage and
+    the view failed on it (500), on the sign-in pages as much as on the upload forms. Here a file part reaches only
+    a file field of its name; anything else sent as a file counts as missing, and is refused as such."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            formdata = super().wrap_formdata(form, formdata)
+            if isinstance(formdata, CombinedMultiDict):  # Flask-WTF's (request.files, request.form)
+                uploads = {field.name for field in form if isinstance(field, FileField)}
+                files = MultiDict([(name, value) for name, value in request.files.items(multi=True)
+                                   if name in uploads])
+                return CombinedMultiDict((files, request.form))
+            return formdata

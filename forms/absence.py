@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -19,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, DateField, MultipleFileField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from forms import BaseForm
 from forms.validators import EvidenceFiles
 from portal.domain import absence as rules
 
@@ -55,7 +55,7 @@ class ChildrenField(SelectMultipleField):
             raise ValidationError("Choose from the children listed")
 
 
-class AbsenceReportForm(FlaskForm):
+class AbsenceReportForm(BaseForm):
     children = ChildrenField("Who is absent?", coerce=int, widget=GovCheckboxesInput(),
                                    description="Select all that apply.",
                                    validators=[DataRequired("Select the children who are absent")])
@@ -103,9 +103,9 @@ class AbsenceReportForm(FlaskForm):
         return None
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     submit = SubmitField("Send report", widget=GovSubmitInput())
 
 
-class StillOffForm(FlaskForm):
+class StillOffForm(BaseForm):
     submit = SubmitField("Still off: report the next days", widget=GovSubmitInput())

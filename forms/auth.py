@@ -1,12 +1,13 @@
 """Sign-in forms: parents by emailed link, staff by password."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from forms import BaseForm
 
-class SignInForm(FlaskForm):
+
+class SignInForm(BaseForm):
     email = EmailField(
         "Email address",
         description="The address you gave the school. We'll email you a link to sign in.",
@@ -17,17 +18,17 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Email me a sign-in link", widget=GovSubmitInput())
 
 
-class UseLinkForm(FlaskForm):
+class UseLinkForm(BaseForm):
     # Signing in is a POST from this page, so an email scanner that opens the link cannot use it up.
     keep_signed_in = BooleanField("Keep me signed in on this device for 30 days", widget=GovCheckboxInput())
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class SignOutForm(FlaskForm):
+class SignOutForm(BaseForm):
     submit = SubmitField("Sign out", widget=GovSubmitInput())
 
 
-class StaffSignInForm(FlaskForm):
+class StaffSignInForm(BaseForm):
     email = EmailField("Email address", widget=GovTextInput(),
                        validators=[DataRequired("Enter your email address"), Length(max=254)])
     password = PasswordField("Password", widget=GovPasswordInput(),

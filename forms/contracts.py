@@ -6,7 +6,6 @@ portal.domain.support_plan.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -19,6 +18,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from forms import BaseForm
 from forms.absence import GovDateField
 from portal.domain import support_plan as rules
 
@@ -41,7 +41,7 @@ def checklist_choices(entries) -> list[SelectChoice]:
     return [SelectChoice(entry, entry) for entry in entries]
 
 
-class PlanForm(FlaskForm):
+class PlanForm(BaseForm):
     meeting_date = GovDateField("Date of the meeting", description="For example, 5 10 2026",
                                 validators=[InputRequired("Enter the date of the meeting")])
     attendees_parents = StringField("Parent/Carer(s)", widget=GovTextInput(),
@@ -83,11 +83,11 @@ class PlanForm(FlaskForm):
             raise ValidationError("Select the support the school offers, or describe it under other support")
 
 
-class SendForm(FlaskForm):
+class SendForm(BaseForm):
     submit = SubmitField("Send to the family for signing", widget=GovSubmitInput())
 
 
-class _VersionForm(FlaskForm):
+class _VersionForm(BaseForm):
     """Which version the person read, and its fingerprint: a signature is refused if either has changed."""
 
     version = HiddenField(validators=[InputRequired("Reload the page and read the plan again")])
@@ -136,7 +136,7 @@ OUTCOMES = [SelectChoice("continue", "Continue the plan to a new review date"),
             SelectChoice("escalated", "Escalate to the next stage of support")]
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(BaseForm):
     progress = TextAreaField("Progress since the plan started", widget=GovTextArea(),
                              validators=[DataRequired("Write down the progress made"), Length(max=TEXT)])
     outcome = RadioField("What happens now?", choices=OUTCOMES, widget=GovRadioInput(),
@@ -154,7 +154,7 @@ class ReviewForm(FlaskForm):
         return valid
 
 
-class PupilSearchForm(FlaskForm):
+class PupilSearchForm(BaseForm):
     class Meta:
         csrf = False  # a GET form: a search changes nothing
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
 )
@@ -12,10 +11,11 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMu
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from forms import BaseForm
 from forms.absence import TIME_FORMATS, GovDateField
 
 
-class FirstDayFilterForm(FlaskForm):
+class FirstDayFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET form: choosing the day changes nothing
 
@@ -24,7 +24,7 @@ class FirstDayFilterForm(FlaskForm):
     submit = SubmitField("Show", widget=GovSubmitInput())
 
 
-class ChaseForm(FlaskForm):
+class ChaseForm(BaseForm):
     pupils = SelectMultipleField("Pupils", coerce=int, validate_choice=False,
                                  validators=[DataRequired("Select the pupils whose parents to email")])
     day = HiddenField(validators=[DataRequired(), Length(max=10)])
@@ -43,7 +43,7 @@ class ChaseForm(FlaskForm):
             raise ValidationError("The form has expired: open the list again")
 
 
-class StepForm(FlaskForm):
+class StepForm(BaseForm):
     # Choices: the contact actions in words (portal.domain.settings.CONTACT_ACTIONS), set by the view.
     action = RadioField("Which step?", widget=GovRadioInput(), validators=[InputRequired("Choose the step you took")])
     time = StringField("Time", widget=GovTextInput(), description="When you took it, for example 9:30 or 11:05",

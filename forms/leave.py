@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -31,6 +30,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from forms import BaseForm
 from forms.absence import ChildrenField, GovDateField
 from forms.validators import EvidenceFiles
 
@@ -43,7 +43,7 @@ OUTCOMES = [
 ]
 
 
-class LeaveRequestForm(FlaskForm):
+class LeaveRequestForm(BaseForm):
     children = ChildrenField("Who is the request for?", coerce=int, widget=GovCheckboxesInput(),
                              description="Select all that apply. Children at another school need a request to that "
                                          "school.",
@@ -75,13 +75,13 @@ class LeaveRequestForm(FlaskForm):
             raise ValidationError("Enter where you are travelling to")
 
 
-class ConfirmLeaveForm(FlaskForm):
+class ConfirmLeaveForm(BaseForm):
     declaration = BooleanField("I agree to the declaration above", widget=GovCheckboxInput(),
                                validators=[DataRequired("Confirm the declaration to send the request")])
     submit = SubmitField("Accept and send the request", widget=GovSubmitInput())
 
 
-class DeclareForm(FlaskForm):
+class DeclareForm(BaseForm):
     declaration = BooleanField("I agree to this declaration", widget=GovCheckboxInput(),
                                validators=[DataRequired("Confirm the declaration to add it")])
     submit = SubmitField("Add my declaration", widget=GovSubmitInput())
@@ -107,7 +107,7 @@ DECISIONS = [
 ]
 
 
-class LeaveDecisionForm(FlaskForm):
+class LeaveDecisionForm(BaseForm):
     decision = RadioField("Your decision", choices=DECISIONS, widget=GovRadioInput(),
                           validators=[InputRequired("Choose your decision")])
     approved_days = DaysField("Days approved", widget=GovCheckboxesInput(),
@@ -127,7 +127,7 @@ class LeaveDecisionForm(FlaskForm):
         return {"all": list(requested), "some": self.approved_days.dates, "none": []}[self.decision.data]
 
 
-class LeaveOutcomeForm(FlaskForm):
+class LeaveOutcomeForm(BaseForm):
     outcome = RadioField("What happened?", choices=OUTCOMES, widget=GovRadioInput(),
                          validators=[InputRequired("Choose what happened")])
     actual_first = GovDateField("First day away", validators=[Optional()],
@@ -145,7 +145,7 @@ class LeaveOutcomeForm(FlaskForm):
             raise ValidationError("The day back must be after the first day away")
 
 
-class LeaveQueueFilterForm(FlaskForm):
+class LeaveQueueFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET form: filters change nothing
 

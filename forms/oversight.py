@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional
 
+from forms import BaseForm
 from forms.absence import GovDateField
 
 
-class OversightFilterForm(FlaskForm):
+class OversightFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET form: filters change nothing
 
@@ -23,7 +23,7 @@ class OversightFilterForm(FlaskForm):
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET form: the audit log is read only
 

@@ -1,17 +1,18 @@
 """The staff review queue: filters, decisions on an absence report, bulk accept."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from forms import BaseForm
 
 DECISIONS = [SelectChoice("accept", "Accept and record it with a code"),
              SelectChoice("question", "Ask the parent a question"),
              SelectChoice("unauthorised", "Record it as unauthorised")]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BaseForm):
     action = RadioField("What do you want to do?", choices=DECISIONS, widget=GovRadioInput(),
                         validators=[InputRequired("Choose what to do with this report")])
     code = StringField("Code", widget=GovTextInput(), validators=[Optional(), Length(max=2)],
@@ -29,7 +30,7 @@ class DecisionForm(FlaskForm):
             raise ValidationError("Write the question, or why the absence is not authorised")
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET form: filters change nothing
 
@@ -46,10 +47,10 @@ class QueueFilterForm(FlaskForm):
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
 
-class BulkAcceptForm(FlaskForm):
+class BulkAcceptForm(BaseForm):
     items = SelectMultipleField("Reports", coerce=int, validate_choice=False)
     submit = SubmitField("Accept selected with the suggested codes", widget=GovSubmitInput())
 
 
-class AssignForm(FlaskForm):
+class AssignForm(BaseForm):
     submit = SubmitField("Assign to me", widget=GovSubmitInput())

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from forms import BaseForm
 
-class SubjectAccessForm(FlaskForm):
+
+class SubjectAccessForm(BaseForm):
     upn = StringField("Pupil's UPN", widget=GovTextInput(),
                       description="13 characters, for example A929200125001. The export includes their brothers "
                                   "and sisters who share a parent with them.",
