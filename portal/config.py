@@ -40,5 +40,11 @@ class Defaults:
 
     SITE_BUILD = False  # True only in the app that `site build` creates (portal/web/site.py)
 
+    # Behind a reverse proxy (nginx, a load balancer), how many proxies in front of the portal to believe about the
+    # client's address and scheme (X-Forwarded-For, -Proto, -Host). 0: believe none, as a client can send these
+    # headers itself and would choose its own rate-limit key. Production behind one proxy:
+    # PORTAL_TRUSTED_PROXIES=1.
+    PORTAL_TRUSTED_PROXIES = 0
+
     RATELIMIT_STORAGE_URI = "portal-db://"  # counters in the database, shared by every gunicorn worker (services/throttle.py)
     RATELIMIT_HEADERS_ENABLED = True
