@@ -346,6 +346,20 @@ def _attendance_figures(pupil: Pupil, as_of: date) -> dict:
     }
 
 
+def _on_a_school_day(pupil: Pupil, day: date, what: str) -> None:
+    """A review is a meeting at school, so it falls on one of the school's days (where its calendar reaches)."""
+    _, school = school_policy(pupil.school.urn)
+    calendar = school.calendar if school else None
+    if calendar is None or calendar.last_day is None or day > calendar.last_day:
+        return
+    why = calendar.why_closed(day)
+    if why:
+        following = calendar.next_school_day(day)
+        instead = f", such as {rules.long_date(following)}" if following else ""
+        raise ServiceError(f"The {what}, {rules.long_date(day)}, is not a school day ({why}): choose a school "
+                           f"day{instead}")
+
+
 def _fields(plan: SupportPlan, number: int, data: PlanInput, template: PlanTemplate, today: date,
             previous: SupportPlanVersion | None) -> dict:
     if data.meeting_date is None or data.review_date is None:
@@ -353,6 +367,7 @@ def _fields(plan: SupportPlan, number: int, data: PlanInput, template: PlanTempl
     problems = rules.check_dates(data.meeting_date, data.review_date)
     if problems:
         raise ServiceError(problems[0][1])
+    _on_a_school_day(plan.pupil, data.review_date, "review date")
     chosen = {}
     for key in rules.LIST_KEYS:
         offered = checklist(template, key, previous)
@@ -648,6 +663,7 @@ def review_plan(staff: StaffUser, plan_id: int, progress: str, outcome: str, nex
             raise ServiceError("Enter the date of the next review")
         if next_review_date <= now.date():
             raise ServiceError("The next review must be after today")
+        _on_a_school_day(plan.pupil, next_review_date, "next review date")
     else:
         next_review_date = None
     since = attendance_since_start(plan, now.date())

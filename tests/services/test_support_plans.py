@@ -401,7 +401,7 @@ def test_escalation_ends_the_plan_and_a_draft_cannot_be_reviewed(family):
 
 def test_the_review_date_drives_the_queue_and_one_reminder_to_the_owner(family):
     plan = sent_plan(family)
-    draft = plans.draft_plan(family.officer, family.sam.id, plan_input(review_date=date(2026, 11, 2)),
+    draft = plans.draft_plan(family.officer, family.sam.id, plan_input(review_date=date(2026, 11, 3)),
                              now=DRAFTED)  # never sent: not in the queue
     assert plans.due_reviews(date(2026, 11, 15)) == []
     (due,) = plans.due_reviews(date(2026, 11, 18), family.officer)
@@ -502,3 +502,15 @@ def test_the_oversight_list_of_reviews_due(family):
     (entry,) = plans.oversight_entries(view)
     assert entry.row.pupil_id == family.sam.id and entry.since == REVIEW
     assert entry.detail.startswith(f"{plan.reference}: review due Monday 16 November 2026")
+
+
+def test_a_review_is_on_a_school_day(family):
+    # Monday 2 November 2026 is an INSET day at Bothal; Saturday 21 November is a weekend.
+    with pytest.raises(ServiceError, match=r"Monday 2 November 2026, is not a school day \(INSET day.*such as "
+                                           r"Tuesday 3 November 2026"):
+        plans.draft_plan(family.officer, family.sam.id, plan_input(review_date=date(2026, 11, 2)), now=DRAFTED)
+    plan = sent_plan(family)
+    with pytest.raises(ServiceError, match=r"next review date, Saturday 21 November 2026, is not a school day "
+                                           r"\(Weekend\)"):
+        plans.review_plan(family.officer, plan.id, "Better", "continue", date(2026, 11, 21),
+                          now=datetime(2026, 11, 16, 10, 0))

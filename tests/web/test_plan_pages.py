@@ -3,6 +3,7 @@ signatures and the version hash; re-signing after a change; a second parent; dec
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from datetime import date, timedelta
@@ -15,12 +16,13 @@ from sqlalchemy import select
 # Until the lead imports them from the blueprints' __init__, the views are registered here.
 import portal.web.parent.plans  # noqa: F401
 import portal.web.staff.plans as staff_plans
+from portal.domain.policy import load_policy
 from portal.extensions import db
 from portal.models import OutboxMessage, ParentAccount
 from portal.models.support_plan import SupportPlan
 from portal.services import support_plans as plans
 
-from factories import BOTHAL, CENTRAL, add_marks, calendar, load_trust, make_pupil
+from factories import ALP, BOTHAL, CENTRAL, add_marks, calendar, load_trust, make_pupil
 from parents import make_parent, sign_in_as
 from staff import make_staff
 
@@ -68,10 +70,22 @@ def date_fields(day: date) -> list[str]:
     return [str(day.day), str(day.month), str(day.year)]
 
 
+@functools.cache
+def bothal_calendar():
+    policy, _ = load_policy(ALP.read_text())
+    return policy.school(BOTHAL).calendar
+
+
+def school_day_from(day: date) -> date:
+    """`day`, or the next Bothal school day after it (a review is on a school day), or `day` past the calendar."""
+    calendar_ = bothal_calendar()
+    return day if calendar_.is_school_day(day) else (calendar_.next_school_day(day) or day)
+
+
 def plan_form(**changes) -> dict:
     today = date.today()
     data = {
-        "meeting_date": date_fields(today), "review_date": date_fields(today + timedelta(weeks=6)),
+        "meeting_date": date_fields(today), "review_date": date_fields(school_day_from(today + timedelta(weeks=6))),
         "attendees_parents": "Jo Taylor", "attendees_pupil": "", "attendees_school": "Ann Officer",
         "attendees_others": "", "concerns": "Sam misses Mondays.", "parent_views": "Mornings are hard.",
         "pupil_views": "", "barriers": "The nursery run.",
@@ -327,7 +341,7 @@ def test_the_review_page_shows_the_attendance_since_the_plan_started(client, app
     assert f"Escalating means: {escape(escalation)}." in page  # the policy's words (ALP: Tier 3, the EWO)
     missing = client.post(f"/staff/plans/{plan_id}/review", data={"progress": "Better.", "outcome": "continue"})
     assert "Enter the date of the next review" in missing.get_data(as_text=True)
-    later = date.today() + timedelta(weeks=10)
+    later = school_day_from(date.today() + timedelta(weeks=10))
     saved = client.post(f"/staff/plans/{plan_id}/review", data={"progress": "Better.", "outcome": "continue",
                                                                 "next_review_date": date_fields(later)})
     assert saved.status_code == 303
