@@ -109,3 +109,10 @@ class ConfirmForm(BaseForm):
 
 class StillOffForm(BaseForm):
     submit = SubmitField("Still off: report the next days", widget=GovSubmitInput())
+
+
+class AnswerForm(BaseForm):
+    answer = TextAreaField("Your answer", widget=GovTextArea(),
+                           validators=[InputRequired("Write your answer to the school's question"),
+                                       Length(max=2000, message="Your answer must be 2,000 characters or fewer")])
+    submit = SubmitField("Send your answer", widget=GovSubmitInput())

@@ -40,7 +40,8 @@ class QueueFilterForm(BaseForm):
     registration_group = StringField("Class", widget=GovTextInput(), validators=[Optional(), Length(max=30)])
     status = SelectField("Status", widget=GovSelect(), validators=[Optional()],
                          choices=[SelectChoice("", "Waiting for the school"), SelectChoice("received", "Received"),
-                                  SelectChoice("question", "Question asked"), SelectChoice("accepted", "Accepted"),
+                                  SelectChoice("question", "Question asked"), SelectChoice("answered", "Parent answered"),
+                                  SelectChoice("accepted", "Accepted"),
                                   SelectChoice("unauthorised", "Unauthorised")])
     overdue = BooleanField("Only overdue")
     mine = BooleanField("Only assigned to me")

@@ -12,11 +12,13 @@ from portal.extensions import db
 RECEIVED = "received"
 ACCEPTED = "accepted"
 QUESTION = "question"
+ANSWERED = "answered"  # the parent answered the school's question: back with the school
 UNAUTHORISED = "unauthorised"
 STATUS_WORDS = {
     RECEIVED: "Received",
     ACCEPTED: "Accepted",
     QUESTION: "The school has a question",
+    ANSWERED: "Answered: with the school",
     UNAUTHORISED: "Recorded as unauthorised",
 }
 
@@ -56,6 +58,8 @@ class AbsenceReportChild(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=RECEIVED, index=True)
     code: Mapped[str | None] = mapped_column(String(2))  # the code the school used, once accepted
     note: Mapped[str] = mapped_column(Text, default="")  # the school's question or reason, shown to the parent
+    answer: Mapped[str] = mapped_column(Text, default="", server_default="")  # the parent's answer to the school's latest question
+    answered_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     decided_at: Mapped[datetime | None]
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))  # who is dealing with it

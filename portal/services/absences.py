@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.domain import absence as rules
 from portal.extensions import db
 from portal.models import AbsenceReport, AbsenceReportChild, EvidenceFile, ParentAccount, Pupil
+from portal.models.absence import ANSWERED, QUESTION
 from portal.models.evidence import PENDING
 from portal.services import NotFound, ServiceError
 from portal.services import notify, uploads
@@ -189,3 +190,38 @@ def continuation(account: ParentAccount, reference: str) -> AbsenceDraft:
     return AbsenceDraft(pupil_ids=[c.pupil_id for c in report.children], first_day=first, last_day=None,
                         part=rules.WHOLE_DAY, reason=report.reason, submission_key=new_submission_key(),
                         symptoms=report.symptoms, details=report.details, continues=report.reference)
+
+
+ANSWER_MAX = 2000  # characters: a few paragraphs, as a parent would write in an email
+
+
+def answer_question(account: ParentAccount, reference: str, child_id: int, answer: str,
+                    now: datetime | None = None) -> AbsenceReportChild:
+    """The parent's answer to the school's question about one child's absence: the report goes back to the school
+    (the staff member who asked is emailed). Sending the same answer twice (a double click) records it once."""
+    report = report_for(account, reference)
+    child = next((c for c in report.children if c.id == child_id), None)
+    mine = report.parent_account_id == account.id or (
+        child is not None and child.pupil_id in {p.id for p in children_of(account)})
+    if child is None or not mine:
+        raise NotFound("no such child on this report")
+    answer = (answer or "").strip()
+    if child.status == ANSWERED and child.answer == answer:
+        return child
+    if child.status != QUESTION:
+        raise ServiceError("The school has no question waiting for your answer about this absence")
+    if not answer:
+        raise ServiceError("Write your answer to the school's question")
+    if len(answer) > ANSWER_MAX:
+        raise ServiceError(f"Your answer must be {ANSWER_MAX:,} characters or fewer")
+    before = {"status": child.status, "answer": child.answer}
+    child.answer, child.answered_at, child.status = answer, now or utcnow(), ANSWERED
+    record(f"parent:{account.id}", "absence.answered", child, before,
+           {"status": child.status, "answer": child.answer})
+    asked_by = child.decided_by
+    if asked_by is not None and asked_by.active:
+        notify.queue([asked_by.email], f"Absence report {report.reference}: {child.pupil.name}'s parent answered",
+                     "absence_answered", child=child, report=report,
+                     link=notify.external_url("staff.absence", child_id=child.id))
+    db.session.commit()
+    return child

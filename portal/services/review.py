@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.models import (
     AbsenceReport, AbsenceReportChild, Contact, LeaveRequest, LeaveRequestChild, Mark, Pupil, StaffUser, SupportPlan,
 )
-from portal.models.absence import ACCEPTED, QUESTION, RECEIVED, UNAUTHORISED
+from portal.models.absence import ACCEPTED, ANSWERED, QUESTION, RECEIVED, UNAUTHORISED
 from portal.models.marks import SOURCE_PORTAL
 from portal.models.support_plan import ACTIVE
 from portal.services import NotFound, ServiceError
@@ -22,7 +22,7 @@ from portal.services.audit import record, utcnow
 from portal.services.policies import school_policy
 from portal.services.staff import AUTHORISE_ABSENCE, require, schools_of
 
-OPEN = (RECEIVED, QUESTION)
+OPEN = (RECEIVED, QUESTION, ANSWERED)
 ACTIONS = ("accept", "question", "unauthorised")
 UNAUTHORISED_CODE = "O"  # "no other code applies, or reason not accepted" (domain.md Part B §1)
 
@@ -75,7 +75,7 @@ def absence_queue(staff: StaffUser, now: datetime, school_urn: str | None = None
     items = []
     for child in db.session.scalars(query):
         deadline = _deadline(child)
-        overdue = child.status == RECEIVED and deadline < now
+        overdue = child.status in (RECEIVED, ANSWERED) and deadline < now  # a question waits for the parent
         if overdue_only and not overdue:
             continue
         items.append(QueueItem(child, deadline, overdue, rules.SUGGESTED_CODES[child.report.reason]))
@@ -114,11 +114,13 @@ def decide(staff: StaffUser, child_id: int, action: str, code: str | None = None
     else:
         require(staff, AUTHORISE_ABSENCE, child.pupil.school)
         code = _decision_code(action, code, note)
-    before = {"status": child.status, "code": child.code, "note": child.note}
+    before = {"status": child.status, "code": child.code, "note": child.note, "answer": child.answer}
     replaced = _record_marks(child, code, staff, now) if action != "question" else {}
     child.status = {"accept": ACCEPTED, "question": QUESTION, "unauthorised": UNAUTHORISED}[action]
     child.code = code if action != "question" else None
     child.note = note.strip()
+    if action == "question":  # a new question: the answer to the last one stays in the audit log
+        child.answer, child.answered_at = "", None
     child.decided_by, child.decided_at = staff, now
     record(f"staff:{staff.id}", f"absence.{action}", child, before,
            {"status": child.status, "code": child.code, "note": child.note, "marks_replaced": replaced})

@@ -283,6 +283,7 @@ def _report(r: AbsenceReport, ids: set[int], evidence: list[tuple[EvidenceFile, 
         "reason": r.reason, "symptoms": r.symptoms, "appointment_time": r.appointment_time, "details": r.details,
         "late_reported": r.late_reported, "continues": r.continues.reference if r.continues else None,
         "children": [{"upn": c.pupil.upn, "status": c.status, "code": c.code, "note": c.note,
+                      "answer": c.answer, "answered_at": c.answered_at,
                       "decided_by": _staff(c.decided_by), "decided_at": c.decided_at}
                      for c in r.children if c.pupil_id in ids],
         "evidence": [name for f, name in evidence if (f.owner_type, f.owner_id) == (REPORT_OWNER, r.id)],

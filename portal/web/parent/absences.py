@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, time
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from forms.absence import AbsenceReportForm, ConfirmForm, StillOffForm
+from forms.absence import AbsenceReportForm, AnswerForm, ConfirmForm, StillOffForm
 from forms.validators import chosen_files
 from portal.domain import absence as rules
-from portal.services import NotFound, absences, uploads
+from portal.services import NotFound, ServiceError, absences, uploads
 from portal.services.audit import utcnow
 from portal.web.mail import deliver_after_response
 from portal.web.parent import bp, my_children, navigation
@@ -123,9 +123,37 @@ def report(reference: str):
     except NotFound:
         abort(404)
     just_sent = session.pop(JUST_SENT, None) == found.reference
+    return _report_page(found, just_sent=just_sent)
+
+
+def _report_page(found, just_sent: bool = False, failed: AnswerForm | None = None, failed_child: int | None = None):
+    """The report, with a form to answer each question the school asked about a child of this parent's."""
+    answers = {child.id: failed if child.id == failed_child else AnswerForm(prefix=f"child-{child.id}")
+               for child in found.children if child.status == "question"}
     return render_template("parent/report.html", report=found, just_sent=just_sent, rules=rules,
-                           evidence=absences.report_evidence(found),
+                           evidence=absences.report_evidence(found), answers=answers, form=failed,
                            still_off=StillOffForm(), navigation=navigation("parent.reports"))
+
+
+@bp.post("/reports/<reference>/answer/<int:child_id>")
+def answer(reference: str, child_id: int):
+    try:
+        found = absences.report_for(current_user, reference)
+    except NotFound:
+        abort(404)
+    form = AnswerForm(prefix=f"child-{child_id}")
+    if form.validate_on_submit():
+        try:
+            child = absences.answer_question(current_user, found.reference, child_id, form.answer.data)
+        except NotFound:
+            abort(404)
+        except ServiceError as exc:
+            form.answer.errors = [*form.answer.errors, str(exc)]
+        else:
+            deliver_after_response()
+            flash(f"Your answer about {child.pupil.forename} has been sent to the school.", "success")
+            return redirect(url_for("parent.report", reference=found.reference), code=303)
+    return _report_page(found, failed=form, failed_child=child_id)
 
 
 @bp.post("/reports/<reference>/still-off")
