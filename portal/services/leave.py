@@ -34,6 +34,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.domain import absence as absence_rules
+from portal.domain import codes
 from portal.domain.attendance import format_pct
 from portal.domain.leave import UNIT_WORDS, Flag, LateReturnOption, LeaveAssessment, assess_leave_request, \
     late_return_effect, refused_marks
@@ -705,8 +706,32 @@ def record_outcome(staff: StaffUser, child_id: int, outcome: str, actual_first: 
         "marks_replaced": replaced, "note": child.outcome_note,
         "threshold_met": threshold.met if threshold else None,
         "threshold_counted": threshold.counted if threshold else None})
+    recipients = decision_recipients(child)
+    if written and recipients:
+        # Unauthorised sessions written to the register: the parents hear it from the school, not from a letter
+        # about a penalty notice later.
+        pupil = child.pupil
+        notify.queue(recipients, f"Leave request {request.reference}: {pupil.forename}’s absence recorded",
+                     "leave_outcome", key=f"leave:{request.reference}:{child.id}:outcome", child=child,
+                     request=request, school=request.school.name,
+                     days=_days_in_words(written),
+                     link=notify.external_url("parent.leave_request", reference=request.reference))
     db.session.commit()
     return child
+
+
+def _days_in_words(marks: list[tuple[date, str, str]]) -> list[str]:
+    """"Monday 5 January 2027: morning and afternoon, G (unauthorised leave of absence)", one line a day."""
+    by_day: dict[date, list[tuple[str, str]]] = {}
+    for day, session, code in sorted(marks):
+        by_day.setdefault(day, []).append((session, code))
+    lines = []
+    for day, sessions in by_day.items():
+        parts = " and ".join("morning" if s == "AM" else "afternoon" for s, _ in sessions)
+        marked = sorted({c for _, c in sessions})
+        meaning = "; ".join(f"{c} ({codes.CODES[c].meaning})" if c in codes.CODES else c for c in marked)
+        lines.append(f"{day:%A} {day.day} {day:%B %Y}: {parts}, {meaning}")
+    return lines
 
 
 _OUTCOME_COMMENTS = {RETURNED_LATE: "away outside the agreed dates", TAKEN_AFTER_REFUSAL: "taken without approval"}

@@ -181,6 +181,13 @@ def test_approved_days_are_C_in_the_export_and_the_rest_G_only_once_taken(alp, t
     assert codes[-4:] == [("2026-12-17", "AM", "G"), ("2026-12-17", "PM", "G"), ("2026-12-18", "AM", "G"),
                           ("2026-12-18", "PM", "G")]
     assert child.outcome == "taken_after_refusal" and child.outcome_words == "Leave taken without approval"
+    # The parents are told what the register now says, in words, once.
+    [told] = [m for m in db.session.scalars(select(OutboxMessage)) if m.key and m.key.endswith(":outcome")]
+    assert told.recipients == sorted(leave.decision_recipients(child))
+    assert "Sam’s absence recorded" in told.subject
+    assert ("- Thursday 17 December 2026: morning and afternoon, G (Holiday not granted by the school)"
+            in told.body_text)
+    assert "Friday 18 December 2026: morning and afternoon" in told.body_text
 
 
 def test_approving_must_be_one_period_of_requested_school_days(alp):
