@@ -28,7 +28,8 @@ from portal.domain.policy import Site as SitePolicy
 from portal.domain.settings import Bands, Tier
 from portal.extensions import db
 from portal.models import Mark, Pupil
-from portal.services.attendance import school_year_of
+from portal.services import pupil_figures
+from portal.services.attendance import pupil_attendance, school_year_of
 from portal.services.policies import trust_policy
 
 # The GOV.UK tag colour of each band (its words are portal.domain.attendance.BAND_WORDS).
@@ -249,6 +250,33 @@ class ChildAttendance:
     @property
     def year_finished(self) -> bool:
         return self.remaining is not None and self.remaining.sessions == 0
+
+
+# ---------------------------------------------------------------- at a glance
+
+
+@dataclass(frozen=True)
+class Glance:
+    """A child's year so far in a sentence, for the parent's home page."""
+
+    school_name: str
+    summary: Summary
+    json: dict  # the `attendance summary --json` object
+
+
+def at_a_glance(pupils: list[Pupil], as_of: date) -> list[Glance]:
+    """Each child's figures for the school year up to `as_of`, from the figures kept for oversight
+    (portal.services.pupil_figures): the home page reads one row a child, not the year's register."""
+    kept = pupil_figures.current(pupils, {p.school_id: p.school for p in pupils}, as_of)
+    glances = []
+    for pupil in pupils:
+        if pupil.id in kept:
+            summary = kept[pupil.id].summary
+            glances.append(Glance(pupil.school.name, summary, summary.as_json_dict(pupil.upn, bands=summary.bands)))
+        else:  # a school its trust's policy no longer holds: worked out as the command line does
+            found = pupil_attendance(pupil.upn, as_of=as_of)
+            glances.append(Glance(found.school_name, found.summary, found.json))
+    return glances
 
 
 # ---------------------------------------------------------------- assembly

@@ -200,3 +200,27 @@ def test_a_web_page_dressed_as_a_photo_is_refused_on_the_form(client, app, famil
         from portal.models import EvidenceFile
 
         assert db.session.query(EvidenceFile).count() == 0
+
+
+def test_the_home_page_gives_each_childs_year_so_far_and_follows_the_register(client, app, family, monkeypatch):
+    import portal.web.parent.home as home_view
+    from portal.models import Mark, Pupil
+
+    monkeypatch.setattr(home_view, "local_now", lambda: datetime(2025, 10, 1, 9, 0))
+    with app.app_context():
+        sam = db.session.get(Pupil, family["sam"])
+        days = calendar().school_days(date(2025, 9, 1), date(2025, 10, 1))[:5]
+        add = [Mark(pupil_id=sam.id, date=d, session=s, code="/" if s == "AM" else "\\", comment="", source="mis",
+                    recorded_at=datetime(2026, 1, 1)) for d in days for s in ("AM", "PM")]
+        db.session.add_all(add)
+        db.session.commit()
+    signed_in(client, app)
+    home = client.get("/parent/").get_data(as_text=True)
+    assert "Attendance this school year: <strong>100.0%</strong>" in home
+    assert "No attendance has been recorded for Ali this school year yet." in home
+    with app.app_context():  # the school recodes two sessions: the next look shows it
+        for mark in db.session.scalars(select(Mark).where(Mark.pupil_id == family["sam"]).limit(2)):
+            mark.code = "I"
+        db.session.commit()
+    home = client.get("/parent/").get_data(as_text=True)
+    assert "Attendance this school year: <strong>80.0%</strong>" in home and "(1.0 day missed)" in home
