@@ -461,17 +461,23 @@ def _register(marks: list[DomainMark], calendar: SchoolCalendar | None, policy: 
 
 def _trend(marks: list[DomainMark], bands: Bands, year_start: date, as_of: date,
            pupil: Pupil) -> tuple[TrendPoint, ...]:
-    """Cumulative attendance at the end of each school week that holds a mark, from the domain's summary."""
-    weeks = sorted({monday_of(m.date) for m in marks})
+    """Cumulative attendance at the end of each school week that holds a mark, from the domain's summary.
+
+    The domain's counts add up over separate periods, so each week is summarised once and the weeks are added
+    (summarising the whole year to date at every week made a July page 39 passes over the year's marks)."""
+    by_week: dict[date, list[DomainMark]] = {}
+    for mark in marks:
+        by_week.setdefault(monday_of(mark.date), []).append(mark)
     points = []
-    for monday in weeks:
-        week_end = min(monday + timedelta(days=6), as_of)
-        summary = summarise(marks, start=year_start, end=week_end, admission=pupil.admission_date,
-                            leaving=pupil.leaving_date, bands=bands)
-        if summary.attendance is None:
+    attended = possible = 0
+    for monday in sorted(by_week):
+        week = summarise(by_week[monday], start=max(year_start, monday), end=min(monday + timedelta(days=6), as_of),
+                         admission=pupil.admission_date, leaving=pupil.leaving_date, bands=bands)
+        attended, possible = attended + week.attended, possible + week.possible
+        if possible == 0:
             continue
-        points.append(TrendPoint(monday, summary.attendance, f"{format_pct(summary.attendance)}%",
-                                 summary.possible))
+        so_far = Fraction(attended, possible)
+        points.append(TrendPoint(monday, so_far, f"{format_pct(so_far)}%", possible))
     return tuple(points)
 
 
