@@ -1,0 +1,201 @@
+"""Signed-in requests for the load benchmark, written as files that benchmarks/wrk/replay.lua sends.
+
+    python benchmarks/load_sessions.py OUTDIR [--parents 2000] [--submissions 30000] [--mix 60000]
+                                             [--user-agent portal-bench]
+
+Runs in the app's own environment (PORTAL_INSTANCE_PATH, DATABASE_URL), in an app context, and writes to OUTDIR:
+
+  attendance.tsv       GET  /parent/children/<id>        one line per child of each parent (expects 200)
+  home.tsv             GET  /parent/                     one line per parent (200)
+  absence_form.tsv     POST /parent/report-absence        the form, filled in for one child (303 to "check")
+  absence_submit.tsv   POST /parent/report-absence/check  "Send report": each line a different draft (303 to
+                                                          the report), so every request records a new report
+  mix.tsv              the morning peak: parents who only look (home, then a child's page) and parents who
+                       report (home, the form, POST it, send it, then the child's page), interleaved
+  staff.json           a trust-wide headteacher's cookie, to time the queue and oversight pages
+  meta.json            counts and the day the reports are for
+
+Parents are signed in without email: each one's session is made as Flask-Login makes it on sign-in (login_user in
+a request context from 127.0.0.1 with the benchmark's User-Agent, so session protection sees the same client),
+with a CSRF token, and signed with the instance's SECRET_KEY as Flask signs its session cookie. A draft report is
+put in the session as the form's POST would leave it (portal/web/parent/absences.py, save_draft). Nothing else of
+the app is bypassed: every request goes through gunicorn, the session check, CSRF and the services.
+
+Each line: METHOD <tab> PATH <tab> COOKIE <tab> BODY (urlencoded, may be empty) <tab> EXPECT (e.g. 200, 303
+/parent/reports/: a status and the start of the Location it must point to).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import sys
+from dataclasses import asdict
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_STAFF = "bench-headteacher@example.com"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--parents", type=int, default=2000, help="how many parents to sign in (default 2000)")
+    parser.add_argument("--submissions", type=int, default=30000,
+                        help="distinct drafts for absence_submit.tsv (default 30000)")
+    parser.add_argument("--mix", type=int, default=60000, help="requests in mix.tsv (default 60000)")
+    parser.add_argument("--user-agent", default="portal-bench")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    args.outdir.mkdir(parents=True, exist_ok=True)
+
+    from portal import create_app
+
+    app = create_app()
+    with app.app_context():
+        write_all(app, args)
+    return 0
+
+
+def write_all(app, args) -> None:
+    from flask_login import login_user
+    from flask_wtf.csrf import generate_csrf
+    from flask import g, session
+    from sqlalchemy import select
+
+    from portal.domain import absence as rules
+    from portal.extensions import db
+    from portal.models import Contact, ParentAccount, Trust
+    from portal.services import absences, staff as staff_service
+    from portal.services.audit import utcnow
+    from portal.services.parent_access import children_of
+
+    rng = random.Random(args.seed)
+    serializer = app.session_interface.get_signing_serializer(app)
+    environ = {"REMOTE_ADDR": "127.0.0.1"}
+    headers = {"User-Agent": args.user_agent}
+
+    def signed_in(user) -> tuple[dict, str]:
+        """The session Flask-Login makes on sign-in, and the CSRF token a form on that session carries."""
+        with app.test_request_context("/", environ_base=environ, headers=headers):
+            g.pop(app.config["WTF_CSRF_FIELD_NAME"], None)  # g outlives the request here: make a token per session
+            login_user(user)
+            token = generate_csrf()
+            return dict(session), token
+
+    ids = list(db.session.scalars(
+        select(ParentAccount.id).join(Contact).where(Contact.parental_responsibility.is_(True))
+        .distinct().order_by(ParentAccount.id)))
+    rng.shuffle(ids)
+    parents = []
+    for account_id in ids[:args.parents]:
+        account = db.session.get(ParentAccount, account_id)
+        children = children_of(account)
+        if not children:
+            continue
+        data, token = signed_in(account)
+        parents.append({"id": account.id, "children": [c.id for c in children], "session": data, "csrf": token,
+                        "cookie": serializer.dumps(data)})
+        db.session.expunge_all()
+    if not parents:
+        raise SystemExit("load_sessions: no parent with a child in the database: run `flask demo` first")
+
+    # The day the reports are for: the first day from today that every school accepts a report for (today on a
+    # school day, before or after the register: a morning peak).
+    now = utcnow()
+    first_day = None
+    for offset in range(0, 30):
+        day = now.date() + timedelta(days=offset)
+        ok = True
+        for parent in parents[:50]:  # parents at every school of the trust, most likely
+            account = db.session.get(ParentAccount, parent["id"])
+            draft = absences.AbsenceDraft(pupil_ids=parent["children"][:1], first_day=day, last_day=day,
+                                          part=rules.WHOLE_DAY, reason=rules.ILLNESS, submission_key="probe")
+            if any(c.problems for c in absences.preview(account, draft, now)):
+                ok = False
+                break
+        if ok:
+            first_day = day
+            break
+    if first_day is None:
+        raise SystemExit(f"load_sessions: no day from {now.date()} for 30 days that the schools take reports for")
+
+    def draft_cookie(parent: dict, n: int) -> str:
+        child = parent["children"][n % len(parent["children"])]
+        draft = absences.AbsenceDraft(pupil_ids=[child], first_day=first_day, last_day=None, part=rules.WHOLE_DAY,
+                                      reason=rules.ILLNESS, submission_key=absences.new_submission_key(),
+                                      symptoms="Temperature and a cough")
+        data = asdict(draft)
+        data["first_day"] = first_day.isoformat()
+        return serializer.dumps({**parent["session"], "absence_draft": data})
+
+    def form_body(parent: dict, n: int) -> str:
+        child = parent["children"][n % len(parent["children"])]
+        return urlencode([("csrf_token", parent["csrf"]), ("children", child),
+                          ("first_day", first_day.day), ("first_day", first_day.month),
+                          ("first_day", first_day.year), ("last_day", ""), ("last_day", ""), ("last_day", ""),
+                          ("not_sure", "y"), ("part", rules.WHOLE_DAY), ("reason", rules.ILLNESS),
+                          ("symptoms", "Temperature and a cough"), ("appointment_time", ""), ("details", "")])
+
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+
+    def line(method, path, cookie, body="", expect="200") -> str:
+        return f"{method}\t{path}\t{cookie_name}={cookie}\t{body}\t{expect}\n"
+
+    def submit_body(parent: dict) -> str:
+        return urlencode([("csrf_token", parent["csrf"])])
+
+    out = args.outdir
+    with open(out / "attendance.tsv", "w") as f:
+        for parent in parents:
+            for child in parent["children"]:
+                f.write(line("GET", f"/parent/children/{child}", parent["cookie"]))
+    with open(out / "home.tsv", "w") as f:
+        for parent in parents:
+            f.write(line("GET", "/parent/", parent["cookie"]))
+    with open(out / "absence_form.tsv", "w") as f:
+        for n, parent in enumerate(parents):
+            f.write(line("POST", "/parent/report-absence", parent["cookie"], form_body(parent, n),
+                         "303 /parent/report-absence/check"))
+    with open(out / "absence_submit.tsv", "w") as f:
+        for n, parent in zip(range(args.submissions), itertools.cycle(parents)):
+            f.write(line("POST", "/parent/report-absence/check", draft_cookie(parent, n), submit_body(parent),
+                         "303 /parent/reports/"))
+    mixed = 0
+    with open(out / "mix.tsv", "w") as f:
+        for n, parent in enumerate(itertools.cycle(parents)):
+            if mixed >= args.mix:
+                break
+            child = parent["children"][n % len(parent["children"])]
+            visit = [line("GET", "/parent/", parent["cookie"])]
+            if n % 2:  # every other parent reports an absence on the way
+                visit += [line("GET", "/parent/report-absence", parent["cookie"]),
+                          line("POST", "/parent/report-absence", parent["cookie"], form_body(parent, n),
+                               "303 /parent/report-absence/check"),
+                          line("POST", "/parent/report-absence/check", draft_cookie(parent, n), submit_body(parent),
+                               "303 /parent/reports/")]
+            visit.append(line("GET", f"/parent/children/{child}", parent["cookie"]))
+            f.writelines(visit)
+            mixed += len(visit)
+
+    trust = db.session.scalar(select(Trust).order_by(Trust.id))
+    staff, _ = staff_service.add_staff(BENCH_STAFF, "Bench Headteacher", "headteacher", actor="system:bench",
+                                       trust_slug=trust.slug, password=None)
+    db.session.commit()
+    staff_session, _ = signed_in(staff)
+    (out / "staff.json").write_text(json.dumps({"cookie": f"{cookie_name}={serializer.dumps(staff_session)}"}))
+    (out / "meta.json").write_text(json.dumps({
+        "parents": len(parents), "children": sum(len(p["children"]) for p in parents),
+        "submissions": args.submissions, "mix": mixed, "first_day": first_day.isoformat(),
+        "user_agent": args.user_agent,
+    }, indent=1))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
