@@ -19,9 +19,9 @@ import itertools
 import json
 import logging
 from collections.abc import Iterable, Sequence
-from typing import Protocol
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import Select, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -41,8 +41,6 @@ from portal.services.policies import trust_policy
 
 log = logging.getLogger(__name__)
 CHUNK = 2000  # pupil ids per statement: well under SQLite's limit on bound parameters
-
-
 COLUMNS = (Pupil.id, Pupil.upn, Pupil.school_id, Pupil.admission_date, Pupil.leaving_date)  # a PupilLike row
 
 
