@@ -193,13 +193,16 @@ def earlier_reports(pupil: Pupil, limit: int = 10) -> list[AbsenceReportChild]:
         .order_by(AbsenceReport.reported_at.desc()).limit(limit)))
 
 
-def siblings(pupil: Pupil) -> list[Pupil]:
-    """Children who share a contact with parental responsibility (same email) with this pupil."""
+def siblings(pupil: Pupil, staff: StaffUser) -> list[Pupil]:
+    """Children who share a contact with parental responsibility (same email) with this pupil, at the schools this
+    member of staff works with: a half-brother at a school of another trust is that school's business, not theirs."""
     emails = [c.email for c in pupil.contacts if c.parental_responsibility and c.email]
     if not emails:
         return []
+    schools = [s.id for s in schools_of(staff)]
     return list(db.session.scalars(
-        select(Pupil).join(Contact).where(Contact.email.in_(emails), Pupil.id != pupil.id).distinct()))
+        select(Pupil).join(Contact).where(Contact.email.in_(emails), Pupil.id != pupil.id,
+                                          Pupil.school_id.in_(schools)).distinct()))
 
 
 def open_plans(pupil: Pupil) -> list[SupportPlan]:

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import AuditEvent, Mark, OutboxMessage
+from portal.models import AuditEvent, Contact, Mark, OutboxMessage
 from portal.models.marks import SOURCE_PORTAL
 from portal.services import NotFound, ServiceError, absences, review, staff as staff_service
 from portal.services.exports import export_marks
 
-from factories import add_marks, load_trust, make_pupil
+from factories import RISE_PARK, RISE_PARK_URN, add_marks, load_trust, make_pupil
 from parents import make_parent
 from staff import make_staff
 
@@ -146,3 +146,16 @@ def test_assign_to_me_shows_who_has_it_and_filters_my_queue(reports):
     assert mine.assigned_to is None
     assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "absence.assign")).all() \
         == ["absence.assign", "absence.assign"]
+
+
+def test_siblings_are_those_at_the_staff_members_schools(reports):
+    sam, ali, _ = reports  # Sam at Bothal, Ali at Central: the same trust, one parent
+    load_trust(RISE_PARK)
+    kim = make_pupil(RISE_PARK_URN, forename="Kim")
+    db.session.add(Contact(pupil=kim, name="Jo Taylor", email="jo@example.com", relationship_to_pupil="Mother",
+                           parental_responsibility=True, lives_with_pupil=True, priority=1))
+    db.session.commit()
+    bothal_office = make_staff("office@bothal.example", "office", "122239")
+    trust_head = make_staff("head@alp.example", "headteacher", trust="alp")
+    assert review.siblings(sam, bothal_office) == []  # Ali is at Central, Kim at Rise Park (another trust)
+    assert review.siblings(sam, trust_head) == [ali]  # the trust's head works with Central too, not Rise Park

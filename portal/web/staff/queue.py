@@ -79,7 +79,7 @@ def absence(child_id: int):
         plans=review.open_plans(pupil), leave=review.recent_leave(pupil, utcnow() - timedelta(days=365)),
         evidence=[f for f in absences.report_evidence(child.report) if f.school_id == pupil.school_id],
         assign=AssignForm(),
-        siblings=review.siblings(pupil), navigation=navigation("staff.queue"))
+        siblings=review.siblings(pupil, current_user), navigation=navigation("staff.queue"))
 
 
 @bp.post("/absences/<int:child_id>/assign")
