@@ -19,7 +19,7 @@ import itertools
 import json
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol
 
@@ -56,7 +56,7 @@ class PupilLike(Protocol):
 
 @dataclass(frozen=True)
 class Figures:
-    summary: Summary  # the school year holding as_of, from admission, up to as_of (or leaving)
+    summary: Summary  # the school year holding as_of, from admission, up to as_of (or leaving); no by_code
     band: str  # portal.domain.attendance.band under the policy
     tier: Tier | None  # portal.domain.attendance.tier under the policy
     late: int  # late sessions among the last `late_of` possible sessions (portal.domain.lateness)
@@ -80,7 +80,7 @@ def current(pupils: Sequence[PupilLike], schools: dict[int, School], as_of: date
             pupil = by_id[row.pupil_id]
             if (row.policy_sha256, row.school_id, row.admission_date, row.leaving_date) == (
                     sha[pupil.school_id], pupil.school_id, pupil.admission_date, pupil.leaving_date):
-                found[row.pupil_id] = _load(row.figures, policies[pupil.school_id])
+                found[row.pupil_id] = _load(row, policies[pupil.school_id])
     missing = [p for p in pupils if p.id not in found]
     if missing:
         worked_out = compute(missing, schools, as_of)
@@ -140,26 +140,23 @@ def _work_out(pupil: PupilLike, marks: list, rules: attendance.SchoolRules, year
         since_lookback = [DomainMark(m.date, m.session, m.code, m.minutes_late) for m in marks
                           if m.date >= rules.lookback]
         alerts = tuple(attendance.pupil_alerts(row, since_lookback, rules, year_start, as_of))
-    return Figures(summary, band(summary, policy.bands), tier(summary, policy.tiers), late, late_of, last_late,
-                   alerts)
+    return Figures(replace(summary, by_code={}), band(summary, policy.bands), tier(summary, policy.tiers), late,
+                   late_of, last_late, alerts)
 
 
 # ---------------------------------------------------------------- storing and forgetting
 
 _SUMMARY_COUNTS = ("possible", "attended", "present", "approved_activity", "authorised", "unauthorised",
-                   "late_before_close", "late_after_close", "not_counted", "persistent_absence", "severe_absence")
+                   "late_before_close", "late_after_close", "not_counted", "persistent_absence", "severe_absence",
+                   "period_start", "period_end")
 
 
-def _dump(figures: Figures) -> str:
+def _columns(figures: Figures) -> dict:
     s = figures.summary
-    return json.dumps({
-        "summary": {**{k: getattr(s, k) for k in _SUMMARY_COUNTS}, "by_code": s.by_code,
-                    "period_start": _iso(s.period_start), "period_end": _iso(s.period_end)},
-        "band": figures.band,
-        "tier": figures.tier.number if figures.tier else None,
-        "late": [figures.late, figures.late_of, _iso(figures.last_late)],
-        "alerts": list(figures.alerts),
-    }, separators=(",", ":"))
+    return {**{k: getattr(s, k) for k in _SUMMARY_COUNTS}, "band": figures.band,
+            "tier": figures.tier.number if figures.tier else None, "late": figures.late, "late_of": figures.late_of,
+            "last_late": figures.last_late,
+            "alerts": json.dumps(list(figures.alerts), separators=(",", ":")) if figures.alerts else None}
 
 
 class _Reading:
@@ -170,15 +167,11 @@ class _Reading:
         self.tiers = {t.number: t for t in policy.tiers}
 
 
-def _load(text: str, policy: _Reading) -> Figures:
-    data = json.loads(text)
-    s = data["summary"]
-    summary = Summary(**{k: s[k] for k in _SUMMARY_COUNTS}, by_code=s["by_code"],
-                      period_start=_date(s["period_start"]), period_end=_date(s["period_end"]),
-                      bands=policy.bands)
-    late, late_of, last_late = data["late"]
-    return Figures(summary, data["band"], policy.tiers.get(data["tier"]), late, late_of, _date(last_late),
-                   tuple(data["alerts"]))
+def _load(row, policy: _Reading) -> Figures:
+    # The kept summary has no breakdown by code (by_code): nothing that reads kept figures uses it.
+    summary = Summary(**{k: getattr(row, k) for k in _SUMMARY_COUNTS}, bands=policy.bands)
+    return Figures(summary, row.band, policy.tiers.get(row.tier), row.late, row.late_of, row.last_late,
+                   tuple(json.loads(row.alerts)) if row.alerts else ())
 
 
 def _store(pupils: Sequence[PupilLike], worked_out: dict[int, Figures], as_of: date, sha: dict[int, str]) -> None:
@@ -188,7 +181,7 @@ def _store(pupils: Sequence[PupilLike], worked_out: dict[int, Figures], as_of: d
     now = utcnow()
     rows = [dict(pupil_id=p.id, as_of=as_of, policy_sha256=sha[p.school_id], school_id=p.school_id,
                  admission_date=p.admission_date, leaving_date=p.leaving_date, computed_at=now,
-                 figures=_dump(worked_out[p.id])) for p in pupils if p.id in worked_out]
+                 **_columns(worked_out[p.id])) for p in pupils if p.id in worked_out]
     if not rows:
         return
     table = PupilFigures.__table__
@@ -227,11 +220,3 @@ def _forget_changed_marks(session: Session, _flush_context) -> None:
 def _chunks(items: list) -> Iterable[list]:
     for start in range(0, len(items), CHUNK):
         yield items[start:start + CHUNK]
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
