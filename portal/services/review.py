@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from portal.domain import absence as rules
 from portal.domain import codes
@@ -19,7 +20,7 @@ from portal.models.support_plan import ACTIVE
 from portal.services import NotFound, ServiceError
 from portal.services import notify
 from portal.services.audit import record, utcnow
-from portal.services.policies import school_policy
+from portal.services.policies import school_policy, trust_policy
 from portal.services.staff import AUTHORISE_ABSENCE, require, schools_of
 
 OPEN = (RECEIVED, QUESTION, ANSWERED)
@@ -44,13 +45,26 @@ class QueueItem:
 
 
 def _deadline(child: AbsenceReportChild) -> datetime:
-    _, school = school_policy(child.pupil.school.urn)
-    site = school.site(child.pupil.site.slug) if child.pupil.site else school.sites[0]
-    report = child.report
-    for day in rules.covered_days(report.first_day, report.first_day, report.part, school.calendar):
-        if day.sessions:
-            return datetime.combine(day.date, site.times(day.sessions[0]).register_closes)
-    return datetime.combine(report.first_day, site.am.register_closes)
+    """When the register of the report's first session closes. A busy morning's reports share a few answers, so
+    they are kept per policy version (its SHA-256: a new policy is never answered from an old one)."""
+    pupil, report = child.pupil, child.report
+    school = pupil.school
+    key = (school.trust.policy_sha256, school.urn, pupil.site.slug if pupil.site else None, report.first_day,
+           report.part)
+    deadline = _DEADLINES.get(key)
+    if deadline is None:
+        spec = trust_policy(school.trust).school(school.urn)
+        site = spec.site(key[2]) if key[2] else spec.sites[0]
+        deadline = next((datetime.combine(day.date, site.times(day.sessions[0]).register_closes)
+                         for day in rules.covered_days(report.first_day, report.first_day, report.part, spec.calendar)
+                         if day.sessions), datetime.combine(report.first_day, site.am.register_closes))
+        if len(_DEADLINES) > 10_000:
+            _DEADLINES.clear()
+        _DEADLINES[key] = deadline
+    return deadline
+
+
+_DEADLINES: dict[tuple, datetime] = {}
 
 
 def absence_queue(staff: StaffUser, now: datetime, school_urn: str | None = None, year_group: str | None = None,
@@ -61,7 +75,11 @@ def absence_queue(staff: StaffUser, now: datetime, school_urn: str | None = None
     schools = [s for s in schools_of(staff) if school_urn in (None, "", s.urn)]
     if not schools:
         return []
+    # The pupil, the report and the pupil's school and site come with each row: a morning's queue is thousands.
     query = (select(AbsenceReportChild).join(Pupil).join(AbsenceReport)
+             .options(contains_eager(AbsenceReportChild.pupil).selectinload(Pupil.school),
+                      contains_eager(AbsenceReportChild.pupil).selectinload(Pupil.site),
+                      contains_eager(AbsenceReportChild.report))
              .where(Pupil.school_id.in_([s.id for s in schools]))
              .where(AbsenceReportChild.status == status if status else AbsenceReportChild.status.in_(OPEN)))
     if year_group:
