@@ -74,13 +74,16 @@ def current(pupils: Sequence[PupilLike], schools: dict[int, School], as_of: date
     sha = {school_id: schools[school_id].trust.policy_sha256 for school_id in {p.school_id for p in pupils}}
     policies = {school_id: _Reading(trust_policy(schools[school_id].trust)) for school_id in sha}
     table = PupilFigures.__table__
+    # Plain tuples in a fixed order: (pupil_id, the four things a kept row depends on, then _READ's columns).
+    columns = [table.c.pupil_id, table.c.policy_sha256, table.c.school_id, table.c.admission_date,
+               table.c.leaving_date, *(table.c[name] for name in _READ)]
     found: dict[int, Figures] = {}
     for chunk in _chunks(list(by_id)):
-        for row in db.session.execute(select(table).where(table.c.pupil_id.in_(chunk), table.c.as_of == as_of)):
-            pupil = by_id[row.pupil_id]
-            if (row.policy_sha256, row.school_id, row.admission_date, row.leaving_date) == (
-                    sha[pupil.school_id], pupil.school_id, pupil.admission_date, pupil.leaving_date):
-                found[row.pupil_id] = _load(row, policies[pupil.school_id])
+        query = select(*columns).where(table.c.pupil_id.in_(chunk), table.c.as_of == as_of)
+        for row in db.session.execute(query):
+            pupil = by_id[row[0]]
+            if row[1:5] == (sha[pupil.school_id], pupil.school_id, pupil.admission_date, pupil.leaving_date):
+                found[row[0]] = _load(row[5:], policies[pupil.school_id])
     missing = [p for p in pupils if p.id not in found]
     if missing:
         worked_out = compute(missing, schools, as_of)
@@ -167,11 +170,17 @@ class _Reading:
         self.tiers = {t.number: t for t in policy.tiers}
 
 
-def _load(row, policy: _Reading) -> Figures:
-    # The kept summary has no breakdown by code (by_code): nothing that reads kept figures uses it.
-    summary = Summary(**{k: getattr(row, k) for k in _SUMMARY_COUNTS}, bands=policy.bands)
-    return Figures(summary, row.band, policy.tiers.get(row.tier), row.late, row.late_of, row.last_late,
-                   tuple(json.loads(row.alerts)) if row.alerts else ())
+_READ = (*_SUMMARY_COUNTS, "band", "tier", "late", "late_of", "last_late", "alerts")
+_COUNTS = len(_SUMMARY_COUNTS)
+
+
+def _load(values: tuple, policy: _Reading) -> Figures:
+    """Figures from _READ's columns, in order. The kept summary has no breakdown by code (by_code): nothing that
+    reads kept figures uses it."""
+    summary = Summary(*values[:_COUNTS], bands=policy.bands)  # _SUMMARY_COUNTS are Summary's first fields, in order
+    band_of, tier_of, late, late_of, last_late, alerts = values[_COUNTS:]
+    return Figures(summary, band_of, policy.tiers.get(tier_of), late, late_of, last_late,
+                   tuple(json.loads(alerts)) if alerts else ())
 
 
 def _store(pupils: Sequence[PupilLike], worked_out: dict[int, Figures], as_of: date, sha: dict[int, str]) -> None:
