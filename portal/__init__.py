@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import secrets
@@ -44,6 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_commands(app)
     configure_logging(app)
+    if not app.testing:
+        # What exists now (modules, the app, its extensions) lives as long as the process: later garbage
+        # collections skip it. Oversight of a large trust makes many objects in one request, and each full
+        # collection walked all of these too (BENCHMARKS.md). Not under tests, which make an app per test.
+        gc.freeze()
     return app
 
 

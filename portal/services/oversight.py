@@ -319,7 +319,10 @@ def _rows(pupils: list, worked_out: dict[int, pupil_figures.Figures], schools: l
 
 
 def _fill_lists(result: Overview, on_roll: dict[str, PupilRow]) -> None:
-    by_absence = lambda e: (-(e.row.summary.absence or 0), e.row.surname, e.row.forename, e.row.upn)  # noqa: E731
+    # Worst first. Sorted on absent / possible as a float: exact fractions order the same (the denominators are a
+    # year's sessions, far too small for two different fractions to meet as floats) at a fraction of the cost.
+    by_absence = lambda e: (-(e.row.summary.absent / e.row.summary.possible if e.row.summary.possible else 0),  # noqa: E731
+                            e.row.surname, e.row.forename, e.row.upn)
     by_since = lambda e: (e.since or date.min, e.row.surname, e.row.forename, e.row.upn)  # noqa: E731
     lists: dict[str, list[Entry]] = {kind.key: [] for kind in LISTS}
     for alert in result.alerts:
