@@ -45,10 +45,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_commands(app)
     configure_logging(app)
-    if not app.testing:
+    if app.config["PORTAL_FREEZE_GC_AT_START"] and not app.testing:
         # What exists now (modules, the app, its extensions) lives as long as the process: later garbage
         # collections skip it. Oversight of a large trust makes many objects in one request, and each full
-        # collection walked all of these too (BENCHMARKS.md). Not under tests, which make an app per test.
+        # collection walked all of these too (BENCHMARKS.md).
         gc.freeze()
     return app
 

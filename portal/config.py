@@ -46,5 +46,9 @@ class Defaults:
     # PORTAL_TRUSTED_PROXIES=1.
     PORTAL_TRUSTED_PROXIES = 0
 
+    # A served app moves what it starts with out of the garbage collector's way (portal/__init__.py). The tests
+    # turn it off: they make an app for each test, and frozen objects are never freed.
+    PORTAL_FREEZE_GC_AT_START = True
+
     RATELIMIT_STORAGE_URI = "portal-db://"  # counters in the database, shared by every gunicorn worker (services/throttle.py)
     RATELIMIT_HEADERS_ENABLED = True

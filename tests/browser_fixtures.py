@@ -71,6 +71,7 @@ def e2e_config(tmp_path: Path, **overrides) -> dict:
         "WTF_CSRF_ENABLED": True,
         "RATELIMIT_ENABLED": False,
         "MAIL_SUPPRESS_SEND": True,
+        "PORTAL_FREEZE_GC_AT_START": False,  # an app a test: frozen objects would never be freed
     }
     config.update(overrides)
     return config

@@ -29,6 +29,7 @@ def test_config(**overrides) -> dict:
         "RATELIMIT_ENABLED": False,
         "MAIL_SUPPRESS_SEND": True,
         "SERVER_NAME": "portal.test",
+        "PORTAL_FREEZE_GC_AT_START": False,  # an app a test: frozen objects would never be freed
         # A real argon2 hash, at a cost that keeps the suite fast; production keeps the library's defaults.
         "PORTAL_ARGON2_TIME_COST": 1,
         "PORTAL_ARGON2_MEMORY_KIB": 1024,
