@@ -24,9 +24,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
+
+from common import call, timed  # benchmarks/common.py: the scripts run from this folder
+
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL = 3.0
@@ -159,18 +161,6 @@ def generate(folder: Path, args, env: dict) -> None:
     subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=True)
 
 
-def call(command: list[str], env: dict) -> str:
-    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
-        raise SystemExit(f"benchmark: {' '.join(command[:6])} ... failed (exit {result.returncode})")
-    return result.stdout
-
-
-def timed(action) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
 
 
 def count_rows(path: Path) -> int:

@@ -53,6 +53,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from common import call, timed  # benchmarks/common.py: the scripts run from this folder
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
 REPLAY = BENCH / "wrk" / "replay.lua"
@@ -342,6 +344,7 @@ FORGET_FIGURES = r"""
 from portal import create_app
 from portal.extensions import db
 from portal.models import PupilFigures
+
 app = create_app()
 with app.app_context():
     db.session.query(PupilFigures).delete()
@@ -580,18 +583,6 @@ def describe_machine() -> str:
             f"{wrk_version or 'wrk'}")
 
 
-def call(command: list[str], env: dict) -> str:
-    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
-        raise SystemExit(f"benchmark: {' '.join(command[:6])} ... failed (exit {result.returncode})")
-    return result.stdout
-
-
-def timed(action) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
 
 
 if __name__ == "__main__":
