@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from portal.extensions import db
 from portal.models import AuditEvent, OutboxMessage
 from portal.services import NotFound, ServiceError, absences, review
 
@@ -32,8 +33,6 @@ def asked(app_ctx):
 
 
 def emails_to(address: str) -> list[OutboxMessage]:
-    from portal.extensions import db
-
     return [m for m in db.session.scalars(select(OutboxMessage)) if address in m.recipients]
 
 
@@ -48,8 +47,6 @@ def test_the_answer_goes_back_to_the_queue_and_to_whoever_asked(asked):
     [email] = emails_to("office@bothal.example")
     assert "parent answered" in email.subject and "Yes, the doctor confirmed it." in email.body_text
     assert f"/staff/absences/{sam_child.id}" in email.body_text
-    from portal.extensions import db
-
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "absence.answered"))
     assert event.before["status"] == "question" and event.after["answer"] == "Yes, the doctor confirmed it."
 
@@ -58,8 +55,6 @@ def test_sending_the_same_answer_twice_records_it_once(asked):
     jo, report, sam_child, _, _ = asked
     for _ in range(2):
         absences.answer_question(jo, report.reference, sam_child.id, "Yes.")
-    from portal.extensions import db
-
     assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "absence.answered")).all()) == 1
     assert len(emails_to("office@bothal.example")) == 1
     with pytest.raises(ServiceError, match="no question waiting"):

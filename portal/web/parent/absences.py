@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from forms.absence import AbsenceReportForm, AnswerForm, ConfirmForm, StillOffForm
 from forms.validators import chosen_files
 from portal.domain import absence as rules
+from portal.models.absence import QUESTION
 from portal.services import NotFound, ServiceError, absences, uploads
 from portal.services.audit import utcnow
 from portal.web.mail import deliver_after_response
@@ -129,7 +130,7 @@ def report(reference: str):
 def _report_page(found, just_sent: bool = False, failed: AnswerForm | None = None, failed_child: int | None = None):
     """The report, with a form to answer each question the school asked about a child of this parent's."""
     answers = {child.id: failed if child.id == failed_child else AnswerForm(prefix=f"child-{child.id}")
-               for child in found.children if child.status == "question"}
+               for child in found.children if child.status == QUESTION}
     return render_template("parent/report.html", report=found, just_sent=just_sent, rules=rules,
                            evidence=absences.report_evidence(found), answers=answers, form=failed,
                            still_off=StillOffForm(), navigation=navigation("parent.reports"))
