@@ -16,11 +16,11 @@ from sqlalchemy import select
 
 from portal.cli import cli_actor
 from portal.cli.policy import echo_problems, summary_line
+from portal.clock import school_today
 from portal.extensions import db
 from portal.models import ParentAccount
 from portal.services import ServiceError, demo, imports, policies, pupil_figures
 from portal.services import staff as staff_service
-from portal.services.first_day import local_now
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 DEFAULT_POLICY = Path("examples") / "alp.toml"
@@ -68,7 +68,7 @@ def demo_command(policy_path: str | None, pupils: int, seed: int, today, out: st
         click.echo(f"CSV files kept in {Path(out)}.")
     _demo_people(policy, loaded.trust, actor)
     # As a school would after its MIS import, so the oversight pages open fast from the first visit.
-    kept = pupil_figures.refresh(local_now().date())
+    kept = pupil_figures.refresh(school_today())
     click.echo(f"  Figures and alerts worked out for the oversight pages: {kept:,} pupils.")
 
 
@@ -112,7 +112,7 @@ def _demo_day(policy, given: date | None, path: Path) -> date:
                 f"--today {given}: no school days from the start of that school year to that day; the calendar in "
                 f"{path} runs from {first} to {last}")
         return given
-    today = date.today()
+    today = school_today()
     if demo.latest_register_day(policy, today) is not None:
         return today
     fallback = demo.last_school_day_by(policy, today) or first

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
 from portal.cli import cli_actor
+from portal.clock import school_today
 from portal.services import support_plans
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -23,7 +23,7 @@ plans_cli = AppGroup("plans", help="Attendance support plans: reviews due and th
               help="Remind this many days before a review is due.")
 def plans_remind(as_of, days_ahead: int) -> None:
     """Queue one reminder email per plan and review date to the plan's owner. Safe to run again."""
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else school_today()
     reminded = support_plans.send_review_reminders(day, cli_actor(), days_ahead=days_ahead)
     for plan in reminded:
         click.echo(f"{plan.reference}  {plan.pupil.name}  review {plan.review_date.isoformat()}")
@@ -36,7 +36,7 @@ def plans_remind(as_of, days_ahead: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {plan, upn, school, review_date}.")
 def plans_due(as_of, as_json: bool) -> None:
     """Running plans whose review is due on or before the day, the most overdue first."""
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else school_today()
     due = support_plans.due_reviews(day)
     if as_json:
         click.echo(json.dumps([{"plan": d.plan.reference, "upn": d.pupil.upn, "school": d.plan.school.urn,

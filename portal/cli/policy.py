@@ -10,10 +10,10 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from portal.cli import cli_actor
+from portal.clock import school_today
 from portal.domain.policy_file import ERROR, NOTE, WARNING, Problem
 from portal.domain.policy_json import policy_as_dict
-from portal.services import ServiceError
-from portal.services import policies
+from portal.services import ServiceError, policies
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -103,7 +103,7 @@ def school_year_of(day: date) -> tuple[date, date]:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: {school, days: [{date, sessions}]}.")
 def calendar_show(urn: str, start, end, as_json: bool) -> None:
     """The school days and sessions of a school, from its loaded policy."""
-    default_start, default_end = school_year_of(date.today())
+    default_start, default_end = school_year_of(school_today())
     start = start.date() if start else default_start
     end = end.date() if end else default_end
     if end < start:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,6 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.cli.policy import echo_problems
+from portal.clock import school_today
 from portal.domain.policy_file import ERROR
 from portal.services import ServiceError, policies
 from portal.services import site as site_service
@@ -42,7 +42,7 @@ def site_build(outdir: str, paths: tuple[str, ...], portal_url: str | None) -> N
                    "publishing.", err=True)
     site_app = _site_app(current_app)
     try:
-        result = site_service.build_site(site_app, found, outdir, portal_url=portal_url, today=date.today())
+        result = site_service.build_site(site_app, found, outdir, portal_url=portal_url, today=school_today())
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from None
     for policy in found:

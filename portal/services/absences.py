@@ -9,14 +9,14 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from portal.clock import school_time, utcnow
 from portal.domain import absence as rules
 from portal.extensions import db
 from portal.models import AbsenceReport, AbsenceReportChild, EvidenceFile, ParentAccount, Pupil
 from portal.models.absence import ANSWERED, QUESTION
 from portal.models.evidence import PENDING
-from portal.services import NotFound, ServiceError
-from portal.services import notify, uploads
-from portal.services.audit import record, utcnow
+from portal.services import NotFound, ServiceError, notify, uploads
+from portal.services.audit import record
 from portal.services.parent_access import child_of, children_of
 from portal.services.policies import school_policy
 
@@ -62,7 +62,9 @@ def new_submission_key() -> str:
 
 
 def preview(account: ParentAccount, draft: AbsenceDraft, now: datetime) -> list[ChildPreview]:
-    """What the report means for each child: the sessions it covers, the days the school is closed, lateness."""
+    """What the report means for each child: the sessions it covers, the days the school is closed, lateness.
+
+    `now` is the school's wall clock (`clock.school_now()`), as the register times are."""
     previews = []
     for pupil_id in draft.pupil_ids:
         pupil = child_of(account, pupil_id)
@@ -90,7 +92,7 @@ def submit(account: ParentAccount, draft: AbsenceDraft, now: datetime | None = N
         return existing
     if not draft.pupil_ids:
         raise ReportNotValid([rules.Problem("children", "Select the children who are absent")])
-    previews = preview(account, draft, now)
+    previews = preview(account, draft, school_time(now))
     problems = [p for child in previews for p in child.problems]
     if problems:
         raise ReportNotValid(problems)

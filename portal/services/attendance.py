@@ -18,11 +18,17 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from portal.clock import school_today
 from portal.domain import codes
 from portal.domain.attendance import Summary, format_pct, pct, summarise
 from portal.domain.calendar import SchoolCalendar
 from portal.domain.follow_up import (
-    DELETION_CODES, LA_RETURN_CODES, deletion_consideration, la_absence_return, n_overdue, sickness_flag,
+    DELETION_CODES,
+    LA_RETURN_CODES,
+    deletion_consideration,
+    la_absence_return,
+    n_overdue,
+    sickness_flag,
 )
 from portal.domain.marks import Mark as DomainMark
 from portal.domain.penalties import local_leave_flag, threshold_reached
@@ -88,7 +94,7 @@ def pupil_attendance(upn: str, start: date | None = None, end: date | None = Non
     if pupil is None:
         raise NotFound(f"no pupil with UPN {upn} is loaded; check the UPN or import the school's pupils: "
                        "flask --app portal import pupils PATH")
-    as_of = as_of or end or date.today()
+    as_of = as_of or end or school_today()
     year_start, _ = school_year_of(as_of)
     start = start or year_start
     end = end or as_of
@@ -150,7 +156,7 @@ def alerts(school_urn: str | None = None, as_of: date | None = None) -> list[dic
       counted mark.
     - A severely absent pupil gets both `severe_absence` and `persistent_absence`: severe absence is also
       persistent absence (domain.md Part B §2)."""
-    as_of = as_of or date.today()
+    as_of = as_of or school_today()
     year_start, _ = school_year_of(as_of)
     schools_query = select(School)
     if school_urn is not None:

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import AuditEvent
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def record(actor: str, action: str, obj=None, before: dict | None = None, after: dict | None = None, *,

@@ -25,7 +25,7 @@ home visit, other contacts, referral; RP's day-one and day-two steps). What this
   text at 9.30 is still due after the email; ALP's own "email" step goes to the AHOS, not the parents).
 
 Times: register times and step times in the policy are the school's clock, so `now` is naive Europe/London time
-(`local_now()`); `ContactAttempt.at` is too.
+(`clock.school_now()`); `ContactAttempt.at` is too.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from portal.clock import utcnow
 from portal.domain import codes
 from portal.domain.absence import PARTS, long_date
 from portal.domain.settings import CONTACT_ACTIONS, ContactStep
@@ -47,11 +47,10 @@ from portal.extensions import db
 from portal.models import AbsenceReport, AbsenceReportChild, Mark, OutboxMessage, Pupil, School, StaffUser
 from portal.models.contact_attempt import ContactAttempt
 from portal.services import NotFound, ServiceError, notify
-from portal.services.audit import record, utcnow
+from portal.services.audit import record
 from portal.services.policies import trust_policy
 from portal.services.staff import roles_at, schools_of
 
-SCHOOL_TIME = ZoneInfo("Europe/London")
 UNEXPLAINED = "N"
 CHASE_ACTION = "email"
 OUTCOME_MAX = 2000
@@ -66,11 +65,6 @@ ACTION_WORDS = {
 SESSION_WORDS = {"AM": "morning", "PM": "afternoon"}
 if set(ACTION_WORDS) != set(CONTACT_ACTIONS):  # checked at import, also under python -O
     raise RuntimeError("ACTION_WORDS must name every one of CONTACT_ACTIONS")
-
-
-def local_now() -> datetime:
-    """The school's clock: naive Europe/London time, to compare with register and step times."""
-    return datetime.now(SCHOOL_TIME).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

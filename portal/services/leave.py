@@ -33,11 +33,19 @@ from flask import render_template
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from portal.clock import utcnow
 from portal.domain import absence as absence_rules
 from portal.domain import codes
 from portal.domain.attendance import format_pct
-from portal.domain.leave import UNIT_WORDS, Flag, LateReturnOption, LeaveAssessment, assess_leave_request, \
-    late_return_effect, refused_marks
+from portal.domain.leave import (
+    UNIT_WORDS,
+    Flag,
+    LateReturnOption,
+    LeaveAssessment,
+    assess_leave_request,
+    late_return_effect,
+    refused_marks,
+)
 from portal.domain.leave_dates import ONE_DAY, NoticeRule
 from portal.domain.marks import Mark as DomainMark
 from portal.domain.penalties import ThresholdResult, local_leave_flag, threshold_reached
@@ -45,15 +53,26 @@ from portal.domain.policy import Conflict, Policy
 from portal.domain.policy import School as SchoolRules
 from portal.extensions import db
 from portal.models import Contact, Mark, ParentAccount, Pupil, School, StaffUser
-from portal.models.evidence import ATTACHED, PENDING as EVIDENCE_PENDING, EvidenceFile
+from portal.models.evidence import ATTACHED, EvidenceFile
+from portal.models.evidence import PENDING as EVIDENCE_PENDING
 from portal.models.leave import (
-    APPROVED, EVIDENCE_OWNER, NOT_TAKEN, PART_APPROVED, PENDING, REFUSED, RETURNED_LATE, RETURNED_ON_TIME,
-    TAKEN_AFTER_REFUSAL, LeaveDeclaration, LeaveRequest, LeaveRequestChild,
+    APPROVED,
+    EVIDENCE_OWNER,
+    NOT_TAKEN,
+    PART_APPROVED,
+    PENDING,
+    REFUSED,
+    RETURNED_LATE,
+    RETURNED_ON_TIME,
+    TAKEN_AFTER_REFUSAL,
+    LeaveDeclaration,
+    LeaveRequest,
+    LeaveRequestChild,
 )
 from portal.models.marks import SOURCE_PORTAL
 from portal.services import NotFound, ServiceError, notify, uploads
 from portal.services.attendance import pupil_attendance, school_year_of
-from portal.services.audit import record, utcnow
+from portal.services.audit import record
 from portal.services.parent_access import child_of, children_of
 from portal.services.policies import school_policy
 from portal.services.staff import AUTHORISE_ABSENCE, DECIDE_LEAVE, may, require, roles_at, schools_of

@@ -16,9 +16,9 @@ from flask import current_app, render_template
 from flask_mail import Message
 from sqlalchemy import select
 
+from portal.clock import utcnow
 from portal.extensions import db, mail
 from portal.models import OutboxMessage
-from portal.services.audit import utcnow
 
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)  # then every 4 hours
 

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import Contact, ParentAccount, Pupil, SignInLink
-from portal.services import NotFound, ServiceError
-from portal.services import notify
-from portal.services.audit import record, utcnow
+from portal.services import NotFound, ServiceError, notify
+from portal.services.audit import record
 
 
 class LinkNotValid(ServiceError):

@@ -9,12 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from portal.clock import utcnow
 from portal.domain.policy import Policy, load_policy
 from portal.domain.policy_file import ERROR, Problem
 from portal.extensions import db
 from portal.models import School, Site, Trust
 from portal.services import NotFound, ServiceError
-from portal.services.audit import record, utcnow
+from portal.services.audit import record
 
 
 class PolicyInvalid(ServiceError):

@@ -28,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from portal.clock import utcnow
 from portal.domain.attendance import Summary, band, summarise, tier
 from portal.domain.lateness import recent_lateness
 from portal.domain.marks import Mark as DomainMark
@@ -36,7 +37,6 @@ from portal.domain.settings import Tier
 from portal.extensions import db
 from portal.models import Mark, Pupil, PupilFigures, School
 from portal.services import attendance
-from portal.services.audit import utcnow
 from portal.services.policies import trust_policy
 
 log = logging.getLogger(__name__)

@@ -38,15 +38,27 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
+from portal.clock import school_today, utcnow
 from portal.domain import retention as rules
 from portal.extensions import db
 from portal.models import (
-    AbsenceReport, AbsenceReportChild, ContactAttempt, EvidenceFile, LeaveDeclaration, LeaveRequest,
-    LeaveRequestChild, Mark, OutboxMessage, Pupil, School, SignInLink, Trust,
+    AbsenceReport,
+    AbsenceReportChild,
+    ContactAttempt,
+    EvidenceFile,
+    LeaveDeclaration,
+    LeaveRequest,
+    LeaveRequestChild,
+    Mark,
+    OutboxMessage,
+    Pupil,
+    School,
+    SignInLink,
+    Trust,
 )
 from portal.models.leave import EVIDENCE_OWNER as LEAVE_OWNER
 from portal.services import ServiceError, throttle, uploads
-from portal.services.audit import record, utcnow
+from portal.services.audit import record
 from portal.services.policies import trust_policy
 
 log = logging.getLogger(__name__)
@@ -113,10 +125,6 @@ class _Plan:
     bulk: dict[str, list] = field(default_factory=dict)  # kind -> [(model, where clause), ...]
 
 
-def london_today() -> date:
-    return datetime.now(rules.LONDON).date()
-
-
 class FutureDate(ServiceError):
     """A purge judged as of a day that has not come yet would delete what the law still requires."""
 
@@ -127,7 +135,7 @@ def purge(actor: str, *, as_of: date | None = None, now: datetime | None = None,
 
     A day after `today` is allowed for a dry run only: it shows what a later purge will delete. `now` (UTC) is
     for the housekeeping kinds: by default the real time, or the start of `as_of` when one is given."""
-    today = today or london_today()
+    today = today or school_today()
     as_of = as_of or today
     if as_of > today and not dry_run:
         raise FutureDate(f"{as_of:%-d %B %Y} has not come yet: a purge as of a later day can only be a dry run")

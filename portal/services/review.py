@@ -8,18 +8,26 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from portal.clock import utcnow
 from portal.domain import absence as rules
 from portal.domain import codes
 from portal.extensions import db
 from portal.models import (
-    AbsenceReport, AbsenceReportChild, Contact, LeaveRequest, LeaveRequestChild, Mark, Pupil, StaffUser, SupportPlan,
+    AbsenceReport,
+    AbsenceReportChild,
+    Contact,
+    LeaveRequest,
+    LeaveRequestChild,
+    Mark,
+    Pupil,
+    StaffUser,
+    SupportPlan,
 )
 from portal.models.absence import ACCEPTED, ANSWERED, QUESTION, RECEIVED, UNAUTHORISED
 from portal.models.marks import SOURCE_PORTAL
 from portal.models.support_plan import ACTIVE
-from portal.services import NotFound, ServiceError
-from portal.services import notify
-from portal.services.audit import record, utcnow
+from portal.services import NotFound, ServiceError, notify
+from portal.services.audit import record
 from portal.services.policies import school_policy, trust_policy
 from portal.services.staff import AUTHORISE_ABSENCE, require, schools_of
 
@@ -71,7 +79,8 @@ def absence_queue(staff: StaffUser, now: datetime, school_urn: str | None = None
                   registration_group: str | None = None, status: str | None = None,
                   overdue_only: bool = False, site_id: int | None = None,
                   assigned_to_me: bool = False) -> list[QueueItem]:
-    """Reports waiting for a person at the staff member's schools, the most urgent first."""
+    """Reports waiting for a person at the staff member's schools, the most urgent first. `now` is the school's
+    wall clock (`clock.school_now()`): each deadline is a register close in UK time."""
     schools = [s for s in schools_of(staff) if school_urn in (None, "", s.urn)]
     if not schools:
         return []

@@ -27,6 +27,7 @@ from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 from icalendar import Calendar, Event
 
+from portal.clock import school_today
 from portal.domain.calendar import english_bank_holidays
 from portal.domain.policy import Policy, School
 from portal.services import ServiceError
@@ -124,7 +125,7 @@ def build_site(app: Flask, policies, outdir: str | Path, *, portal_url: str | No
     if "site" not in app.blueprints:
         raise SiteError("this app has no site pages: build with an app created with SITE_BUILD = True "
                         "(portal.web.site.register must be called by create_app)")
-    build = SiteBuild.of(policies, portal_url or app.config["PORTAL_BASE_URL"], today or date.today())
+    build = SiteBuild.of(policies, portal_url or app.config["PORTAL_BASE_URL"], today or school_today())
     outdir = Path(outdir).resolve()
     prefix = PREFIX.strip("/")
     previous = _check_outdir(outdir)

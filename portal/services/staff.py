@@ -5,15 +5,16 @@ from __future__ import annotations
 import secrets
 
 from argon2 import PasswordHasher
-from flask import current_app
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import select
 
+from portal.clock import utcnow
 from portal.domain.settings import ROLES
 from portal.extensions import db
 from portal.models import School, StaffRole, StaffUser, Trust
 from portal.services import NotFound, ServiceError
-from portal.services.audit import record, utcnow
+from portal.services.audit import record
 from portal.services.policies import trust_policy
 
 _hashers: dict[tuple[int, int], tuple[PasswordHasher, str]] = {}

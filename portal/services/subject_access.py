@@ -39,15 +39,29 @@ from decimal import Decimal
 
 from sqlalchemy import and_, or_, select
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import (
-    AbsenceReport, AbsenceReportChild, AuditEvent, Contact, ContactAttempt, EvidenceFile, LeaveRequest,
-    LeaveRequestChild, Mark, OutboxMessage, ParentAccount, PlanReview, Pupil, SignInLink, StaffUser, SupportPlan,
+    AbsenceReport,
+    AbsenceReportChild,
+    AuditEvent,
+    Contact,
+    ContactAttempt,
+    EvidenceFile,
+    LeaveRequest,
+    LeaveRequestChild,
+    Mark,
+    OutboxMessage,
+    ParentAccount,
+    PlanReview,
+    Pupil,
+    SignInLink,
+    StaffUser,
+    SupportPlan,
 )
 from portal.models.leave import EVIDENCE_OWNER as LEAVE_OWNER
-from portal.services import NotFound
-from portal.services import uploads
-from portal.services.audit import record, utcnow
+from portal.services import NotFound, uploads
+from portal.services.audit import record
 from portal.services.staff import NotPermitted, require, roles_at
 
 EXPORT_FAMILY_DATA = "export_family_data"  # the permission the staff page declares

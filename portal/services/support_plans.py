@@ -24,18 +24,31 @@ from flask import render_template
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from portal.clock import utcnow
 from portal.domain import support_plan as rules
 from portal.domain.support_plan import PlanTemplate
 from portal.extensions import db
 from portal.models import OutboxMessage, ParentAccount, Pupil, School, StaffRole, StaffUser
 from portal.models.support_plan import (
-    ACTIVE, CLOSED, CONTINUE, DECLINED, DRAFT, ESCALATED, OUTCOMES, PARENT, PUPIL, SCHOOL, SIGNED, PlanReview,
-    PlanSignature, SupportPlan, SupportPlanVersion,
+    ACTIVE,
+    CLOSED,
+    CONTINUE,
+    DECLINED,
+    DRAFT,
+    ESCALATED,
+    OUTCOMES,
+    PARENT,
+    PUPIL,
+    SCHOOL,
+    SIGNED,
+    PlanReview,
+    PlanSignature,
+    SupportPlan,
+    SupportPlanVersion,
 )
-from portal.services import oversight
-from portal.services import NotFound, ServiceError, notify
+from portal.services import NotFound, ServiceError, notify, oversight
 from portal.services.attendance import PupilAttendance, pupil_attendance
-from portal.services.audit import record, utcnow
+from portal.services.audit import record
 from portal.services.parent_access import child_of, children_of
 from portal.services.policies import school_policy, trust_policy
 from portal.services.staff import DRAFT_SUPPORT_PLANS, may, require, schools_of

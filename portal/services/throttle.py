@@ -21,16 +21,15 @@ for (or commits) the request's own transaction.
 from __future__ import annotations
 
 import hashlib
-import time
 from datetime import datetime, timedelta, timezone
 
 from limits.storage import Storage
 from sqlalchemy import case, delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.models.throttle import ThrottleCounter
-from portal.services.audit import utcnow
 
 TABLE = ThrottleCounter.__table__
 
@@ -120,10 +119,6 @@ def _epoch(moment: datetime) -> float:
     return moment.replace(tzinfo=timezone.utc).timestamp()
 
 
-def _from_epoch(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
-
-
 class DatabaseStorage(Storage):
     """`RATELIMIT_STORAGE_URI = "portal-db://"`: Flask-Limiter's counters in the portal's database.
 
@@ -141,15 +136,15 @@ class DatabaseStorage(Storage):
         return SQLAlchemyError
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        return incr(key, expiry, amount, now=_from_epoch(time.time()))
+        return incr(key, expiry, amount, now=utcnow())
 
     def get(self, key: str) -> int:
-        return count(key, now=_from_epoch(time.time()))
+        return count(key, now=utcnow())
 
     def get_expiry(self, key: str) -> float:
-        now = time.time()
-        ends = window_end(key, now=_from_epoch(now))
-        return _epoch(ends) if ends else now
+        now = utcnow()
+        ends = window_end(key, now=now)
+        return _epoch(ends or now)
 
     def check(self) -> bool:
         try:

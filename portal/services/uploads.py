@@ -37,12 +37,13 @@ from flask import current_app
 from PIL import Image, ImageFile
 from sqlalchemy import event, func, select
 
+from portal.clock import utcnow
 from portal.domain import file_types as ft
 from portal.extensions import db
 from portal.models import ParentAccount, School, StaffUser
 from portal.models.evidence import ATTACHED, PENDING, EvidenceFile
 from portal.services import NotFound, ServiceError
-from portal.services.audit import record, utcnow
+from portal.services.audit import record
 
 log = logging.getLogger(__name__)
 

@@ -11,12 +11,18 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from portal.clock import utcnow
 from portal.domain.rows import parse_flag, parse_upn, parse_whole_number
 from portal.extensions import db
 from portal.models import Contact, ParentAccount, Pupil
-from portal.services.audit import utcnow
 from portal.services.imports.common import (
-    CsvFile, ImportResult, Progress, check_rows, field_getter, finish, in_one_transaction,
+    CsvFile,
+    ImportResult,
+    Progress,
+    check_rows,
+    field_getter,
+    finish,
+    in_one_transaction,
 )
 
 REQUIRED = ("upn", "contact_name", "relationship", "email", "phone", "parental_responsibility",

@@ -8,11 +8,18 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from portal.clock import school_today
 from portal.domain.rows import parse_date, parse_flag, parse_upn
 from portal.extensions import db
 from portal.models import Pupil, School
 from portal.services.imports.common import (
-    CsvFile, ImportResult, Progress, check_rows, field_getter, finish, in_one_transaction,
+    CsvFile,
+    ImportResult,
+    Progress,
+    check_rows,
+    field_getter,
+    finish,
+    in_one_transaction,
 )
 
 REQUIRED = ("upn", "school_urn", "legal_forename", "legal_surname", "date_of_birth", "year_group",
@@ -25,7 +32,7 @@ FIELDS = ("school_id", "site_id", "legal_forename", "legal_surname", "preferred_
 
 def import_pupils(path: str | Path, actor: str, skip_invalid: bool = False, rejected_path: Path | None = None,
                   progress: Progress | None = None, today: date | None = None) -> ImportResult:
-    today = today or date.today()
+    today = today or school_today()
     csv_file = CsvFile(path, REQUIRED, OPTIONAL)
     result = ImportResult("pupils", problems=csv_file.check_header())
     if result.problems:

@@ -11,10 +11,10 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.absence import AbsenceReportForm, AnswerForm, ConfirmForm, StillOffForm
 from forms.validators import chosen_files
+from portal.clock import school_now
 from portal.domain import absence as rules
 from portal.models.absence import QUESTION
 from portal.services import NotFound, ServiceError, absences, uploads
-from portal.services.audit import utcnow
 from portal.web.mail import deliver_after_response
 from portal.web.parent import bp, my_children, navigation
 
@@ -73,7 +73,7 @@ def report_absence():
             submission_key=draft.submission_key if draft else absences.new_submission_key(),
             continues=draft.continues if draft else None,
         )
-        problems = [p for child in absences.preview(current_user, draft, utcnow()) for p in child.problems]
+        problems = [p for child in absences.preview(current_user, draft, school_now()) for p in child.problems]
         files = chosen_files(form.evidence)
         if not problems and files:
             try:
@@ -105,7 +105,7 @@ def check_report():
         session[JUST_SENT] = report.reference
         deliver_after_response()
         return redirect(url_for("parent.report", reference=report.reference), code=303)
-    previews = absences.preview(current_user, draft, utcnow())
+    previews = absences.preview(current_user, draft, school_now())
     return render_template("parent/report_check.html", form=form, draft=draft, previews=previews, rules=rules,
                            evidence=absences.pending_evidence(current_user, draft.evidence_ids),
                            navigation=navigation("parent.report_absence"))

@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import render_template
 
+from portal.clock import school_today
 from portal.services.child_attendance import child_attendance
 from portal.web import charts
 from portal.web.parent import bp, my_child, navigation
@@ -16,7 +17,7 @@ RECENT_WEEKS = 4  # the register on the attendance page: about a month, newest f
 
 def today() -> date:
     """The day the figures run to (a function, so a test can fix it)."""
-    return date.today()
+    return school_today()
 
 
 @bp.get("/children/<int:pupil_id>")

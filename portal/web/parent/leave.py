@@ -13,10 +13,10 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.leave import ConfirmLeaveForm, DeclareForm, LeaveRequestForm
 from forms.validators import chosen_files
+from portal.clock import school_today
 from portal.domain.leave import UNIT_WORDS
 from portal.models.leave import OUTCOME_WORDS
 from portal.services import NotFound, ServiceError, leave, uploads
-from portal.services.audit import utcnow
 from portal.web.evidence import send_evidence
 from portal.web.mail import deliver_after_response
 from portal.web.parent import bp, my_children, navigation
@@ -40,7 +40,7 @@ def load_draft() -> leave.LeaveDraft | None:
 
 
 def today() -> date:
-    return utcnow().date()
+    return school_today()
 
 
 def _fill(form: LeaveRequestForm, draft: leave.LeaveDraft) -> None:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forms.first_day import ChaseForm, FirstDayFilterForm, StepForm
+from portal.clock import school_now, school_today
 from portal.services import NotFound, ServiceError
 from portal.services import first_day as service
 from portal.services.staff import schools_of
@@ -38,7 +39,7 @@ def _names(pupils) -> str:
 @staff_view()
 def first_day():
     filters = _filters()
-    now = service.local_now()
+    now = school_now()
     day = filters.on.data or now.date()
     try:
         listing = service.first_day_list(current_user, day, now, school_urn=filters.school.data or None)
@@ -55,14 +56,14 @@ def first_day():
 @staff_view()
 def first_day_chase():
     form = ChaseForm()
-    day = form.parsed_day() or service.local_now().date()
+    day = form.parsed_day() or school_today()
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
                 flash(message, "error")
         return redirect(url_for("staff.first_day", on=day_args(day)), code=303)
     try:
-        result = service.chase(current_user, day, form.pupils.data or [], form.click.data, service.local_now())
+        result = service.chase(current_user, day, form.pupils.data or [], form.click.data, school_now())
     except NotFound:
         abort(404)
     except ServiceError as exc:
@@ -85,7 +86,7 @@ def first_day_chase():
 @bp.route("/first-day/pupils/<int:pupil_id>", methods=["GET", "POST"])
 @staff_view()
 def first_day_pupil(pupil_id: int):
-    now = service.local_now()
+    now = school_now()
     day = _filters().on.data or now.date()
     try:
         contact = service.pupil_contact(current_user, pupil_id, day, now)

@@ -10,10 +10,10 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forms.leave import OUTCOMES, LeaveDecisionForm, LeaveOutcomeForm, LeaveQueueFilterForm
+from portal.clock import school_today
 from portal.domain.leave import UNIT_WORDS
 from portal.models.leave import OUTCOME_WORDS
 from portal.services import NotFound, ServiceError, leave
-from portal.services.audit import utcnow
 from portal.services.staff import DECIDE_LEAVE, NotPermitted, schools_of
 from portal.web.evidence import send_evidence
 from portal.web.mail import deliver_after_response
@@ -29,7 +29,7 @@ FLAG_TAGS = {  # the short tag each flag gets in the queue
 
 
 def today():
-    return utcnow().date()
+    return school_today()
 
 
 @bp.get("/leave")

@@ -8,9 +8,9 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forms.oversight import OversightFilterForm
+from portal.clock import school_today
 from portal.services import NotFound
 from portal.services import oversight as service
-from portal.services.first_day import local_now
 from portal.services.staff import schools_of
 from portal.web.staff import bp, navigation, staff_view
 
@@ -27,7 +27,7 @@ def _overview() -> tuple[OversightFilterForm, service.Overview, dict]:
         abort(404)
     try:
         result = service.overview(
-            current_user, form.as_of.data or local_now().date(), school_urn=form.school.data or None,
+            current_user, form.as_of.data or school_today(), school_urn=form.school.data or None,
             site_id=int(site) if site else None,
             year_group=(form.year_group.data or "").strip().upper() or None,
             registration_group=(form.registration_group.data or "").strip() or None)

@@ -15,8 +15,15 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forms.contracts import (
-    PlanForm, PupilSearchForm, PupilSignForm, ReviewForm, SchoolSignForm, SendForm, checklist_choices,
+    PlanForm,
+    PupilSearchForm,
+    PupilSignForm,
+    ReviewForm,
+    SchoolSignForm,
+    SendForm,
+    checklist_choices,
 )
+from portal.clock import school_today
 from portal.domain import support_plan as rules
 from portal.models.support_plan import ACTIVE, DRAFT, STATES
 from portal.services import NotFound, ServiceError, support_plans
@@ -30,7 +37,7 @@ NAV = "staff.plans"
 
 def today() -> date:
     """The day reviews are due against (a function, so a test can fix it)."""
-    return date.today()
+    return school_today()
 
 
 def _guard(load, *args):

@@ -7,15 +7,14 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forms.review import AssignForm, BulkAcceptForm, DecisionForm, QueueFilterForm
+from portal.clock import school_now, school_today, utcnow
 from portal.domain import absence as rules
 from portal.domain import codes
 from portal.services import NotFound, ServiceError, absences, review, support_plans
 from portal.services.attendance import pupil_attendance
-from portal.services.audit import utcnow
 from portal.services.staff import AUTHORISE_ABSENCE, may, schools_of
 from portal.web.mail import deliver_after_response
 from portal.web.staff import bp, navigation, staff_view
-
 
 QUEUE_PAGE = 100  # reports a page: a busy morning of a large trust is thousands, too many for one page
 
@@ -29,7 +28,7 @@ def queue():
     form.site.choices = [SelectChoice("", "All sites")] + [
         SelectChoice(str(site.id), f"{school.name}: {site.name}") for school in schools for site in school.sites]
     form.validate()
-    items = review.absence_queue(current_user, utcnow(), school_urn=form.school.data or None,
+    items = review.absence_queue(current_user, school_now(), school_urn=form.school.data or None,
                                  year_group=(form.year_group.data or "").strip().upper() or None,
                                  registration_group=(form.registration_group.data or "").strip() or None,
                                  status=form.status.data or None, overdue_only=form.overdue.data,
@@ -47,7 +46,7 @@ def queue():
                   "next": url_for("staff.queue", **args, page=number + 1) if number < pages else None}
     return render_template("staff/queue.html", items=items[first:first + QUEUE_PAGE], pagination=pagination,
                            filters=form, bulk=BulkAcceptForm(), rules=rules,
-                           due=support_plans.due_reviews(utcnow().date(), current_user),
+                           due=support_plans.due_reviews(school_today(), current_user),
                            navigation=navigation("staff.queue"))
 
 
