@@ -105,6 +105,8 @@ class SchoolCalendar:
         if day in self._holidays:
             return f"Bank holiday ({self._holidays[day]})"
         if self.term_of(day) is None:
+            if self.last_day is None or day > self.last_day:
+                return "Term dates not published yet"
             return "School holiday"
         if day in self.inset_days:
             return "INSET day (staff training, school closed to pupils)"

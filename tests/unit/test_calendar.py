@@ -24,6 +24,7 @@ CAL = school_year(closures=(POLLING, SNOW))
                  id="inset-before-half-term"),
     pytest.param(date(2025, 1, 14), (), "School closed: Snow", id="whole-day-closure"),
     pytest.param(date(2025, 5, 1), ("PM",), None, id="half-day-closure-keeps-pm"),
+    pytest.param(date(2025, 9, 8), (), "Term dates not published yet", id="after-the-published-calendar"),
 ])
 def test_sessions_and_reasons(day, sessions, why):
     assert CAL.sessions_on(day) == sessions
