@@ -19,13 +19,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 from icalendar import Calendar, Event
+from werkzeug.routing import BuildError
 
 from portal.clock import school_today
 from portal.domain.calendar import english_bank_holidays
@@ -37,6 +38,13 @@ MANIFEST = ".portal-site"
 MANIFEST_HEADER = "# Files written by `flask --app portal site build`; the next build replaces exactly these."
 PREFIX = "/_site"  # where the site blueprint's rules live; the frozen copy of this folder is the site
 RESERVED_SLUGS = {"static"}  # folders of the site that are not schools
+# Links into the live portal: the portal's endpoint for each. A missing endpoint fails the build (SiteError):
+# a link that quietly went somewhere else would send parents to the wrong page.
+PORTAL_LINKS = {
+    "report_absence": "parent.report_absence",
+    "leave": "parent.new_leave_request",
+    "account": "parent.home",
+}
 
 
 class SiteError(ServiceError):
@@ -86,6 +94,7 @@ class SiteBuild:
     portal_url: str
     today: date
     schools: dict[str, tuple[Policy, School]] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)  # PORTAL_LINKS as absolute addresses
 
     @classmethod
     def of(cls, policies, portal_url: str, today: date) -> SiteBuild:
@@ -126,6 +135,7 @@ def build_site(app: Flask, policies, outdir: str | Path, *, portal_url: str | No
         raise SiteError("this app has no site pages: build with an app created with SITE_BUILD = True "
                         "(portal.web.site.register must be called by create_app)")
     build = SiteBuild.of(policies, portal_url or app.config["PORTAL_BASE_URL"], today or school_today())
+    build = replace(build, links=portal_links(app, build.portal_url))
     outdir = Path(outdir).resolve()
     prefix = PREFIX.strip("/")
     previous = _check_outdir(outdir)
@@ -165,6 +175,19 @@ FREEZER_CONFIG = {
     "FREEZER_BASE_URL": None,
     "FREEZER_DESTINATION": None,
 }
+
+
+def portal_links(app: Flask, portal_url: str) -> dict[str, str]:
+    """Each of PORTAL_LINKS as an absolute address under `portal_url`, built from the portal's own routes."""
+    adapter = app.url_map.bind("localhost")
+    links = {}
+    for kind, endpoint in PORTAL_LINKS.items():
+        try:
+            links[kind] = portal_url.rstrip("/") + adapter.build(endpoint, {})
+        except BuildError:
+            raise SiteError(f"the site links to the portal's page {endpoint!r} ({kind}), which the portal does "
+                            "not have: correct PORTAL_LINKS in portal/services/site.py") from None
+    return links
 
 
 def site_urls(build: SiteBuild):

@@ -23,7 +23,6 @@ from fractions import Fraction
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template
-from werkzeug.routing import BuildError
 
 from portal.domain import codes
 from portal.domain.attendance import pct
@@ -37,12 +36,6 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 
 bp = Blueprint("site", __name__, url_prefix=PREFIX, static_folder=str(STATIC), static_url_path="/static")
 
-# Where links into the portal go: the first of these endpoints the portal has (parents are asked to sign in first).
-PORTAL_LINKS = {
-    "report_absence": ("parent.report_absence", "auth.sign_in", "home.index"),
-    "leave": ("parent.request_leave", "parent.home", "auth.sign_in", "home.index"),
-    "account": ("parent.home", "auth.sign_in", "home.index"),
-}
 ROLE_WORDS = {"headteacher": "the headteacher", "senior_leader": "a senior leader",
               "attendance_officer": "the attendance officer", "office": "the school office",
               "teacher": "your child's teacher", "admin": "the portal administrator"}
@@ -110,18 +103,6 @@ def _school(slug: str) -> tuple[Policy, School]:
     return found
 
 
-def portal_link(kind: str) -> str:
-    """An absolute link into the live portal, built from the portal's own routes (BuildError: the next one)."""
-    build = active_build(current_app)
-    adapter = current_app.url_map.bind("localhost")
-    for endpoint in PORTAL_LINKS[kind]:
-        try:
-            return build.portal_url + adapter.build(endpoint, {})
-        except BuildError:
-            continue
-    return build.portal_url + "/"
-
-
 def _render(template: str, policy: Policy | None, school: School | None, page=None, **context) -> str:
     build = active_build(current_app)
     return render_template(
@@ -133,7 +114,7 @@ def _render(template: str, policy: Policy | None, school: School | None, page=No
         page=page,
         pages=PAGES,
         several_schools=len(build.schools) > 1,
-        portal={kind: portal_link(kind) for kind in PORTAL_LINKS},
+        portal=build.links,
         **context,
     )
 

@@ -289,3 +289,21 @@ def test_cli_refuses_a_folder_that_is_not_a_site(make_app, tmp_path):
     result = make_app().test_cli_runner().invoke(args=["site", "build", str(out), "--policy", str(RP)])
     assert result.exit_code == 1
     assert "not empty" in result.output
+
+
+# ---------------------------------------------------------------- links into the portal
+
+def test_ask_for_leave_online_goes_to_the_leave_form(built, site):
+    leave = site["rise-park/leave-in-term-time/index.html"]
+    hrefs = [url for tag, url in leave.links if tag == "a"]
+    assert f"{PORTAL_URL}/parent/leave/new" in hrefs
+    home = site["bothal/index.html"]
+    assert f"{PORTAL_URL}/parent/report-absence" in [url for _, url in home.links]
+
+
+def test_a_portal_link_to_a_page_the_portal_lacks_fails_the_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setitem(site_service.PORTAL_LINKS, "leave", "parent.no_such_page")
+    with pytest.raises(site_service.SiteError, match="parent.no_such_page"):
+        build(tmp_path / "out", RP)
+    assert not (tmp_path / "out").exists()
