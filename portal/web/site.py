@@ -25,7 +25,8 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, abort, current_app, render_template
 
 from portal.domain import codes
-from portal.domain.attendance import pct
+from portal.domain.attendance import BAND_WORDS, pct
+from portal.domain.band_table import BandRange, band_ranges
 from portal.domain.lateness import code_for_arrival
 from portal.domain.leave import UNIT_WORDS
 from portal.domain.penalties import family_total, next_notice
@@ -82,6 +83,38 @@ def number(value: Decimal | Fraction | int) -> str:
         return str(exact.numerator)
     tenths = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
     return str(tenths)
+
+
+def percent(value: Fraction) -> tuple[str, bool]:
+    """A fraction of one as a percentage ("95", "96.5"), and whether that is exact (else it is rounded)."""
+    exact = value * 100
+    return number(exact), (exact * 10).denominator == 1
+
+
+def attendance_words(r: BandRange) -> str:
+    """A band's attendance, exact at both ends: "95% or more and under 97%", "50% or less". An end that is not a
+    whole tenth of a percent (a days-based line) is "about" it; the days missed beside it are exact."""
+    parts = []
+    for edge, at_or, beyond in ((r.lowest, "or more", "over"), (r.highest, "or less", "under")):
+        if edge is None:
+            continue
+        shown, exact = percent(edge.value)
+        if not exact:
+            parts.append(f"about {shown}% {at_or}")
+        else:
+            parts.append(f"{shown}% {at_or}" if edge.included else f"{beyond} {shown}%")
+    return " and ".join(parts)
+
+
+def days_words(r: BandRange, school_days: int) -> str:
+    """A band's days missed over the year: "9 days or fewer", "9.5 to 18.5 days", "95 days or more"."""
+    if r.fewest_days == r.most_days:
+        return f"{number(r.fewest_days)} days"
+    if r.fewest_days == 0:
+        return f"{number(r.most_days)} days or fewer"
+    if r.most_days == school_days:
+        return f"{number(r.fewest_days)} days or more"
+    return f"{number(r.fewest_days)} to {number(r.most_days)} days"
 
 
 def days_missed(attendance_pct: Decimal | int, school_days: int) -> Fraction:
@@ -325,24 +358,7 @@ def attendance(policy: Policy, school: School) -> dict:
     leave_bar = policy.leave.attendance_bar if policy.leave.attendance_bar_effect == "refuse" else None
     rows = [{"pct": number(p), "days": number(days_missed(p, days)), "is_target": p == bands.target,
              "is_leave_bar": p == leave_bar} for p in sorted(shown, reverse=True)]
-    band_rows = [
-        ("On target", f"{number(bands.target)}% or more",
-         f"{number(days_missed(bands.target, days))} days or fewer"),
-        ("Below target", f"under {number(bands.target)}%",
-         f"more than {number(days_missed(bands.target, days))} days"),
-    ]
-    if bands.at_risk_absence_over is not None:
-        line = 100 - bands.at_risk_absence_over
-        band_rows.append(("At risk of persistent absence", f"under {number(line)}%",
-                          f"more than {number(days_missed(line, days))} days"))
-    if bands.at_risk_days_missed_from is not None:
-        band_rows.append(("At risk of persistent absence",
-                          f"about {number(100 * (1 - Fraction(bands.at_risk_days_missed_from) / days))}% or less",
-                          f"{number(bands.at_risk_days_missed_from)} days or more"))
-    band_rows.append(("Persistent absence", f"{number(100 - bands.persistent_absence)}% or less",
-                      f"{number(days_missed(100 - bands.persistent_absence, days))} days or more"))
-    band_rows.append(("Severe absence", f"{number(100 - bands.severe_absence)}% or less",
-                      f"{number(days_missed(100 - bands.severe_absence, days))} days or more"))
+    band_rows = [(BAND_WORDS[r.band], attendance_words(r), days_words(r, days)) for r in band_ranges(bands, days)]
     return {"year": year, "days": days, "sessions": 2 * days, "rows": rows, "bands": bands,
             "band_rows": band_rows, "tiers": sorted(policy.tiers, key=lambda t: t.number),
             "fortnight": number(100 * (1 - Fraction(1, 10)))}

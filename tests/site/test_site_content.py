@@ -121,7 +121,13 @@ def test_rp_nottingham_local_rule_and_2024_amounts(out):
 
 def test_rp_days_based_at_risk_band_and_cme_referral(out):
     rows = table_rows(out, "rise-park/attendance-percentages/index.html")
-    assert ["At risk of persistent absence", "about 93.7% or less", "12 days or more"] in rows
+    assert rows[-5:] == [
+        ["On target", "97% or more", "5.5 days or fewer"],  # 3% of 190 days is 5.7: 6 days is below target
+        ["Below target", "about 93.7% or more and under 97%", "6 to 11.5 days"],
+        ["At risk of persistent absence", "over 90% and about 93.7% or less", "12 to 18.5 days"],
+        ["Persistent absence", "over 50% and 90% or less", "19 to 94.5 days"],
+        ["Severe absence", "50% or less", "95 days or more"],
+    ]
     text = page(out, "rise-park", "report-an-absence")
     assert "Day 2: we phone your child's other emergency contacts" in text
     assert "after 10 days" in text and "Children Missing Education" in text
@@ -192,3 +198,30 @@ def test_code_explanations_use_each_policys_wording(out):
     alp = page(out, "bothal", "attendance-codes")
     assert "after 1.10pm" not in alp
     assert "H : now C (leave granted) or G (holiday not authorised)" in alp
+
+
+def test_the_levels_table_is_exact_at_its_edges(tmp_path, monkeypatch):
+    """A 95% target over a 189-day year: on target is 9 days or fewer (9.5 days is 94.97%), and with the at-risk
+    line at 95% too there is no "below target" level at all: every row says what `band` does."""
+    from dataclasses import replace
+    from datetime import date
+
+    from site_helpers import PORTAL_URL, TODAY, site_app
+
+    from portal.domain.calendar import Closure
+    from portal.services import site as site_service
+
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    alp = policy(ALP)
+    snow = Closure("Snow", date(2027, 1, 12), date(2027, 1, 12))
+    schools = tuple(replace(s, calendar=replace(s.calendar, closures=(snow,))) for s in alp.schools)
+    alp = replace(alp, schools=schools, bands=replace(alp.bands, target=Decimal(95)))
+    site_service.build_site(site_app(), [alp], tmp_path / "out", portal_url=PORTAL_URL, today=TODAY)
+    rows = [r for r in table_rows(tmp_path / "out", "bothal/attendance-percentages/index.html") if len(r) == 3]
+    assert rows[1:] == [
+        ["On target", "95% or more", "9 days or fewer"],
+        ["At risk of persistent absence", "over 90% and under 95%", "9.5 to 18.5 days"],
+        ["Persistent absence", "over 50% and 90% or less", "19 to 94 days"],
+        ["Severe absence", "50% or less", "94.5 days or more"],
+    ]
+    assert "in a year of 189 days" in rows[0][2]
