@@ -408,7 +408,11 @@ def _contact_step(t: Reader) -> ContactStep:
         who=t.choice("who", ROLES),
         description=t.str("description"),
         at=t.time("at", default=None) if t.has("at") else None,
+        condition=t.str("condition", required=False),
     )
+    if step.condition is not None and not step.condition.startswith(("if ", "when ", "unless ")):
+        t.error("condition", f"{step.condition!r} should start with \"if\", \"when\" or \"unless\", as parents "
+                "read it before the step: \"if there are welfare concerns\"")
     t.done()
     return step
 

@@ -237,6 +237,8 @@ def contact_steps(policy: Policy) -> list[str]:
                 "home_visit": "someone from school may visit your home.",
                 "other_contacts": "we phone your child's other emergency contacts.",
             }[step.action]
+        if step.condition:
+            text = f"{step.condition}, {text}"
         steps.append(when + (text[0].upper() + text[1:] if not when else text))
     return steps
 

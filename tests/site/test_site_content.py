@@ -225,3 +225,11 @@ def test_the_levels_table_is_exact_at_its_edges(tmp_path, monkeypatch):
         ["Severe absence", "50% or less", "94.5 days or more"],
     ]
     assert "in a year of 189 days" in rows[0][2]
+
+
+def test_rp_first_day_call_keeps_the_policys_condition(out):
+    """RP App. 5: the day-1 call happens only "if there are attendance, welfare or safeguarding concerns"."""
+    text = page(out, "rise-park", "report-an-absence")
+    assert "Day 1: if there are attendance, welfare or safeguarding concerns, we phone you." in text
+    assert "Day 1: we phone you" not in text
+    assert "At 11.00am: we phone you" in page(out, "bothal", "report-an-absence")  # ALP's call is unconditional
