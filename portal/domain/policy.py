@@ -6,13 +6,13 @@ and the seed conflicts the file records). A policy with errors is None: nothing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
 from portal.domain import codes
 from portal.domain.calendar import Closure, SchoolCalendar, Term
-from portal.domain.policy_file import ERROR, Problem, Reader, key_lines, parse_toml
+from portal.domain.policy_file import ERROR, WARNING, Problem, Reader, key_lines, key_name, parse_toml
 from portal.domain.settings import (
     CONTACT_ACTIONS,
     DECISION_UNITS,
@@ -31,6 +31,7 @@ from portal.domain.settings import (
     Tier,
 )
 from portal.domain.support_plan import ALP_APPENDIX_1, PlanTemplate, parse_template
+from portal.domain.wording import disagreements, fill
 
 SCHEMA = 1
 
@@ -181,7 +182,34 @@ def _policy(r: Reader) -> Policy:
     for table in (reporting, register, roles_table, attendance, wording):
         table.done()
     r.done()
-    return policy
+    return _with_wording_filled(policy, r)
+
+
+def _with_wording_filled(policy: Policy, r: Reader) -> Policy:
+    """[wording] with its placeholders filled from the values (portal.domain.wording): an unknown placeholder is an
+    error; a time, day count or percentage typed by hand that no value has is a warning, here and in the other
+    free text parents or staff read."""
+    texts = {("wording", key): text for key, text in policy.wording.items()}
+    texts.update({("wording", "codes", code): text for code, text in policy.code_wording.items()})
+    filled = {}
+    for path, text in texts.items():
+        words, problems = fill(text, policy)
+        for message in problems:
+            r.problems.append(Problem(ERROR, key_name(path), message, r.line(path)))
+        filled[path] = words
+    checked = dict(texts)
+    for index, tier in enumerate(policy.tiers):
+        checked[("attendance", "tiers", index, "description")] = f"{tier.applies_to}. {tier.description}"
+    for index, step in enumerate(policy.first_day_contact):
+        checked[("first_day_contact", index, "description")] = f"{step.description} {step.condition or ''}"
+    for path, text in checked.items():
+        for message in disagreements(text, policy):
+            r.problems.append(Problem(WARNING, key_name(path), message, r.line(path)))
+    return replace(
+        policy,
+        wording={key: filled[("wording", key)] for key in policy.wording},
+        code_wording={code: filled[("wording", "codes", code)] for code in policy.code_wording},
+    )
 
 
 def _trust(t: Reader) -> TrustInfo:

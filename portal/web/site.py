@@ -31,6 +31,7 @@ from portal.domain.lateness import code_for_arrival
 from portal.domain.leave import UNIT_WORDS
 from portal.domain.penalties import family_total, next_notice
 from portal.domain.policy import Policy, School
+from portal.domain.wording import clock_words as clock
 from portal.services.site import PAGES, PREFIX, active_build, bank_holidays_in_term, calendar_feed, long_day
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -67,14 +68,6 @@ def only_while_building():
 
 
 # ---------------------------------------------------------------- formatting (British, as the seeds write it)
-
-def clock(moment: time) -> str:
-    """"8.30am", "1.10pm", "midday"."""
-    if moment == time(12, 0):
-        return "midday"
-    hour = moment.hour % 12 or 12
-    return f"{hour}.{moment.minute:02d}{'am' if moment.hour < 12 else 'pm'}"
-
 
 def number(value: Decimal | Fraction | int) -> str:
     """A percentage or a number of days: whole numbers plainly, others to one decimal place ("9.5", "5.7")."""
