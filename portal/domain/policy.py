@@ -95,6 +95,15 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class ExampleValue:
+    """A value the policy marks as an example, not the school's real one (`example_values`): never published."""
+
+    key: str  # "schools[0].phone"
+    path: tuple  # ("schools", 0, "phone")
+    value: str  # as written in the file
+
+
+@dataclass(frozen=True)
 class Roles:
     authorise_absence: frozenset[str]
     decide_leave: frozenset[str]
@@ -119,6 +128,7 @@ class Policy:
     code_wording: dict[str, str] = field(default_factory=dict)
     conflicts: tuple[Conflict, ...] = ()
     support_plan: PlanTemplate = ALP_APPENDIX_1  # [support_plan]: the attendance support plan's template
+    example_values: tuple[ExampleValue, ...] = ()
 
     def school(self, urn: str) -> School | None:
         return next((s for s in self.schools if s.urn == urn), None)
@@ -178,6 +188,7 @@ def _policy(r: Reader) -> Policy:
         code_wording=_code_wording(wording),
         conflicts=tuple(_conflict(t) for t in r.tables("conflicts")),
         support_plan=_support_plan(r.table("support_plan")),
+        example_values=_example_values(r),
     )
     for table in (reporting, register, roles_table, attendance, wording):
         table.done()
@@ -210,6 +221,29 @@ def _with_wording_filled(policy: Policy, r: Reader) -> Policy:
         wording={key: filled[("wording", key)] for key in policy.wording},
         code_wording={code: filled[("wording", "codes", code)] for code in policy.code_wording},
     )
+
+
+def _example_values(r: Reader) -> tuple[ExampleValue, ...]:
+    """`example_values = ["schools[0].phone", ...]`: keys whose values are examples, each a key of this file."""
+    from portal.domain.policy_checks import parse_key
+
+    found = []
+    for index, key in enumerate(_strings(r, "example_values")):
+        path = parse_key(key)
+        value = r.data
+        for part in path:
+            value = value[part] if isinstance(value, (dict, list)) and _has(value, part) else None
+        if value is None or isinstance(value, (dict, list)):
+            r.report(ERROR, "example_values", f"entry {index + 1}, {key!r}, is not a key with a value in this policy")
+            continue
+        found.append(ExampleValue(key, path, str(value)))
+    return tuple(found)
+
+
+def _has(container, part) -> bool:
+    if isinstance(container, dict):
+        return part in container
+    return isinstance(part, int) and 0 <= part < len(container)
 
 
 def _trust(t: Reader) -> TrustInfo:

@@ -61,6 +61,9 @@ def national_warnings(policy, reader: Reader) -> list[Problem]:
     bands = policy.bands
     if bands.at_risk_absence_over is not None and bands.at_risk_absence_over >= bands.persistent_absence:
         add(WARNING, ("attendance", "at_risk"), "the at-risk band starts at or above persistent absence")
+    for example in policy.example_values:
+        add(NOTE, example.path, f"{example.value!r} is marked as an example (example_values): `site build` will not "
+                                "publish it without --allow-examples")
     for index, conflict in enumerate(policy.conflicts):
         path = parse_key(conflict.key)
         if path not in reader.lines:

@@ -129,13 +129,18 @@ def active_build(app: Flask) -> SiteBuild | None:
 
 
 def build_site(app: Flask, policies, outdir: str | Path, *, portal_url: str | None = None,
-               today: date | None = None) -> BuildResult:
-    """Freeze the site of every school of `policies` into `outdir` (created if need be)."""
+               today: date | None = None, allow_examples: bool = False) -> BuildResult:
+    """Freeze the site of every school of `policies` into `outdir` (created if need be).
+
+    Values a policy marks as examples stop the build (SiteError, naming them) unless `allow_examples`: then every
+    page of the school says which they are."""
     if "site" not in app.blueprints:
         raise SiteError("this app has no site pages: build with an app created with SITE_BUILD = True "
                         "(portal.web.site.register must be called by create_app)")
     build = SiteBuild.of(policies, portal_url or app.config["PORTAL_BASE_URL"], today or school_today())
     build = replace(build, links=portal_links(app, build.portal_url))
+    if not allow_examples:
+        _refuse_examples(build)
     outdir = Path(outdir).resolve()
     prefix = PREFIX.strip("/")
     previous = _check_outdir(outdir)
@@ -188,6 +193,38 @@ def portal_links(app: Flask, portal_url: str) -> dict[str, str]:
             raise SiteError(f"the site links to the portal's page {endpoint!r} ({kind}), which the portal does "
                             "not have: correct PORTAL_LINKS in portal/services/site.py") from None
     return links
+
+
+EXAMPLE_WORDS = {"phone": "phone number", "email": "email address", "urn": "school number (URN)",
+                 "url": "web address", "website": "website"}
+
+
+def example_values(policy: Policy, school: School) -> list[str]:
+    """The values on `school`'s pages that its policy marks as examples, in words: "phone number (0115 496 0123)"."""
+    index = next(i for i, s in enumerate(policy.schools) if s.urn == school.urn)
+    words = []
+    for example in policy.example_values:
+        head = example.path[:2]
+        if (head[0] == "schools" and head[1] != index) or (
+                head[0] == "calendars" and head[1] != school.calendar_info.key):
+            continue
+        names = [str(p).replace("_", " ") for p in example.path if isinstance(p, str) and p != "schools"]
+        last = EXAMPLE_WORDS.get(example.path[-1], names[-1])
+        label = f"{' '.join(names[:-1])}'s {last}" if len(names) > 1 else last
+        words.append(f"{label} ({example.value})")
+    if school.calendar_info.status != "published":
+        words.append(f"term dates (an example of {school.calendar_info.authority}'s usual pattern)")
+    return words
+
+
+def _refuse_examples(build: SiteBuild) -> None:
+    found = [f"{school.name}: {', '.join(values)}" for policy, school in build.schools.values()
+             if (values := example_values(policy, school))]
+    if found:
+        raise SiteError("the policy marks values on these pages as examples, not real ones (its `example_values`, "
+                        "or term dates that are not `published`):\n  " + "\n  ".join(found) + "\nPut the real "
+                        "values in the policy, or build with --allow-examples for a site that says on every page "
+                        "that it shows examples.")
 
 
 def site_urls(build: SiteBuild):

@@ -32,7 +32,15 @@ from portal.domain.leave import UNIT_WORDS
 from portal.domain.penalties import family_total, next_notice
 from portal.domain.policy import Policy, School
 from portal.domain.wording import clock_words as clock
-from portal.services.site import PAGES, PREFIX, active_build, bank_holidays_in_term, calendar_feed, long_day
+from portal.services.site import (
+    PAGES,
+    PREFIX,
+    active_build,
+    bank_holidays_in_term,
+    calendar_feed,
+    example_values,
+    long_day,
+)
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -141,6 +149,8 @@ def _render(template: str, policy: Policy | None, school: School | None, page=No
         pages=PAGES,
         several_schools=len(build.schools) > 1,
         portal=build.links,
+        examples=example_values(policy, school) if school else
+        [f"{s.name}: {', '.join(v)}" for p, s in build.schools.values() if (v := example_values(p, s))],
         **context,
     )
 

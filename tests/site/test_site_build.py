@@ -224,7 +224,8 @@ def test_a_build_leaves_the_app_as_it_was(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
     app = site_app()
     before = dict(app.config)
-    site_service.build_site(app, [policy(RP)], tmp_path / "out", portal_url=PORTAL_URL, today=TODAY)
+    site_service.build_site(app, [policy(RP)], tmp_path / "out", portal_url=PORTAL_URL, today=TODAY,
+                            allow_examples=True)
     assert site_service.active_build(app) is None
     assert {k: v for k, v in app.config.items() if not k.startswith("FREEZER_")} == before
     assert app.test_client().get(f"{site_service.PREFIX}/").status_code == 404
@@ -237,11 +238,11 @@ def test_cli_builds_from_policy_files_without_a_database(tmp_path, monkeypatch):
     app = portal_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'never-created.sqlite'}")
     out = tmp_path / "out"
     result = app.test_cli_runner().invoke(args=["site", "build", str(out), "--policy", str(ALP), "--policy",
-                                                str(RP), "--portal-url", PORTAL_URL])
+                                                str(RP), "--portal-url", PORTAL_URL, "--allow-examples"])
     assert result.exit_code == 0, result.output
     assert "Built 37 pages for Bothal Primary School, Central Primary School, Rise Park Primary and Nursery School" \
         in result.output
-    assert "term dates of Bothal Primary School are marked 'realistic'" in result.output
+    assert "Bothal Primary School: term dates (an example of Northumberland" in result.output
     assert (out / "rise-park" / "term-dates" / "index.html").is_file()
     assert not (tmp_path / "never-created.sqlite").exists()
     assert f'href="{PORTAL_URL}/' in (out / "bothal" / "index.html").read_text()
@@ -252,7 +253,7 @@ def test_cli_builds_every_loaded_trust_by_default(make_app, tmp_path):
     with app.app_context():
         load_policy_file(RP, actor="test")
     out = tmp_path / "out"
-    result = app.test_cli_runner().invoke(args=["site", "build", str(out)])
+    result = app.test_cli_runner().invoke(args=["site", "build", str(out), "--allow-examples"])
     assert result.exit_code == 0, result.output
     assert "Rise Park Primary and Nursery School" in result.output
     assert "only works on this computer" not in result.output
@@ -261,7 +262,8 @@ def test_cli_builds_every_loaded_trust_by_default(make_app, tmp_path):
 
 def test_cli_warns_when_portal_links_would_point_at_this_computer(make_app, tmp_path):
     app = make_app()  # the default PORTAL_BASE_URL, http://127.0.0.1:5000
-    result = app.test_cli_runner().invoke(args=["site", "build", str(tmp_path / "out"), "--policy", str(RP)])
+    result = app.test_cli_runner().invoke(args=["site", "build", str(tmp_path / "out"), "--policy", str(RP),
+                                                "--allow-examples"])
     assert result.exit_code == 0, result.output
     assert "only works on this computer" in result.output
 
@@ -286,7 +288,8 @@ def test_cli_refuses_a_folder_that_is_not_a_site(make_app, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "thesis.docx").write_text("precious")
-    result = make_app().test_cli_runner().invoke(args=["site", "build", str(out), "--policy", str(RP)])
+    result = make_app().test_cli_runner().invoke(args=["site", "build", str(out), "--policy", str(RP),
+                                                       "--allow-examples"])
     assert result.exit_code == 1
     assert "not empty" in result.output
 
