@@ -369,11 +369,25 @@ def attendance(policy: Policy, school: School) -> dict:
             "fortnight": number(100 * (1 - Fraction(1, 10)))}
 
 
+FIRST_CODES = ("I", "M")  # illness and appointments: the authorised codes most parents look for, first
+_PENALTY_SENTENCE = re.compile(r"[^.]*penalty notice[^.]*\.\s*")
+
+
+def code_text(code: codes.Code, policy: Policy) -> str:
+    """A code's words on the codes page. The page adds "It counts towards a penalty notice" (with a link) to the
+    codes that do, so a sentence of the explanation saying the same is left out rather than said twice."""
+    text = policy.code_wording.get(code.code, code.explanation)
+    if code.code in policy.penalties.counted_codes:
+        text = _PENALTY_SENTENCE.sub("", text).strip()
+    return text
+
+
 def code_groups(policy: Policy, school: School) -> dict:
     groups = []
     for category, title, meaning in CATEGORY_TITLES:
-        entries = [(c, policy.code_wording.get(c.code, c.explanation)) for c in codes.CODES.values()
-                   if c.category == category]
+        ordered = sorted((c for c in codes.CODES.values() if c.category == category),
+                         key=lambda c: FIRST_CODES.index(c.code) if c.code in FIRST_CODES else len(FIRST_CODES))
+        entries = [(c, code_text(c, policy)) for c in ordered]
         groups.append({"id": category.replace("_", "-"), "title": title, "meaning": meaning, "codes": entries})
     return {"groups": groups, "retired": codes.RETIRED,
             "counted": sorted(policy.penalties.counted_codes, key=list(codes.CODES).index)}

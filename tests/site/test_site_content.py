@@ -234,3 +234,13 @@ def test_rp_first_day_call_keeps_the_policys_condition(out):
     assert "Day 1: if there are attendance, welfare or safeguarding concerns, we phone you." in text
     assert "Day 1: we phone you" not in text
     assert "At 11.00am: we phone you" in page(out, "bothal", "report-an-absence")  # ALP's call is unconditional
+
+
+def test_codes_page_puts_illness_first_among_authorised_codes_and_says_each_thing_once(out):
+    rows = table_rows(out, "bothal/attendance-codes/index.html")
+    authorised = [r[0] for r in rows if len(r) == 2 and r[0] in {"I", "M", "C1", "J1", "S", "C2", "C", "T", "R"}]
+    assert authorised[:2] == ["I", "M"]  # the reasons most parents give, first
+    [g] = [r[1] for r in rows if r and r[0] == "G"]
+    assert g.count("penalty notice") == 1, g
+    assert g == "A holiday the school did not agree to. This is an unauthorised absence. It counts towards a " \
+                "penalty notice ."
