@@ -134,15 +134,18 @@ class Policy:
         return next((s for s in self.schools if s.urn == urn), None)
 
 
-def load_policy(source: str) -> tuple[Policy | None, list[Problem]]:
+def load_policy(source: str, today: date | None = None) -> tuple[Policy | None, list[Problem]]:
+    """`today`, when given, adds the warnings that depend on the date (`policy check`: term dates running out)."""
     data, problems = parse_toml(source)
     if data is None:
         return None, problems
     reader = Reader(data, (), problems, key_lines(source))
     policy = _policy(reader)
-    from portal.domain.policy_checks import national_warnings
+    from portal.domain.policy_checks import dated_warnings, national_warnings
 
     problems.extend(national_warnings(policy, reader))
+    if today is not None:
+        problems.extend(dated_warnings(policy, reader, today))
     if any(p.level == ERROR for p in problems):
         return None, problems
     return policy, problems
@@ -199,7 +202,9 @@ def _policy(r: Reader) -> Policy:
 def _with_wording_filled(policy: Policy, r: Reader) -> Policy:
     """[wording] with its placeholders filled from the values (portal.domain.wording): an unknown placeholder is an
     error; a time, day count or percentage typed by hand that no value has is a warning, here and in the other
-    free text parents or staff read."""
+    free text parents or staff read. Skipped while the policy has errors: its values cannot all be trusted yet."""
+    if any(p.level == ERROR for p in r.problems):
+        return policy
     texts = {("wording", key): text for key, text in policy.wording.items()}
     texts.update({("wording", "codes", code): text for code, text in policy.code_wording.items()})
     filled = {}

@@ -29,7 +29,7 @@ from icalendar import Calendar, Event
 from werkzeug.routing import BuildError
 
 from portal.clock import school_today
-from portal.domain.calendar import english_bank_holidays
+from portal.domain.calendar import english_bank_holidays, holidays_between_terms
 from portal.domain.policy import Policy, School
 from portal.services import ServiceError
 
@@ -282,10 +282,12 @@ def _replace(outdir: Path, built: Path, files: list[str], previous: list[str]) -
 # ---------------------------------------------------------------- the iCalendar feed
 
 def calendar_feed(policy: Policy, school: School, today: date) -> bytes:
-    """The school's term dates, INSET days, bank holidays in term time and planned closures, as iCalendar.
+    """The days the school is closed to pupils, as iCalendar: holidays, INSET days, bank holidays in term time and
+    planned closures, each an all-day event over the days off; and each term as a one-day marker on the pupils'
+    first day back (a term is not an event a parent wants filling six weeks of their calendar).
 
-    All-day events; each term is one event from its first to its last day. UIDs are stable from build to build
-    (school URN, kind and date), so a calendar that subscribed updates its events rather than duplicating them."""
+    UIDs are stable from build to build (school URN, kind and date), so a calendar that subscribed updates its
+    events rather than duplicating them."""
     info, calendar = school.calendar_info, school.calendar
     stamp = datetime.combine(today, time(0, 0), tzinfo=timezone.utc)
     cal = Calendar()
@@ -294,7 +296,8 @@ def calendar_feed(policy: Policy, school: School, today: date) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{school.name}: term dates")
-    description = f"Term dates, INSET days and closures of {school.name}, from {info.authority}'s calendar."
+    description = (f"Holidays, INSET days and closures of {school.name}, and the first day of each term, from "
+                   f"{info.authority}'s calendar.")
     if info.status != "published":
         description += " These dates are an example, not the published calendar: check them with the school."
     cal.add("x-wr-caldesc", description)
@@ -313,9 +316,14 @@ def calendar_feed(policy: Policy, school: School, today: date) -> bytes:
         cal.add_component(item)
 
     for year, term in info.terms:
-        event("term", term.starts, term.ends, f"{term.name} ({year})",
-              f"{school.name}: {term.name}, school year {year}, from {long_day(term.starts)} to "
-              f"{long_day(term.ends)}.", "Term")
+        first = calendar.next_school_day(term.starts)
+        if first is not None and first <= term.ends:
+            event("term", first, first, f"Back to school: {term.name}",
+                  f"{school.name}: the first day of {term.name} ({year}) for pupils. The term ends on "
+                  f"{long_day(term.ends)}.", "Term")
+    for holiday in holidays_between_terms(t for _, t in info.terms):
+        event("holiday", holiday.starts, holiday.ends, f"{holiday.name}: school closed",
+              f"{school.name} is closed for the {holiday.name.lower()}.", "Holiday")
     for day in sorted(calendar.inset_days):
         event("inset", day, day, "INSET day: school closed to pupils",
               f"{school.name} is closed to pupils for staff training.", "INSET day")

@@ -27,6 +27,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, render_templat
 from portal.domain import codes
 from portal.domain.attendance import BAND_WORDS, pct
 from portal.domain.band_table import BandRange, band_ranges
+from portal.domain.calendar import holidays_between_terms, school_year_label
 from portal.domain.lateness import code_for_arrival
 from portal.domain.leave import UNIT_WORDS
 from portal.domain.penalties import family_total, next_notice
@@ -283,6 +284,10 @@ def school_years(school: School) -> list[dict]:
     years: dict[str, list] = {}
     for year, term in info.terms:
         years.setdefault(year, []).append(term)
+    breaks: dict[str, list] = {}  # each holiday goes with the school year of the term before it
+    ordered = sorted(info.terms, key=lambda entry: entry[1].starts)
+    for (year, before), (_, after) in zip(ordered, ordered[1:]):
+        breaks.setdefault(year, []).extend(holidays_between_terms((before, after)))
     one_day = timedelta(days=1)
     holidays = bank_holidays_in_term(school)
     out = []
@@ -299,6 +304,7 @@ def school_years(school: School) -> list[dict]:
             "inset": sorted(d for d in calendar.inset_days if first <= d <= last),
             "bank_holidays": [(d, n) for d, n in holidays if first <= d <= last],
             "closures": [c for c in calendar.closures if first <= c.starts <= last],
+            "holidays": breaks.get(year, []),
             "school_days": calendar.count_school_days(first, last),
                     })
     return out
@@ -321,7 +327,12 @@ def term_dates(policy: Policy, school: School) -> dict:
     today = active_build(current_app).today
     years = school_years(school)
     upcoming = [y for y in years if y["last"] >= today]
-    return {"years": upcoming or years, "all_past": not upcoming, "info": school.calendar_info}
+    following = None
+    if years:
+        start = int(years[-1]["year"][:4]) + 1
+        following = school_year_label(date(start, 9, 1))
+    return {"years": upcoming or years, "all_past": not upcoming, "info": school.calendar_info,
+            "following": following}
 
 
 def leave(policy: Policy, school: School) -> dict:

@@ -244,3 +244,14 @@ def test_codes_page_puts_illness_first_among_authorised_codes_and_says_each_thin
     assert g.count("penalty notice") == 1, g
     assert g == "A holiday the school did not agree to. This is an unauthorised absence. It counts towards a " \
                 "penalty notice ."
+
+
+def test_term_dates_list_every_holiday_and_say_when_the_next_year_is_missing(out):
+    rows = table_rows(out, "rise-park/term-dates/index.html")
+    assert ["October half term", "Monday 19 October 2026", "Friday 30 October 2026"] in rows
+    assert ["Christmas holiday", "Monday 21 December 2026", "Friday 1 January 2027"] in rows
+    assert ["February half term", "Monday 15 February 2027", "Friday 19 February 2027"] in rows
+    assert ["Easter holiday", "Friday 26 March 2027", "Friday 9 April 2027"] in rows
+    assert ["May half term", "Monday 31 May 2027", "Friday 4 June 2027"] in rows
+    text = page(out, "rise-park", "term-dates")
+    assert "The term dates for 2027-28 are not published yet" in text
