@@ -13,6 +13,7 @@ from decimal import Decimal
 from portal.domain import codes
 from portal.domain.calendar import Closure, SchoolCalendar, Term
 from portal.domain.policy_file import ERROR, WARNING, Problem, Reader, key_lines, key_name, parse_toml
+from portal.domain.policy_links import ParentLinks, read_links
 from portal.domain.settings import (
     CONTACT_ACTIONS,
     DECISION_UNITS,
@@ -129,6 +130,7 @@ class Policy:
     conflicts: tuple[Conflict, ...] = ()
     support_plan: PlanTemplate = ALP_APPENDIX_1  # [support_plan]: the attendance support plan's template
     example_values: tuple[ExampleValue, ...] = ()
+    links: ParentLinks = ParentLinks()  # where parents are pointed: full policy, attendance lead, LA, DPO
 
     def school(self, urn: str) -> School | None:
         return next((s for s in self.schools if s.urn == urn), None)
@@ -192,6 +194,7 @@ def _policy(r: Reader) -> Policy:
         conflicts=tuple(_conflict(t) for t in r.tables("conflicts")),
         support_plan=_support_plan(r.table("support_plan")),
         example_values=_example_values(r),
+        links=read_links(r),
     )
     for table in (reporting, register, roles_table, attendance, wording):
         table.done()

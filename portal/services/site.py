@@ -196,7 +196,8 @@ def portal_links(app: Flask, portal_url: str) -> dict[str, str]:
 
 
 EXAMPLE_WORDS = {"phone": "phone number", "email": "email address", "urn": "school number (URN)",
-                 "url": "web address", "website": "website"}
+                 "url": "web address", "website": "website", "links": "",
+                 "attendance_policy": "link to the full attendance policy"}
 
 
 def example_values(policy: Policy, school: School) -> list[str]:
@@ -208,9 +209,10 @@ def example_values(policy: Policy, school: School) -> list[str]:
         if (head[0] == "schools" and head[1] != index) or (
                 head[0] == "calendars" and head[1] != school.calendar_info.key):
             continue
-        names = [str(p).replace("_", " ") for p in example.path if isinstance(p, str) and p != "schools"]
-        last = EXAMPLE_WORDS.get(example.path[-1], names[-1])
-        label = f"{' '.join(names[:-1])}'s {last}" if len(names) > 1 else last
+        names = [EXAMPLE_WORDS.get(p, p.replace("_", " ")) for p in example.path
+                 if isinstance(p, str) and p != "schools"]
+        names = [n for n in names if n]
+        label = f"{' '.join(names[:-1])}'s {names[-1]}" if len(names) > 1 else names[-1]
         words.append(f"{label} ({example.value})")
     if school.calendar_info.status != "published":
         words.append(f"term dates (an example of {school.calendar_info.authority}'s usual pattern)")

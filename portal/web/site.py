@@ -150,6 +150,8 @@ def _render(template: str, policy: Policy | None, school: School | None, page=No
         pages=PAGES,
         several_schools=len(build.schools) > 1,
         portal=build.links,
+        links=policy.links if policy else None,
+        lead=attendance_lead(policy, school) if school else None,
         examples=example_values(policy, school) if school else
         [f"{s.name}: {', '.join(v)}" for p, s in build.schools.values() if (v := example_values(p, s))],
         **context,
@@ -199,6 +201,15 @@ def key_facts(policy: Policy, school: School) -> list[tuple[str, str]]:
     facts.append(("Leave in term time", f"Only in exceptional circumstances; ask at least "
                                         f"{notice_words(policy)} before"))
     return facts
+
+
+def attendance_lead(policy: Policy, school: School) -> dict | None:
+    """The attendance lead in words, with the school's own phone and email unless the policy gives theirs."""
+    lead = policy.links.attendance_lead
+    if lead is None:
+        return None
+    who = ", ".join(part for part in (lead.name, lead.role) if part)
+    return {"who": who, "phone": lead.phone or school.phone, "email": lead.email or school.email}
 
 
 def notice_words(policy: Policy) -> str:

@@ -255,3 +255,40 @@ def test_term_dates_list_every_holiday_and_say_when_the_next_year_is_missing(out
     assert ["May half term", "Monday 31 May 2027", "Friday 4 June 2027"] in rows
     text = page(out, "rise-park", "term-dates")
     assert "The term dates for 2027-28 are not published yet" in text
+
+
+NHS = "https://www.nhs.uk/live-well/is-my-child-too-ill-for-school/"
+DFE = "https://www.gov.uk/government/publications/working-together-to-improve-school-attendance"
+
+
+def links_of(out, name):
+    from site_helpers import Page
+
+    return [url for tag, url in Page(out / name).links if tag == "a"]
+
+
+def test_each_school_names_its_attendance_lead_with_contact_details(out):
+    bothal = page(out, "bothal", "contact")
+    assert "Catharine Harle, Designated Senior Leader for attendance" in bothal and "01670 812 360" in bothal
+    assert "Catharine Harle" in page(out, "central", "contact") and "01670 810 570" in page(out, "central", "contact")
+    assert "Catharine Harle" in page(out, "bothal", "support")
+    assert "the Attendance Officer" in page(out, "rise-park", "contact")
+
+
+def test_links_to_the_full_policy_the_nhs_the_dfe_and_the_local_authority(out):
+    for school in ("bothal", "rise-park"):
+        home = links_of(out, f"{school}/index.html")
+        assert DFE in home
+        full_policy = policy(ALP if school == "bothal" else RP).links.attendance_policy
+        assert full_policy and full_policy in home  # the school's full attendance policy
+        assert NHS in links_of(out, f"{school}/report-an-absence/index.html")
+    rp = page(out, "rise-park", "support")
+    assert "Nottingham City Council Education Welfare and EOTAS Service" in rp and "0115 876 2965" in rp
+    assert ("https://www.nottinghamcity.gov.uk/information-for-residents/education-and-schools/education-welfare/"
+            "school-attendance/") in links_of(out, "rise-park/support/index.html")
+
+
+def test_privacy_notice_names_the_data_protection_officer(out):
+    for school in ("bothal", "rise-park"):
+        text = page(out, school, "privacy")
+        assert "data protection officer is" in text and "dpo@" in text, text
