@@ -29,7 +29,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", UNSPECIFIED}
                    "needed). Give it more than once for several trusts.")
 @click.option("--portal-url", help="The live portal's address, for the links into it "
                                    "(default: the PORTAL_BASE_URL setting).")
-@click.option("--allow-examples", is_flag=True,
+@click.option("--allow-examples", is_flag=True, envvar="PORTAL_SITE_ALLOW_EXAMPLES",
               help="Build even though the policy marks values as examples (its example_values, or term dates not "
                    "yet published); every page then says which values are examples.")
 def site_build(outdir: str, paths: tuple[str, ...], portal_url: str | None, allow_examples: bool) -> None:

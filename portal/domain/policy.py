@@ -6,13 +6,14 @@ and the seed conflicts the file records). A policy with errors is None: nothing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from portal.domain import codes
 from portal.domain.calendar import Closure, SchoolCalendar, Term
-from portal.domain.policy_file import ERROR, WARNING, Problem, Reader, key_lines, key_name, parse_toml
+from portal.domain.policy_file import ERROR, Problem, Reader, key_lines, parse_toml
+from portal.domain.policy_examples import ExampleValue, read_example_values
 from portal.domain.policy_links import ParentLinks, read_links
 from portal.domain.settings import (
     CONTACT_ACTIONS,
@@ -32,7 +33,7 @@ from portal.domain.settings import (
     Tier,
 )
 from portal.domain.support_plan import ALP_APPENDIX_1, PlanTemplate, parse_template
-from portal.domain.wording import disagreements, fill
+from portal.domain.wording import with_wording_filled
 
 SCHEMA = 1
 
@@ -93,15 +94,6 @@ class Conflict:
     also_stated: str
     source: str
     reason: str
-
-
-@dataclass(frozen=True)
-class ExampleValue:
-    """A value the policy marks as an example, not the school's real one (`example_values`): never published."""
-
-    key: str  # "schools[0].phone"
-    path: tuple  # ("schools", 0, "phone")
-    value: str  # as written in the file
 
 
 @dataclass(frozen=True)
@@ -193,65 +185,13 @@ def _policy(r: Reader) -> Policy:
         code_wording=_code_wording(wording),
         conflicts=tuple(_conflict(t) for t in r.tables("conflicts")),
         support_plan=_support_plan(r.table("support_plan")),
-        example_values=_example_values(r),
+        example_values=read_example_values(r),
         links=read_links(r),
     )
     for table in (reporting, register, roles_table, attendance, wording):
         table.done()
     r.done()
-    return _with_wording_filled(policy, r)
-
-
-def _with_wording_filled(policy: Policy, r: Reader) -> Policy:
-    """[wording] with its placeholders filled from the values (portal.domain.wording): an unknown placeholder is an
-    error; a time, day count or percentage typed by hand that no value has is a warning, here and in the other
-    free text parents or staff read. Skipped while the policy has errors: its values cannot all be trusted yet."""
-    if any(p.level == ERROR for p in r.problems):
-        return policy
-    texts = {("wording", key): text for key, text in policy.wording.items()}
-    texts.update({("wording", "codes", code): text for code, text in policy.code_wording.items()})
-    filled = {}
-    for path, text in texts.items():
-        words, problems = fill(text, policy)
-        for message in problems:
-            r.problems.append(Problem(ERROR, key_name(path), message, r.line(path)))
-        filled[path] = words
-    checked = dict(texts)
-    for index, tier in enumerate(policy.tiers):
-        checked[("attendance", "tiers", index, "description")] = f"{tier.applies_to}. {tier.description}"
-    for index, step in enumerate(policy.first_day_contact):
-        checked[("first_day_contact", index, "description")] = f"{step.description} {step.condition or ''}"
-    for path, text in checked.items():
-        for message in disagreements(text, policy):
-            r.problems.append(Problem(WARNING, key_name(path), message, r.line(path)))
-    return replace(
-        policy,
-        wording={key: filled[("wording", key)] for key in policy.wording},
-        code_wording={code: filled[("wording", "codes", code)] for code in policy.code_wording},
-    )
-
-
-def _example_values(r: Reader) -> tuple[ExampleValue, ...]:
-    """`example_values = ["schools[0].phone", ...]`: keys whose values are examples, each a key of this file."""
-    from portal.domain.policy_checks import parse_key
-
-    found = []
-    for index, key in enumerate(_strings(r, "example_values")):
-        path = parse_key(key)
-        value = r.data
-        for part in path:
-            value = value[part] if isinstance(value, (dict, list)) and _has(value, part) else None
-        if value is None or isinstance(value, (dict, list)):
-            r.report(ERROR, "example_values", f"entry {index + 1}, {key!r}, is not a key with a value in this policy")
-            continue
-        found.append(ExampleValue(key, path, str(value)))
-    return tuple(found)
-
-
-def _has(container, part) -> bool:
-    if isinstance(container, dict):
-        return part in container
-    return isinstance(part, int) and 0 <= part < len(container)
+    return with_wording_filled(policy, r)
 
 
 def _trust(t: Reader) -> TrustInfo:

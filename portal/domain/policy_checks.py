@@ -6,24 +6,16 @@ shows them so the people who sign the policy off see each one.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from portal.domain.calendar import calendar_runs_out, school_year_label
+from portal.domain.policy_examples import parse_key
 from portal.domain.policy_file import ERROR, NOTE, WARNING, Problem, Reader, key_name
 from portal.domain.settings import Fines, PenaltyRules
 
 MAX_REGISTER_MINUTES = 30  # WTTISA via Nottinghamshire: the register stays open at most 30 minutes
 MIN_REGISTER_YEARS = 6  # [REGS] reg 7: each entry kept at least 6 years (was 3)
 NATIONAL_FINES = Fines()
-
-
-def parse_key(key: str) -> tuple:
-    """'schools[0].sites[1].am' -> ("schools", 0, "sites", 1, "am")."""
-    path: tuple = ()
-    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", key):
-        path += (int(index),) if index else (name,)
-    return path
 
 
 def national_warnings(policy, reader: Reader) -> list[Problem]:

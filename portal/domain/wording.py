@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import time
 from decimal import Decimal
 
 from .leave import UNIT_WORDS
+from .policy_file import ERROR, WARNING, Problem, Reader, key_name
 
 PLACEHOLDER = re.compile(r"\{(?:([a-z0-9]+(?:-[a-z0-9]+)*)\.)?([a-z_]+)\}")
 SESSION_KEYS = {  # placeholder -> (session, SessionTimes field)
@@ -197,3 +199,34 @@ def _message(said: str, kind: str, names: list[str]) -> str:
     examples = ", ".join("{" + n + "}" for n in names[:4])
     return (f"says {said!r}, which is no {kind} this policy sets: if it means one of the policy's values, write "
             f"it as a placeholder (such as {examples}) so the words follow the policy")
+
+
+# ---------------------------------------------------------------- at load (portal.domain.policy)
+
+def with_wording_filled(policy, r: Reader):
+    """[wording] with its placeholders filled from the values (portal.domain.wording): an unknown placeholder is an
+    error; a time, day count or percentage typed by hand that no value has is a warning, here and in the other
+    free text parents or staff read. Skipped while the policy has errors: its values cannot all be trusted yet."""
+    if any(p.level == ERROR for p in r.problems):
+        return policy
+    texts = {("wording", key): text for key, text in policy.wording.items()}
+    texts.update({("wording", "codes", code): text for code, text in policy.code_wording.items()})
+    filled = {}
+    for path, text in texts.items():
+        words, problems = fill(text, policy)
+        for message in problems:
+            r.problems.append(Problem(ERROR, key_name(path), message, r.line(path)))
+        filled[path] = words
+    checked = dict(texts)
+    for index, tier in enumerate(policy.tiers):
+        checked[("attendance", "tiers", index, "description")] = f"{tier.applies_to}. {tier.description}"
+    for index, step in enumerate(policy.first_day_contact):
+        checked[("first_day_contact", index, "description")] = f"{step.description} {step.condition or ''}"
+    for path, text in checked.items():
+        for message in disagreements(text, policy):
+            r.problems.append(Problem(WARNING, key_name(path), message, r.line(path)))
+    return replace(
+        policy,
+        wording={key: filled[("wording", key)] for key in policy.wording},
+        code_wording={code: filled[("wording", "codes", code)] for code in policy.code_wording},
+    )

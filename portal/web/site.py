@@ -33,15 +33,8 @@ from portal.domain.leave import UNIT_WORDS
 from portal.domain.penalties import family_total, next_notice
 from portal.domain.policy import Policy, School
 from portal.domain.wording import clock_words as clock
-from portal.services.site import (
-    PAGES,
-    PREFIX,
-    active_build,
-    bank_holidays_in_term,
-    calendar_feed,
-    example_values,
-    long_day,
-)
+from portal.services.site import PAGES, PREFIX, active_build, example_values
+from portal.services.site_calendar import bank_holidays_in_term, calendar_feed, long_day
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from site_helpers import ALP, RP, TODAY, build, instance_folder, policy
 
 from portal.domain.calendar import Closure
-from portal.services.site import bank_holidays_in_term, calendar_feed
+from portal.services.site_calendar import bank_holidays_in_term, calendar_feed
 
 
 @pytest.fixture(scope="module")
