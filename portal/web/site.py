@@ -112,6 +112,13 @@ def days_words(r: BandRange, school_days: int) -> str:
     return f"{number(r.fewest_days)} to {number(r.most_days)} days"
 
 
+def exact_days(value: Fraction) -> str:
+    """Days missed at a percentage, exactly when two decimal places hold it ("9.45"), else to two ("about 5.67")."""
+    hundredths = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    shown = f"{hundredths.normalize():f}"
+    return shown if (value * 100).denominator == 1 else f"about {shown}"
+
+
 def days_missed(attendance_pct: Decimal | int, school_days: int) -> Fraction:
     """Days missed in a year of `school_days` at this attendance: 90% of 190 days is 19 days, 95% is 9.5."""
     return (1 - pct(attendance_pct)) * school_days
@@ -376,7 +383,7 @@ def attendance(policy: Policy, school: School) -> dict:
     if policy.leave.attendance_bar is not None and policy.leave.attendance_bar_effect == "refuse":
         shown.add(policy.leave.attendance_bar)
     leave_bar = policy.leave.attendance_bar if policy.leave.attendance_bar_effect == "refuse" else None
-    rows = [{"pct": number(p), "days": number(days_missed(p, days)), "is_target": p == bands.target,
+    rows = [{"pct": number(p), "days": exact_days(days_missed(p, days)), "is_target": p == bands.target,
              "is_leave_bar": p == leave_bar} for p in sorted(shown, reverse=True)]
     band_rows = [(BAND_WORDS[r.band], attendance_words(r), days_words(r, days)) for r in band_ranges(bands, days)]
     return {"year": year, "days": days, "sessions": 2 * days, "rows": rows, "bands": bands,

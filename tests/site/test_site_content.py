@@ -237,6 +237,9 @@ def test_the_levels_table_is_exact_at_its_edges(tmp_path, monkeypatch):
         ["Severe absence", "50% or less", "94.5 days or more"],
     ]
     assert "in a year of 189 days" in rows[0][2]
+    days = {r[0].split("%")[0]: r[1] for r in table_rows(tmp_path / "out", "bothal/attendance-percentages/index.html")
+            if len(r) == 2}
+    assert days["95"] == "9.45" and days["96"] == "7.56" and days["90"] == "18.9"  # exact, not rounded
 
 
 def test_rp_first_day_call_keeps_the_policys_condition(out):
