@@ -77,3 +77,12 @@ def test_a_time_that_differs_between_sites_must_name_the_site():
     assert policy is None
     [error] = [p for p in problems if p.level == ERROR]
     assert "8.40am at" in error.message and "8.50am at" in error.message and "{upper.late_from}" in error.message
+
+
+def test_a_first_day_step_condition_reads_before_the_step():
+    policy, _ = loaded(RP)
+    [call] = [s for s in policy.first_day_contact if s.condition]
+    assert call.condition == "if there are attendance, welfare or safeguarding concerns"
+    policy, problems = load_policy(changed(RP, 'condition = "if there are', 'condition = "there are'))
+    assert policy is None
+    assert any(p.key == "first_day_contact[1].condition" and 'start with "if"' in p.message for p in problems)
