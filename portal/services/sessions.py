@@ -27,7 +27,7 @@ SIGNED_OUT = "signed out"
 EVERYWHERE = "signed out everywhere"
 SWITCHED_OFF = "account switched off"
 NO_LONGER_PARENT = "no parental responsibility"
-PASSWORD_CHANGED = "password changed"
+CREDENTIALS_CHANGED = "password changed"
 EXPIRED = "expired"
 IDLE = "idle"
 

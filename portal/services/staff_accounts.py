@@ -223,7 +223,7 @@ def reset_password(token: str, password: str, now: datetime | None = None) -> St
         db.session.rollback()
         raise LinkNotValid("used")
     staff.password_hash = hash_password(password)
-    sessions.end_all(staff, staff.actor, sessions.PASSWORD_CHANGED, now)
+    sessions.end_all(staff, staff.actor, sessions.CREDENTIALS_CHANGED, now)
     record(staff.actor, "staff.password_reset", staff)
     db.session.commit()
     return staff
@@ -241,7 +241,7 @@ def change_password(staff: StaffUser, current: str, new: str, now: datetime | No
         raise PasswordRefused("Choose a password different from your current one")
     refuse_weak(new, staff.email, staff.name, _places(staff))
     staff.password_hash = hash_password(new)
-    ended = sessions.end_all(staff, staff.actor, sessions.PASSWORD_CHANGED, now, keep=staff.session_token)
+    ended = sessions.end_all(staff, staff.actor, sessions.CREDENTIALS_CHANGED, now, keep=staff.session_token)
     record(staff.actor, "staff.password_changed", staff, after={"other_sessions_ended": ended})
     db.session.commit()
     return ended
