@@ -151,8 +151,7 @@ def remove_role(actor: Actor, staff: StaffUser, role_id: int) -> None:
             raise NotPermitted("you cannot change your own roles: ask another admin")
         if not _within(role, _reach(actor)):
             raise NotPermitted("you can take away roles only where you are an admin")
-    where = {"school": role.school_id and db.session.get(School, role.school_id).urn,
-             "trust": db.session.get(Trust, role.trust_id).slug}
+    where = {"school": role.school.urn if role.school_id else None, "trust": role.trust.slug}
     record(_name(actor), "staff.role_removed", staff, before={"role": role.role, **where})
     staff.roles.remove(role)
     db.session.commit()

@@ -213,3 +213,11 @@ def test_signing_in_starts_a_fresh_cookie_session(app, client, family):
     sign_in_by_link(app, client)
     with client.session_transaction() as after:
         assert "planted" not in after
+
+
+def test_signing_in_again_on_the_same_browser_ends_the_session_it_had(app, client, family):
+    sign_in_by_link(app, client)
+    client.post("/staff/sign-in", data={"email": "office@bothal.example", "password": "correct horse battery staple"})
+    with app.app_context():
+        rows = db.session.scalars(select(AccountSession).order_by(AccountSession.id)).all()
+        assert [(r.parent_account_id is not None, r.ended_why) for r in rows] == [(True, "signed out"), (False, None)]
