@@ -22,8 +22,10 @@ Besides the status, every page or CSV answered with 200 must hold nothing of a s
 filter cannot hide behind an empty page. POSTs carry a valid CSRF token. An actor who is refused sends the data
 that would act (sign the plan, decide the leave, accept the report...), and afterwards every table and the uploads
 folder must be exactly as before; the actor who may sends an empty form, which must change nothing either. The two
-empty forms that act on their own (assign to me, send a plan) are the matrix's last cases, so they cannot spoil a
-refusal case before them.
+empty forms that act on their own (assign to me, send a plan, sign out, sign out everywhere) are the matrix's last
+cases, so they cannot spoil a refusal case before them; a case that signs out is given a session of its own to end
+(signing out ends the session on the server), and "sign out everywhere", which ends the actor's other sessions too,
+comes last of all.
 
 One world for the module: each case is one request, with its own client and the actor's signed-in session.
 A new route fails test_every_route_has_a_matrix_entry until it has its line in ROUTES.
