@@ -70,6 +70,7 @@ def e2e_config(tmp_path: Path, **overrides) -> dict:
         "RATELIMIT_ENABLED": False,
         "MAIL_SUPPRESS_SEND": True,
         "PORTAL_FREEZE_GC_AT_START": False,  # an app a test: frozen objects would never be freed
+        "PORTAL_BASE_URL": "http://127.0.0.1",  # served as in production, which needs one; the server's own once it listens
     }
     config.update(overrides)
     return config

@@ -10,7 +10,7 @@ from portal.models.marks import Mark
 from portal.models.outbox import OutboxMessage
 from portal.models.people import Contact, ParentAccount, Pupil, StaffRole, StaffUser
 from portal.models.school import School, Site, Trust
-from portal.models.sign_in import SignInLink
+from portal.models.sign_in import AccountSession, PasswordReset, SignInLink
 from portal.models.support_plan import PlanReview, PlanSignature, SupportPlan, SupportPlanVersion
 from portal.models.throttle import ThrottleCounter
 
@@ -18,5 +18,5 @@ __all__ = [
     "LeaveDeclaration", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
     "SupportPlanVersion",
     "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "EvidenceFile", "Contact", "Mark", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School", "Site",
-    "SignInLink", "StaffRole", "StaffUser", "ThrottleCounter", "Trust",
+    "AccountSession", "PasswordReset", "SignInLink", "StaffRole", "StaffUser", "ThrottleCounter", "Trust",
 ]

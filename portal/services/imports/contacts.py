@@ -15,6 +15,7 @@ from portal.clock import utcnow
 from portal.domain.rows import parse_flag, parse_upn, parse_whole_number
 from portal.extensions import db
 from portal.models import Contact, ParentAccount, Pupil
+from portal.services import sessions
 from portal.services.imports.common import (
     CsvFile,
     ImportResult,
@@ -52,7 +53,14 @@ def import_contacts(path: str | Path, actor: str, skip_invalid: bool = False, re
 
     good, bad = check_rows(csv_file, result, check, progress)
     finish(result, csv_file, bad, skip_invalid, rejected_path)
-    return in_one_transaction(actor, csv_file, result, lambda: _apply(good, result))
+
+    def apply():
+        _apply(good, result)
+        db.session.flush()
+        # A parent the MIS no longer gives parental responsibility for any child is signed out everywhere, now.
+        sessions.end_for_former_parents(actor)
+
+    return in_one_transaction(actor, csv_file, result, apply)
 
 
 def _check_row(get, fields, pupils) -> tuple[dict, list[str]]:
