@@ -16,6 +16,7 @@ from portal.domain.rows import parse_flag, parse_upn, parse_whole_number
 from portal.extensions import db
 from portal.models import Contact, ParentAccount, Pupil
 from portal.services.imports.common import (
+    Columns,
     CsvFile,
     ImportResult,
     Progress,
@@ -25,15 +26,13 @@ from portal.services.imports.common import (
     in_one_transaction,
 )
 
-REQUIRED = ("upn", "contact_name", "relationship", "email", "phone", "parental_responsibility",
-            "lives_with_pupil", "priority")
 EMAIL = re.compile(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+")
 FIELDS = ("relationship_to_pupil", "email", "phone", "parental_responsibility", "lives_with_pupil", "priority")
 
 
 def import_contacts(path: str | Path, actor: str, skip_invalid: bool = False, rejected_path: Path | None = None,
-                    progress: Progress | None = None) -> ImportResult:
-    csv_file = CsvFile(path, REQUIRED)
+                    progress: Progress | None = None, columns: Columns | None = None) -> ImportResult:
+    csv_file = CsvFile(path, "contacts", columns)
     result = ImportResult("contacts", problems=csv_file.check_header())
     if result.problems:
         finish(result, csv_file, [], skip_invalid, rejected_path)
@@ -88,6 +87,8 @@ def _apply(rows: list[dict], result: ImportResult) -> None:
         by_pupil.setdefault(row["pupil"].id, []).append(row)
     for pupil_rows in by_pupil.values():
         pupil = pupil_rows[0]["pupil"]
+        result.pupil_ids.add(pupil.id)
+        result.school_ids.add(pupil.school_id)
         current = {c.name.lower(): c for c in pupil.contacts}
         for row in pupil_rows:
             contact = current.pop(row["name"].lower(), None)

@@ -17,20 +17,29 @@ from pathlib import Path
 from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table, and_, exists, func, insert, literal
 from sqlalchemy import or_, select, update
 
-from portal.domain import codes
+from portal.domain import codes, mis_columns
 from portal.domain.calendar import AM, PM
 from portal.domain.rows import parse_date, parse_datetime, parse_upn, parse_whole_number
 from portal.extensions import db
 from portal.models import Mark, Pupil, School
 from portal.models.marks import SOURCE_MIS
 from portal.services import pupil_figures
-from portal.services.imports.common import CsvFile, ImportResult, Progress, RowProblem, finish, in_one_transaction
+from portal.services.imports.common import (
+    Columns,
+    CsvFile,
+    ImportResult,
+    Progress,
+    RowProblem,
+    finish,
+    in_one_transaction,
+)
 from portal.services.policies import trust_policy
 
-REQUIRED = ("upn", "date", "session", "code")
-OPTIONAL = ("minutes_late", "comment", "recorded_at")
+REQUIRED = mis_columns.REQUIRED["marks"]
+OPTIONAL = mis_columns.OPTIONAL["marks"]
 DAY_ZERO = date(2000, 1, 1).toordinal()
 NOT_IN_SESSION = "#"
+NO_MARK = ("", "-")  # what MIS exports write for a session with no mark yet: nothing to store
 BULK_CACHE_KIB = 256 * 1024
 
 
@@ -60,6 +69,9 @@ class MarkChecker:
         self._stamps: dict[str, datetime | str] = {}
         self._sessions: dict[tuple[str, date], tuple[str, ...] | str] = {}
         self._seen: dict[int, bytearray] = {}
+        self.no_mark = 0
+        self.pupil_ids: set[int] = set()  # the pupils with a mark to store
+        self.urns: set[str] = set()
 
     def check(self, upn: str, day: str, session: str, code: str, minutes: str, comment: str, stamp: str):
         """(row, problems): row is the tuple to store, or None when there is nothing to store (a `#`)."""
@@ -77,7 +89,8 @@ class MarkChecker:
         session = session.upper()
         if session not in (AM, PM):
             problems.append(f"session {session!r} should be AM or PM")
-        code = self._code(code)
+        no_mark = code in NO_MARK
+        code = NOT_IN_SESSION if no_mark else self._code(code)
         if isinstance(code, tuple):
             problems.append(code[0])
             code = None
@@ -93,6 +106,9 @@ class MarkChecker:
             problems.append(recorded)
         if problems or pupil is None or when is None or code is None:
             return None, problems
+        if no_mark:
+            self.no_mark += 1
+            return None, []
         pupil_id, urn, admitted, left = pupil
         sessions = self._school_sessions(urn, when)
         if session not in sessions:
@@ -106,6 +122,9 @@ class MarkChecker:
         if self._duplicate(pupil_id, when, session):
             return None, [f"a second mark for UPN {upn.strip().upper()} on {when} {session}: keep one row per "
                           "pupil, date and session"]
+        if pupil_id not in self.pupil_ids:
+            self.pupil_ids.add(pupil_id)
+            self.urns.add(urn)
         return (pupil_id, when, session, code, late, comment, recorded), []
 
     def _upn(self, raw: str):
@@ -157,15 +176,16 @@ def _value_or_problem(parsed: tuple):
 
 
 def import_marks(path: str | Path, actor: str, skip_invalid: bool = False, rejected_path: Path | None = None,
-                 progress: Progress | None = None) -> ImportResult:
-    csv_file = CsvFile(path, REQUIRED, OPTIONAL)
+                 progress: Progress | None = None, columns: Columns | None = None) -> ImportResult:
+    """`columns`: the school's own headings (domain.mis_columns)."""
+    csv_file = CsvFile(path, "marks", columns)
     result = ImportResult("marks", problems=csv_file.check_header())
     if result.problems:
         finish(result, csv_file, [], skip_invalid, rejected_path)
     # A row without recorded_at was recorded when the MIS exported the file.
     exported_at = datetime.fromtimestamp(csv_file.path.stat().st_mtime, timezone.utc).replace(tzinfo=None)
     checker = MarkChecker(exported_at)
-    columns = [csv_file.index().get(c) for c in REQUIRED + OPTIONAL]
+    places = [csv_file.index().get(c) for c in REQUIRED + OPTIONAL]
     width = len(csv_file.header)
 
     bad = []
@@ -176,7 +196,7 @@ def import_marks(path: str | Path, actor: str, skip_invalid: bool = False, rejec
             result.rows += 1
             if len(fields) < width:
                 fields = fields + [""] * (width - len(fields))
-            row, problems = checker.check(*[fields[i].strip() if i is not None else "" for i in columns])
+            row, problems = checker.check(*[fields[i].strip() if i is not None else "" for i in places])
             if problems:
                 result.problems += [RowProblem(line, m) for m in problems]
                 bad.append((line, fields, "; ".join(problems)))
@@ -189,7 +209,11 @@ def import_marks(path: str | Path, actor: str, skip_invalid: bool = False, rejec
         finish(result, csv_file, bad, skip_invalid, rejected_path)
         counts = _merge(staging, total, SOURCE_MIS, None)
         result.added, result.updated, result.kept_newer = counts.added, counts.updated, counts.kept_newer
-        result.unchanged = result.rows - result.rejected - counts.added - counts.updated - counts.kept_newer
+        result.no_mark = checker.no_mark
+        result.unchanged = (result.rows - result.rejected - result.no_mark - counts.added - counts.updated
+                            - counts.kept_newer)
+        result.pupil_ids = checker.pupil_ids
+        result.school_ids = set(db.session.scalars(select(School.id).where(School.urn.in_(checker.urns))))
 
     return in_one_transaction(actor, csv_file, result, stage_and_merge)
 

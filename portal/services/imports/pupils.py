@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -10,9 +9,11 @@ from sqlalchemy import select
 
 from portal.clock import school_today
 from portal.domain.rows import parse_date, parse_flag, parse_upn
+from portal.domain.year_groups import read_year_group
 from portal.extensions import db
 from portal.models import Pupil, School
 from portal.services.imports.common import (
+    Columns,
     CsvFile,
     ImportResult,
     Progress,
@@ -22,18 +23,16 @@ from portal.services.imports.common import (
     in_one_transaction,
 )
 
-REQUIRED = ("upn", "school_urn", "legal_forename", "legal_surname", "date_of_birth", "year_group",
-            "registration_group", "admission_date")
-OPTIONAL = ("preferred_forename", "site", "leaving_date", "vulnerable")
-YEAR_GROUP = re.compile(r"(N1|N2|R|Y([1-9]|1[0-4]))")
 FIELDS = ("school_id", "site_id", "legal_forename", "legal_surname", "preferred_forename", "date_of_birth",
           "year_group", "registration_group", "admission_date", "leaving_date", "vulnerable")
 
 
 def import_pupils(path: str | Path, actor: str, skip_invalid: bool = False, rejected_path: Path | None = None,
-                  progress: Progress | None = None, today: date | None = None) -> ImportResult:
+                  progress: Progress | None = None, today: date | None = None, columns: Columns | None = None,
+                  school_urn: str | None = None) -> ImportResult:
+    """`columns`: the school's own headings (domain.mis_columns); `school_urn`: for a file without that column."""
     today = today or school_today()
-    csv_file = CsvFile(path, REQUIRED, OPTIONAL)
+    csv_file = CsvFile(path, "pupils", columns, {"school_urn": school_urn or ""})
     result = ImportResult("pupils", problems=csv_file.check_header())
     if result.problems:
         finish(result, csv_file, [], skip_invalid, rejected_path)
@@ -77,12 +76,10 @@ def _check_row(get, fields, schools, today) -> tuple[dict, list[str]]:
     for name in ("legal_forename", "legal_surname", "registration_group"):
         values[name] = need(name)
     values["preferred_forename"] = get(fields, "preferred_forename")
-    year_group = need("year_group").upper()
-    if year_group.isdigit():
-        year_group = f"Y{int(year_group)}"  # MIS exports often write "3" for Year 3
-    if year_group and not YEAR_GROUP.fullmatch(year_group):
-        problems.append(f"year_group {year_group!r} should be N1, N2, R or Y1 to Y14")
-    values["year_group"] = year_group
+    year_group = need("year_group")
+    if year_group:
+        values["year_group"], problem = read_year_group(year_group)
+        problems += [problem] if problem else []
     for name in ("date_of_birth", "admission_date"):
         text = need(name)
         if text:
@@ -123,14 +120,21 @@ def _site_id(text: str, school: School | None, problems: list[str]) -> int | Non
 
 def _apply(rows: list[dict], result: ImportResult) -> None:
     existing = {p.upn: p for p in db.session.scalars(select(Pupil))}
+    touched = []
     for row in rows:
         pupil = existing.get(row["upn"])
         if pupil is None:
-            db.session.add(Pupil(upn=row["upn"], **{k: row[k] for k in FIELDS}))
+            pupil = Pupil(upn=row["upn"], **{k: row[k] for k in FIELDS})
+            db.session.add(pupil)
             result.added += 1
         elif any(getattr(pupil, k) != row[k] for k in FIELDS):
+            result.school_ids.add(pupil.school_id)  # the school the pupil leaves has news too
             for k in FIELDS:
                 setattr(pupil, k, row[k])
             result.updated += 1
         else:
             result.unchanged += 1
+        result.school_ids.add(row["school_id"])
+        touched.append(pupil)
+    db.session.flush()
+    result.pupil_ids = {p.id for p in touched}
