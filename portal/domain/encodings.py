@@ -68,7 +68,7 @@ def detect(chunks: Chunks) -> Encoding:
         if head.startswith(bom):
             _check(chunks, codec, label)
             return Encoding(codec, label)
-    wide = _utf16_without_bom(head[:4096])
+    wide = utf16_without_bom(head[:4096])
     if wide:
         _check(chunks, *wide)
         return Encoding(*wide)
@@ -84,7 +84,7 @@ def detect(chunks: Chunks) -> Encoding:
     return Encoding("utf-8", "UTF-8")
 
 
-def _utf16_without_bom(head: bytes) -> tuple[str, str] | None:
+def utf16_without_bom(head: bytes) -> tuple[str, str] | None:
     """Plain text in UTF-16 has a zero byte in every other place; nothing else written by an MIS does."""
     pairs = len(head) // 2
     if pairs < 2:

@@ -37,9 +37,10 @@ from portal.domain.rows import parse_datetime, parse_upn
 from portal.extensions import db
 from portal.models import Pupil
 from portal.models.marks import SOURCE_MIS
-from portal.services import ServiceError
+from portal.services import ServiceError, ctf_checks, data_arrivals
 from portal.services.audit import record
 from portal.services.imports import MarkCounts, store_marks
+from portal.services.imports.marks import MarkChecker
 
 MAX_BYTES = 200 * 1024 * 1024  # a whole cohort's CTF is a few MB; refuse anything absurd before parsing it
 NOT_IN_SESSION = "#"
@@ -73,6 +74,7 @@ class CtfMark:
     session: str
     code: str
     comment: str
+    place: str = field(default="", compare=False)  # the pupil, year, day, session and characters, for messages
 
 
 @dataclass
@@ -93,6 +95,7 @@ class YearRead:
 @dataclass
 class CtfRead:
     version: str = ""
+    encoding: str = ""  # as read, in words ("UTF-8", "UTF-16 with a byte-order mark...")
     source_school: str = ""
     recorded_at: datetime | None = None
     pupils: list[str] = field(default_factory=list)  # UPNs in file order
@@ -107,6 +110,10 @@ class CtfResult:
     read: CtfRead
     counts: MarkCounts | None = None
     path: str = ""
+    skipped: int = 0  # marks left out with skip_invalid, written to rejected_path
+    rejected_path: Path | None = None
+    pupil_ids: set[int] = field(default_factory=set)
+    school_ids: set[int] = field(default_factory=set)
 
 
 class CtfRejected(ServiceError):
@@ -157,6 +164,10 @@ def split_marks(text: str) -> list[tuple[int, str]]:
 def read_ctf(data: bytes) -> CtfRead:
     """Read a CTF's attendance marks. Never raises for a bad file: problems are listed in the result."""
     read = CtfRead()
+    data, message, read.encoding = ctf_checks.prepare(data)
+    if message:
+        read.problems.append(CtfProblem("", message))
+        return read
     problem = check_safe(data)
     if problem:
         read.problems.append(problem)
@@ -200,7 +211,12 @@ def read_ctf(data: bytes) -> CtfRead:
             continue
         read.pupils.append(upn)
         for year_data in _children(_child(pupil, "Attendance"), "YearData"):
-            _read_year(read, upn, year_data, seen)
+            try:
+                _read_year(read, upn, year_data, seen)
+            except OverflowError:  # a start date near 9999 and a mark string running past the calendar's end
+                read.problems.append(CtfProblem(f"UPN {upn}, year {_text(year_data, 'Year') or '?'}",
+                                                "the marks run past the last date a calendar holds: check the "
+                                                "AttendanceStartDate"))
     return read
 
 
@@ -252,7 +268,7 @@ def _read_year(read: CtfRead, upn: str, year_data: ET.Element, seen: dict) -> No
             if mark == NO_MARK:
                 year_read.no_mark += 1
                 continue
-            new = CtfMark(upn, day, session, mark, comment)
+            new = CtfMark(upn, day, session, mark, comment, place)
             earlier = seen.get((upn, day, session))
             if earlier is not None:
                 if earlier.code != mark:
@@ -328,27 +344,79 @@ def match_pupils(read: CtfRead) -> dict[str, int]:
     return known
 
 
-def import_ctf(path: str | Path, actor: str) -> CtfResult:
-    """Read, check and store a CTF's marks: all or nothing (CtfRejected lists every problem)."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise CtfRejected(CtfRead(problems=[CtfProblem("", f"{path}: file not found")])) from None
-    except OSError as exc:
-        raise CtfRejected(CtfRead(problems=[CtfProblem("", f"{path}: cannot read the file: {exc.strerror}")])) from None
+def import_ctf(path: str | Path, actor: str, skip_invalid: bool = False,
+               rejected_path: Path | None = None) -> CtfResult:
+    """Read, check and store a CTF's marks: all or nothing (CtfRejected lists every problem), unless skipping, when
+    the marks of pupils not loaded and marks on days with no session are left out and written to a marks CSV."""
+    data = _read_bytes(Path(path))
     read = read_ctf(data)
     pupil_ids = match_pupils(read)  # even when the marks have problems: every problem is listed at once
+    unknown = [p for p in read.problems if p.where.startswith("UPN ") and p.message.startswith("no pupil")]
+    off_calendar = _off_calendar(read)
+    read.problems += [problem for _, problem in off_calendar]
+    result = CtfResult(read, path=str(path))
     if read.problems:
-        raise CtfRejected(read)
-    rows = [(pupil_ids[m.upn], m.date, m.session, m.code, None, m.comment, read.recorded_at) for m in read.marks]
+        skippable = set(map(id, unknown)) | {id(problem) for _, problem in off_calendar}
+        left_out = [(m.upn, m.date, m.session, m.code, str(problem)) for m, problem in off_calendar]
+        left_out += [(m.upn, m.date, m.session, m.code, f"UPN {m.upn}: no pupil with this UPN is loaded")
+                     for m in read.marks if m.upn not in pupil_ids]
+        if skip_invalid:
+            result.rejected_path = Path(rejected_path or Path(path).with_suffix(".rejected.csv"))
+            ctf_checks.write_left_out(result.rejected_path, left_out or [
+                ("", None, "", "", str(p)) for p in read.problems])
+        if not skip_invalid or any(id(p) not in skippable for p in read.problems):
+            raise CtfRejected(read)
+        result.skipped = len(left_out)
+    dropped = {(m.upn, m.date, m.session) for m, _ in off_calendar}
+    marks = [m for m in read.marks if m.upn in pupil_ids and (m.upn, m.date, m.session) not in dropped]
+    rows = [(pupil_ids[m.upn], m.date, m.session, m.code, None, m.comment, read.recorded_at) for m in marks]
     digest = hashlib.sha256(data).hexdigest()
     try:
-        counts = store_marks(rows, actor, source=SOURCE_MIS)
+        result.counts = store_marks(rows, actor, source=SOURCE_MIS)
+        result.pupil_ids = {row[0] for row in rows}
+        result.school_ids = set(db.session.scalars(select(Pupil.school_id).where(Pupil.id.in_(result.pupil_ids))
+                                                   .distinct()))
         record(actor, "import.ctf", object_type="Import", object_id=digest[:16],
                after={"file": Path(path).name, "pupils": len(set(read.pupils)), "marks": len(rows),
-                      "ctf_version": read.version, "source_school": read.source_school})
+                      "ctf_version": read.version, "source_school": read.source_school,
+                      **({"left out": result.skipped} if result.skipped else {})})
+        data_arrivals.note("ctf", Path(path).name, result.school_ids, len(rows))
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    return CtfResult(read, counts, str(path))
+    return result
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise CtfRejected(CtfRead(problems=[check_safe(b" " * (MAX_BYTES + 1)) or CtfProblem("", "too large")]))
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CtfRejected(CtfRead(problems=[CtfProblem("", f"{path}: file not found")])) from None
+    except OSError as exc:
+        raise CtfRejected(CtfRead(problems=[CtfProblem("", f"{path}: cannot read the file: {exc.strerror}")])) from None
+
+
+def _off_calendar(read: CtfRead) -> list[tuple[CtfMark, CtfProblem]]:
+    """Marks on a day or session with no session: by the school's calendar while the pupil is on its roll, and
+    at weekends before (the sending school's holidays are not known here)."""
+    if not read.marks:
+        return []
+    checker = MarkChecker(read.recorded_at or datetime.min)
+    found = []
+    for mark in read.marks:
+        pupil = checker.pupils.get(mark.upn)
+        if pupil is None:
+            continue
+        _, urn, admitted, left = pupil
+        if admitted <= mark.date and (left is None or mark.date <= left):
+            message = checker.not_a_session(urn, mark.date, mark.session)
+        else:
+            message = ctf_checks.weekend(mark.date) and (
+                f"{mark.date} is a {mark.date:%A}, when no school has a session: the mark is not stored; check the "
+                "AttendanceStartDate and the marks before this one")
+        if message:
+            found.append((mark, CtfProblem(mark.place, f"{mark.code!r}: {message}")))
+    return found

@@ -200,7 +200,8 @@ def test_the_parser_refuses_declarations_too(prolog, monkeypatch):
 @pytest.mark.parametrize("data, expected", [
     (b"<CTfile><Header>", "not well-formed XML (line 1"),
     (b"<Other/>", "the root element is <Other>, not <CTfile>"),
-    ("<CTfile/>".encode("utf-16"), "not UTF-8"),
+    (b"PK\x03\x04\x14\x00\x00\x00", "is a ZIP archive (an Excel .xlsx workbook is one), not a Common Transfer File"),
+    (b"<CTfile>\x00</CTfile>", "holds zero bytes"),
     (b"<CTfile><Header><DateTime>2025-07-18T10:30:00</DateTime></Header></CTfile>", "holds no pupils"),
 ])
 def test_files_that_are_not_ctfs(data, expected):

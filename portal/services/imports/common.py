@@ -12,7 +12,7 @@ from pathlib import Path
 from portal.domain import encodings, mis_columns
 from portal.domain.encodings import Encoding
 from portal.extensions import db
-from portal.services import ServiceError
+from portal.services import ServiceError, data_arrivals
 from portal.services.audit import record
 
 Progress = Callable[[int, int], None]  # (bytes read so far, total bytes)
@@ -233,6 +233,7 @@ def in_one_transaction(actor: str, csv_file: CsvFile, result: ImportResult, appl
         apply()
         record(actor, f"import.{result.kind}", object_type="Import", object_id=csv_file.sha256()[:16],
                after={"file": csv_file.path.name, **result.counts()})
+        data_arrivals.note(result.kind, csv_file.path.name, result.school_ids, result.rows)
         db.session.commit()
     except BaseException:
         db.session.rollback()

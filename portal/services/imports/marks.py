@@ -104,27 +104,23 @@ class MarkChecker:
             recorded = self._stamps[stamp] = _value_or_problem(parse_datetime(stamp))
         if isinstance(recorded, str):
             problems.append(recorded)
+        if pupil is not None:
+            self.urns.add(pupil[1])  # the school's data arrived, even if only "no mark yet"
         if problems or pupil is None or when is None or code is None:
             return None, problems
         if no_mark:
             self.no_mark += 1
             return None, []
         pupil_id, urn, admitted, left = pupil
-        sessions = self._school_sessions(urn, when)
-        if session not in sessions:
-            if code == NOT_IN_SESSION:
-                return None, []
-            why = sessions if isinstance(sessions, str) else f"only the {' and '.join(sessions)} session that day"
-            return None, [f"{when} {session} is not a session at {self.schools[urn][1]} ({why}): "
-                          "check the date against the school calendar"]
+        not_a_session = self.not_a_session(urn, when, session)
+        if not_a_session:
+            return None, [] if code == NOT_IN_SESSION else [not_a_session]
         if when < admitted or (left and when > left):
             return None, [f"{when} is outside the pupil's time on roll ({admitted} to {left or 'now'})"]
         if self._duplicate(pupil_id, when, session):
             return None, [f"a second mark for UPN {upn.strip().upper()} on {when} {session}: keep one row per "
                           "pupil, date and session"]
-        if pupil_id not in self.pupil_ids:
-            self.pupil_ids.add(pupil_id)
-            self.urns.add(urn)
+        self.pupil_ids.add(pupil_id)
         return (pupil_id, when, session, code, late, comment, recorded), []
 
     def _upn(self, raw: str):
@@ -147,6 +143,15 @@ class MarkChecker:
             problem = codes.check_code(code)
             found = self._codes[raw] = (problem,) if problem else code
         return found
+
+    def not_a_session(self, urn: str, when: date, session: str) -> str | None:
+        """Why a mark on this day and session is not stored (no session by the school's calendar), or None."""
+        sessions = self._school_sessions(urn, when)
+        if session in sessions:
+            return None
+        why = sessions if isinstance(sessions, str) else f"only the {' and '.join(sessions)} session that day"
+        return (f"{when} {session} is not a session at {self.schools[urn][1]} ({why}): the mark is not stored; "
+                "check the date against the school calendar")
 
     def _school_sessions(self, urn: str, when: date):
         key = (urn, when)
