@@ -114,16 +114,16 @@ def _check(chunks: Chunks, codec: str, label: str, strict_ascii_then_other: bool
             line = lines + chunk.count(b"\n", 0, chunk.index(0))
             raise EncodingProblem(f"line {line} holds a zero byte: this is not a text (CSV) file; {SAVE_AS}")
         try:
-            decoder.decode(chunk)
+            text = decoder.decode(chunk)
         except UnicodeDecodeError as exc:
             at = min(max(0, exc.start - (len(exc.object) - len(chunk))), len(chunk))
             line = lines + chunk.count(b"\n", 0, at)
             if strict_ascii_then_other:
-                seen_non_ascii = seen_non_ascii or not chunk[:at].isascii()
+                seen_non_ascii = seen_non_ascii or not exc.object[:exc.start].isascii()
                 raise _NotUtf8(line, exc.object[exc.start], seen_non_ascii) from None
             raise EncodingProblem(f"line {line} holds the byte 0x{exc.object[exc.start]:02X}, which is not a "
                                   f"character in {label}: is this a text (CSV) file? {SAVE_AS}") from None
-        seen_non_ascii = seen_non_ascii or not chunk.isascii()
+        seen_non_ascii = seen_non_ascii or not text.isascii()  # whole characters only, not a lead byte held over
         lines += chunk.count(b"\n")
     try:
         decoder.decode(b"", final=True)

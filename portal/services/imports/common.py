@@ -85,6 +85,7 @@ class CsvFile:
         self.broken: RowProblem | None = None
         self._width = 0
         self._filled: list[str] = []
+        self.delimiter = ","
 
     def check_header(self) -> list[RowProblem]:
         if not self.path.is_file():
@@ -92,7 +93,9 @@ class CsvFile:
         try:
             self.encoding = encodings.detect(self._chunks)
             with self._open() as handle:
-                first = next(csv.reader(handle), [])
+                self.delimiter = _delimiter(handle.readline(1 << 20))
+                handle.seek(0)
+                first = next(csv.reader(handle, delimiter=self.delimiter), [])
         except encodings.EncodingProblem as problem:
             return [RowProblem(0, f"{self.path.name}: {problem}")]
         except (csv.Error, UnicodeError, OSError) as exc:
@@ -125,7 +128,7 @@ class CsvFile:
         line = 1
         try:
             with self._open() as handle:
-                reader = csv.reader(handle)
+                reader = csv.reader(handle, delimiter=self.delimiter)
                 next(reader, None)
                 for count, fields in enumerate(reader, 1):
                     line = reader.line_num
@@ -148,6 +151,8 @@ class CsvFile:
     def notes(self) -> list[str]:
         """What the import should tell the person: the encoding read and the headings taken for columns."""
         notes = [f"read as {self.encoding.label}"] if self.encoding else []
+        if self.delimiter != ",":
+            notes.append(f"columns separated by {DELIMITERS[self.delimiter]}")
         if self.match and self.match.renamed:
             notes.append(f"columns read: {self.match.describe_renames()}")
         if self._filled:
@@ -160,6 +165,27 @@ class CsvFile:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         return digest.hexdigest()
+
+
+DELIMITERS = {",": "commas", "\t": "tabs", ";": "semicolons"}
+
+
+def _delimiter(first_line: str) -> str:
+    """Commas, or what the header row holds more of: tabs (Excel's "Unicode Text") or semicolons (a PC set to a
+    language that writes a decimal comma)."""
+    counts = {d: first_line.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def too_long(values: dict, columns: dict[str, str], model) -> list[str]:
+    """A problem for each value longer than its database column holds (PostgreSQL would refuse the whole file)."""
+    problems = []
+    for key, label in columns.items():
+        limit = model.__mapper__.columns[key].type.length
+        if isinstance(values.get(key), str) and len(values[key]) > limit:
+            problems.append(f"{label} is longer than {limit} characters")
+    return problems
 
 
 def _reason(exc: BaseException) -> str:

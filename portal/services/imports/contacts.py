@@ -24,6 +24,7 @@ from portal.services.imports.common import (
     field_getter,
     finish,
     in_one_transaction,
+    too_long,
 )
 
 EMAIL = re.compile(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+")
@@ -74,6 +75,8 @@ def _check_row(get, fields, pupils) -> tuple[dict, list[str]]:
     for name in ("parental_responsibility", "lives_with_pupil"):
         values[name], problem = parse_flag(get(fields, name), name)
         problems += [problem] if problem else []
+    problems += too_long(values, {"name": "contact_name", "relationship_to_pupil": "relationship",
+                                  "email": "email", "phone": "phone"}, Contact)
     values["priority"], problem = parse_whole_number(get(fields, "priority"), "priority", 1, 99)
     problems += [problem] if problem else []
     values["priority"] = values["priority"] or 1

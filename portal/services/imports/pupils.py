@@ -21,6 +21,7 @@ from portal.services.imports.common import (
     field_getter,
     finish,
     in_one_transaction,
+    too_long,
 )
 
 FIELDS = ("school_id", "site_id", "legal_forename", "legal_surname", "preferred_forename", "date_of_birth",
@@ -96,6 +97,9 @@ def _check_row(get, fields, schools, today) -> tuple[dict, list[str]]:
         problems.append(f"admission_date {admitted} is before the date of birth")
     if admitted and left and left < admitted:
         problems.append(f"leaving_date {left} is before the admission date {admitted}")
+    problems += too_long(values, {"legal_forename": "legal_forename", "legal_surname": "legal_surname",
+                                  "preferred_forename": "preferred_forename",
+                                  "registration_group": "registration_group"}, Pupil)
     values["site_id"] = _site_id(get(fields, "site"), school, problems)
     values["vulnerable"], problem = parse_flag(get(fields, "vulnerable"), "vulnerable")
     problems += [problem] if problem else []
