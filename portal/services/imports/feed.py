@@ -177,12 +177,12 @@ def _import(path: Path, kind: str, columns: Columns, options: Options, outcome: 
             result = function(path, options.actor, options.skip_invalid, rejected, columns=columns, **extra)
             counts = ", ".join(f"{n} {label}" for label, n in result.counts().items())
             outcome.lines = [f"Imported as {kind}: {counts} ({result.rows} rows read).",
-                             *(f"{note[0].upper()}{note[1:]}." for note in result.notes)]
+                             *map(_sentence, result.notes)]
             if result.rejected_path:
                 outcome.lines.append(f"Rejected rows, with their line and problem: {rejected.name}")
                 outcome.lines += [str(p) for p in result.problems]
     except ImportRejected as exc:
-        outcome.lines = [str(p) for p in exc.result.problems] + [f"{exc}.", *exc.result.notes]
+        outcome.lines = [str(p) for p in exc.result.problems] + [f"{exc}.", *map(_sentence, exc.result.notes)]
         return
     except ctf.CtfRejected as exc:
         outcome.lines = [str(p) for p in exc.read.problems] + [f"{exc}."]
@@ -200,6 +200,10 @@ def _import(path: Path, kind: str, columns: Columns, options: Options, outcome: 
     if kind != "contacts" and result.pupil_ids:  # contacts change no figures
         outcome.refreshed = pupil_figures.refresh(school_today(), pupil_ids=result.pupil_ids)
         outcome.lines.append(f"Attendance figures brought up to date for {outcome.refreshed} pupil(s).")
+
+
+def _sentence(note: str) -> str:
+    return f"{note[:1].upper()}{note[1:]}."
 
 
 def _file_away(path: Path, target: Path, outcome: Outcome) -> None:
