@@ -47,7 +47,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "year_group": ("year group", "year", "nc year", "nc year actual", "national curriculum year",
                        "curriculum year", "yeargroup"),
         "registration_group": ("registration group", "reg group", "reg", "form", "form group", "tutor group",
-                               "class", "registration class", "reg form"),
+                               "class", "registration class", "reg form", "registration form"),
         "admission_date": ("admission date", "date of admission", "adm date", "entry date", "date of entry",
                            "start date", "enrolment date", "enrolment start date"),
         "leaving_date": ("leaving date", "date of leaving", "leave date", "end date", "enrolment end date"),
