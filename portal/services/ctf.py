@@ -177,6 +177,10 @@ def read_ctf(data: bytes) -> CtfRead:
     except DefusedXmlException:  # check_safe refuses these first; a declaration it missed stops here
         read.problems.append(_REFUSED_DECLARATION)
         return read
+    except (LookupError, ValueError) as exc:  # an encoding the XML parser cannot use (a multi-byte one, say)
+        read.problems.append(CtfProblem("", f"the file's encoding cannot be read by the XML parser ({exc}): export "
+                                            "the CTF again from the MIS, as UTF-8"))
+        return read
     except ET.ParseError as exc:
         line, column = exc.position
         read.problems.append(CtfProblem("", f"the file is not well-formed XML (line {line}, column {column + 1}): "

@@ -8,6 +8,7 @@ Windows-1252) is refused as an encoding problem, naming the line, rather than as
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from datetime import date
@@ -41,6 +42,11 @@ def prepare(data: bytes) -> tuple[bytes, str | None, str]:
     declared = _DECLARED.match(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
     name = declared.group(1).decode().lower() if declared else "utf-8"
     if name not in _UTF8_NAMES:
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            return data, (f"the file declares the encoding {declared.group(1).decode()!r}, which is not a known "
+                          "encoding: export the CTF again from the MIS (as UTF-8)"), ""
         return data, None, declared.group(1).decode()
     bad = encodings.first_bad_utf8(data)
     if bad:

@@ -111,6 +111,8 @@ def test_any_marks_file(loaded, tmp_path, data, skip):
 @settings(max_examples=300, deadline=None)
 @given(data=files("ctf"))
 @example(data=GOOD["ctf"].replace(b"Riverside", "Riversid\u00e9".encode("cp1252")))
+@example(data=GOOD["ctf"].replace(b'encoding="UTF-8"', b'encoding="U-TF-8"'))
+@example(data=GOOD["ctf"].replace(b'encoding="UTF-8"', b'encoding="shift_jis"'))
 @example(data=GOOD["ctf"].replace(b"<AttendanceStartDate>2023-09-04", b"<AttendanceStartDate>9999-12-30"))
 def test_any_ctf_is_read_without_raising(data):
     read = ctf.read_ctf(data)
