@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Mark, Pupil, School
-from portal.services import ctf, policies
+from portal.services import ctf, ctf_reader, policies
 from portal.services.imports import import_pupils
 from tests.conftest import EXAMPLES
 
@@ -190,7 +190,7 @@ def test_doctype_and_entity_declarations_are_refused_before_parsing(prolog):
 @pytest.mark.parametrize("prolog", ['<!DOCTYPE CTfile [<!ENTITY lol "lol">]>', "<!DOCTYPE CTfile>"])
 def test_the_parser_refuses_declarations_too(prolog, monkeypatch):
     # A second line of defence (defusedxml), should a declaration ever get past check_safe.
-    monkeypatch.setattr(ctf, "check_safe", lambda data: None)
+    monkeypatch.setattr(ctf_reader, "check_safe", lambda data: None)
     read = ctf.read_ctf(ctf_file(pupil(ANNA, year_data("2024-09-02", "/\\")), prolog=prolog))
     assert len(read.problems) == 1
     assert "DOCTYPE or ENTITY declaration" in problems(read)[0]
