@@ -48,7 +48,12 @@ def import_folder(folder: str, columns_path: str | None, school_urn: str | None,
     """Import every finished file in FOLDER once, then stop (run it from cron); exit 1 if any file failed."""
     options = feed.Options(cli_actor(), Path(columns_path) if columns_path else None, school_urn, skip_invalid,
                            settle)
-    outcomes, _ = feed.process(Path(folder), options)
+    try:
+        outcomes, _ = feed.process(Path(folder), options)
+    except OSError as exc:
+        click.echo(f"{folder}: {exc.strerror or exc} (the folder, and its done/ and failed/, must be writable)",
+                   err=True)
+        raise SystemExit(1) from None
     _echo(outcomes)
     if not outcomes:
         click.echo(f"Nothing to import in {folder}.")
@@ -77,7 +82,11 @@ def import_watch(folder: str, columns_path: str | None, school_urn: str | None, 
     polls = 0
     try:
         while not stop.is_set() and (max_polls is None or polls < max_polls):
-            outcomes, looks = feed.process(Path(folder), options, looks)
+            try:
+                outcomes, looks = feed.process(Path(folder), options, looks)
+            except OSError as exc:  # a share gone for a moment: say so and look again
+                outcomes = []
+                click.echo(f"{folder}: {exc.strerror or exc}; looking again in {every:g} s", err=True)
             db.session.remove()  # a fresh session each look: nothing cached from a file imported earlier
             _echo(outcomes)
             polls += 1

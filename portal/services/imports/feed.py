@@ -122,7 +122,7 @@ def process(folder: Path, options: Options, previous: dict[str, Look] | None = N
     kinds = {}
     for path in files:
         kinds[path] = (None, broken_columns) if broken_columns else _recognise_safely(path, columns, options)
-    order = sorted(files, key=lambda p: (KIND_ORDER.index(kinds[p][0]) if kinds[p][0] else -1, p.stat().st_mtime,
+    order = sorted(files, key=lambda p: (KIND_ORDER.index(kinds[p][0]) if kinds[p][0] else -1, looks[p.name][1],
                                          p.name))
     outcomes = []
     for path in order:
