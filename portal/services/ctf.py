@@ -142,8 +142,8 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _off_calendar(read: CtfRead) -> list[tuple[CtfMark, CtfProblem]]:
-    """Marks on a day or session with no session: by the school's calendar while the pupil is on its roll, and
-    at weekends before (the sending school's holidays are not known here)."""
+    """Marks on a day or session with no session: by the calendar of the school the pupil was on roll at that day
+    (any of the trust's), and at weekends otherwise (another school's holidays are not known here)."""
     if not read.marks:
         return []
     checker = MarkChecker(read.recorded_at or datetime.min)
@@ -152,9 +152,9 @@ def _off_calendar(read: CtfRead) -> list[tuple[CtfMark, CtfProblem]]:
         pupil = checker.pupils.get(mark.upn)
         if pupil is None:
             continue
-        _, urn, admitted, left = pupil
-        if admitted <= mark.date and (left is None or mark.date <= left):
-            message = checker.not_a_session(urn, mark.date, mark.session)
+        _, urn, stays = pupil
+        if any(s.covers(mark.date) for s in stays):
+            message, _ = checker.on_roll(stays, urn, mark.date, mark.session)
         else:
             message = ctf_checks.weekend(mark.date) and (
                 f"{mark.date} is a {mark.date:%A}, when no school has a session: the mark is not stored; check the "

@@ -128,7 +128,8 @@ def test_a_duplicate_upn_is_rejected_naming_both_lines(school, tmp_path):
     path = write_csv(tmp_path / "pupils.csv", PUPIL_COLUMNS, [pupil_row(1), pupil_row(2), pupil_row(1)])
     with pytest.raises(imports.ImportRejected) as rejected:
         imports.import_pupils(path, actor="office")
-    assert str(rejected.value.result.problems[0]) == f"line 4: UPN {upn(1)} is also on line 2: keep one row per pupil"
+    assert str(rejected.value.result.problems[0]) == (f"line 4: UPN {upn(1)} is also on line 2: keep one row per pupil "
+                                                      "(and school)")
 
 
 def test_a_missing_column_is_reported_before_any_row(school, tmp_path):

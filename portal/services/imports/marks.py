@@ -17,11 +17,12 @@ from pathlib import Path
 from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table, and_, exists, func, insert, literal
 from sqlalchemy import or_, select, update
 
-from portal.domain import codes, mis_columns
+from portal.domain import codes, enrolments, mis_columns
+from portal.domain.enrolments import Stay
 from portal.domain.calendar import AM, PM
 from portal.domain.rows import parse_date, parse_datetime, parse_upn, parse_whole_number
 from portal.extensions import db
-from portal.models import Mark, Pupil, School
+from portal.models import Enrolment, Mark, Pupil, School
 from portal.models.marks import SOURCE_MIS
 from portal.services import pupil_figures
 from portal.services.imports.common import (
@@ -56,11 +57,18 @@ class MarkChecker:
 
     def __init__(self, default_recorded_at: datetime):
         self.default_recorded_at = default_recorded_at
-        self.pupils = {}  # upn -> (pupil_id, urn, admitted, left)
+        # upn -> (pupil_id, the current school's URN, every enrolment as Stays keyed by URN)
+        stays: dict[int, list[Stay]] = {}
+        for pupil_id, urn, admitted, left in db.session.execute(
+            select(Enrolment.pupil_id, School.urn, Enrolment.admission_date, Enrolment.leaving_date).join(School)
+        ):
+            stays.setdefault(pupil_id, []).append(Stay(urn, admitted, left))
+        self.pupils: dict[str, tuple[int, str, tuple[Stay, ...]]] = {}
         for upn, pupil_id, urn, admitted, left in db.session.execute(
             select(Pupil.upn, Pupil.id, School.urn, Pupil.admission_date, Pupil.leaving_date).join(School)
         ):
-            self.pupils[upn] = (pupil_id, urn, admitted, left)
+            # A pupil made before enrolments were kept has its own school as its one enrolment.
+            self.pupils[upn] = (pupil_id, urn, tuple(stays.get(pupil_id) or [Stay(urn, admitted, left)]))
         self.schools = {s.urn: (trust_policy(s.trust).school(s.urn).calendar, s.name)
                         for s in db.session.scalars(select(School))}
         self._upns: dict[str, tuple | str] = {}
@@ -111,12 +119,10 @@ class MarkChecker:
         if no_mark:
             self.no_mark += 1
             return None, []
-        pupil_id, urn, admitted, left = pupil
-        not_a_session = self.not_a_session(urn, when, session)
-        if not_a_session:
-            return None, [] if code == NOT_IN_SESSION else [not_a_session]
-        if when < admitted or (left and when > left):
-            return None, [f"{when} is outside the pupil's time on roll ({admitted} to {left or 'now'})"]
+        pupil_id, urn, stays = pupil
+        problem, on_roll = self.on_roll(stays, urn, when, session)
+        if problem:
+            return None, [] if code == NOT_IN_SESSION and on_roll is not False else [problem]
         if self._duplicate(pupil_id, when, session):
             return None, [f"a second mark for UPN {upn.strip().upper()} on {when} {session}: keep one row per "
                           "pupil, date and session"]
@@ -143,6 +149,24 @@ class MarkChecker:
             problem = codes.check_code(code)
             found = self._codes[raw] = (problem,) if problem else code
         return found
+
+    def on_roll(self, stays: tuple[Stay, ...], current_urn: str, when: date, session: str):
+        """(problem or None, covered): the day must be a session at a school the pupil was on roll at that day
+        (any of them, under dual registration), by that school's calendar. `covered` is False when the day is
+        outside every enrolment (a problem even for a `#`)."""
+        covering = enrolments.covering(stays, when)
+        schools = [s.school for s in covering] or [current_urn]
+        self.urns.update(schools)
+        reasons = [self.not_a_session(school, when, session) for school in schools]
+        if all(reasons):
+            return reasons[0], None
+        if not covering:
+            if len(stays) == 1:
+                spans = stays[0].words()
+            else:
+                spans = "; ".join(f"{self.schools[s.school][1]} {s.words()}" for s in stays)
+            return f"{when} is outside the pupil's time on roll ({spans})", False
+        return None, True
 
     def not_a_session(self, urn: str, when: date, session: str) -> str | None:
         """Why a mark on this day and session is not stored (no session by the school's calendar), or None."""
