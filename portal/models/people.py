@@ -31,6 +31,9 @@ class Pupil(db.Model):
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="pupil", order_by="Contact.priority", cascade="all, delete-orphan"
     )
+    # Every school the pupil has been on roll at (portal.models.enrolment); the fields above are the current one's.
+    enrolments = relationship("Enrolment", back_populates="pupil", order_by="Enrolment.admission_date",
+                              cascade="all, delete-orphan")
 
     @property
     def forename(self) -> str:
