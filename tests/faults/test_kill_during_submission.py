@@ -376,8 +376,7 @@ def test_absence_reports_killed_at_random_leave_no_half_record(portal):
             return location
         raise AssertionError(f"{path}: no answer after 100 tries")
 
-    def parent(client: Client, pupil_id: int):
-        token = client.token("/parent/report-absence")
+    def parent(client: Client, pupil_id: int, token: str):
         form = [("csrf_token", token), ("children", pupil_id), ("first_day", first_day.day),
                 ("first_day", first_day.month), ("first_day", first_day.year), ("last_day", ""), ("last_day", ""),
                 ("last_day", ""), ("not_sure", "y"), ("part", "day"), ("reason", "illness"),
@@ -389,7 +388,9 @@ def test_absence_reports_killed_at_random_leave_no_half_record(portal):
             with lock:
                 shown.append(location.rsplit("/", 1)[1])
 
-    threads = [threading.Thread(target=parent, args=pair) for pair in clients]
+    # Each parent's form is opened before the first kill: only the submissions are cut.
+    threads = [threading.Thread(target=parent, args=(client, pupil_id, client.token("/parent/report-absence")))
+               for client, pupil_id in clients]
     for thread in threads:
         thread.start()
     rng = random.Random(9)

@@ -77,11 +77,11 @@ def test_a_report_turns_overdue_in_the_queue_at_the_minute_its_register_closes(
         day = school_day(around)
     school_clock.move_to(in_england(datetime.combine(day, time(8, 0))), tick=False)
     report_today(client, app, family, day)
-    with app.app_context():
-        sign_in_as(client, db.session.merge(family["head"]))
 
     def overdue_at(minute: time) -> bool:
         school_clock.move_to(in_england(datetime.combine(day, minute)), tick=False)
+        with app.app_context():  # signed in afresh: a staff session ends after 30 idle minutes
+            sign_in_as(client, db.session.merge(family["head"]))
         queue = client.get("/staff/").get_data(as_text=True)
         assert f"{day:%a %-d %b} 09:30" in queue  # the deadline, read on the school's clock
         return "Overdue" in queue
