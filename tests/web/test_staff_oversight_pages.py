@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 # Registers the views on the staff blueprint (until portal/web/staff/__init__.py imports them itself).
@@ -30,10 +31,13 @@ AS_OF = "as_of=30&as_of=9&as_of=2025"
 
 
 @pytest.fixture
-def school(app, monkeypatch):
+def school(app, request):
     """Bothal with Sam (absent today, no word from home) and Vic (vulnerable, likewise), Sam severely absent in
     September 2025; a headteacher there, and a teacher at Central with a pupil of her own."""
-    monkeypatch.setattr(first_day_service, "local_now", lambda: datetime(2026, 11, 23, 10, 0))
+    # 10am on Monday 23 November 2026 in England (GMT then): after the morning register closed.
+    traveller = time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc), tick=False)
+    traveller.start()
+    request.addfinalizer(traveller.stop)
     with app.app_context():
         load_trust()
         cal = calendar(BOTHAL)
@@ -213,3 +217,49 @@ def test_the_audit_log_pages_through_long_histories(app, client, school):
     assert "55 changes about Vic Young, page 1 of 2" in first and "Try 54" in first and "Try 4<" not in first
     second = text(client.get(f"/staff/audit?upn={school['vic'][1]}&page=2"))
     assert "page 2 of 2" in second and "Try 0" in second
+
+
+LANDMARKS = {"header", "nav", "main", "footer", "aside"}
+
+
+def back_links_outside_landmarks(html: str) -> list[str]:
+    """The text of every back link that no landmark holds (axe's `region` rule)."""
+    from html.parser import HTMLParser
+
+    class Walk(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.open: list[str] = []
+            self.loose: list[str] = []
+            self.in_back = False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "a" and "govuk-back-link" in (dict(attrs).get("class") or ""):
+                self.in_back = not (LANDMARKS & set(self.open))
+                if self.in_back:
+                    self.loose.append("")
+            if tag not in {"meta", "link", "input", "br", "hr", "img"}:
+                self.open.append(tag)
+
+        def handle_endtag(self, tag):
+            if tag == "a":
+                self.in_back = False
+            while self.open and self.open.pop() != tag:
+                pass
+
+        def handle_data(self, data):
+            if self.in_back:
+                self.loose[-1] += data.strip()
+
+    walk = Walk()
+    walk.feed(html)
+    return walk.loose
+
+
+def test_back_links_on_oversight_lists_and_log_a_step_sit_inside_a_landmark(client, school):
+    sign_in(client, "head@bothal.example", "head-password")
+    sam_id = school["sam"][0]
+    for url in (f"/staff/oversight/severe_absence?{AS_OF}", f"/staff/first-day/pupils/{sam_id}?{ON}"):
+        page = text(client.get(url))
+        assert "govuk-back-link" in page, url
+        assert back_links_outside_landmarks(page) == [], url
