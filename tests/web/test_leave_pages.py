@@ -6,9 +6,10 @@ every field labelled)."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import time_machine
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -31,13 +32,18 @@ NOW = datetime(2026, 11, 23, 10, 0)  # a Monday in the ALP and RP calendars
 
 
 @pytest.fixture(autouse=True)
-def frozen(monkeypatch):
-    """"Now" for the services and views: the calendars are fixed, so the tests do not depend on today."""
+def frozen():
+    """"Now" (UTC) for the services and views: the calendars are fixed, so the tests do not depend on today."""
+    travels = []
+
     def at(moment):
-        for module in (leave, parent_views, staff_views):
-            monkeypatch.setattr(module, "utcnow", lambda: moment)
+        if travels:
+            travels.pop().stop()
+        travels.append(time_machine.travel(moment.replace(tzinfo=timezone.utc), tick=False))
+        travels[-1].start()
     at(NOW)
-    return at
+    yield at
+    travels.pop().stop()
 
 
 def check_page(response, status=200) -> Page:
@@ -145,6 +151,16 @@ def test_a_parent_asks_for_leave_and_sees_plainly_what_the_policy_says(app, clie
                             f"Leave request {request.reference}: add your declaration"]
     listing = check_page(client.get("/parent/leave", headers=BROWSER))
     assert "Sam: waiting for a decision" in listing.text
+
+
+def test_coming_back_to_the_form_names_the_files_already_added_in_bold(app, client, alp):
+    as_user(client, app, ParentAccount, "jo@example.com")
+    sent = client.post("/parent/leave/new", data=form([alp["sam"]], date(2026, 12, 3), date(2026, 12, 10),
+                                                      files=[("booking.png", png())]))
+    assert sent.status_code == 303
+    page = check_page(client.get("/parent/leave/new", headers=BROWSER))
+    assert "&lt;strong&gt;" not in page.html
+    assert "Files already added: <strong>booking.png</strong>. Choosing new files replaces them." in page.html
 
 
 def test_alp_without_evidence_the_form_says_it_must_come_with_the_request(app, client, alp):
