@@ -5,7 +5,7 @@ Parents report; only staff code (Part A point 11). These rules decide what a rep
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from portal.domain.calendar import AM, PM, SchoolCalendar
@@ -61,6 +61,34 @@ def covered_days(first: date, last: date | None, part: str, calendar: SchoolCale
         days.append(CoveredDay(day, wanted, None if wanted else calendar.why_closed(day) or "No school that session"))
         day += timedelta(days=1)
     return days
+
+
+@dataclass(frozen=True)
+class DayRun:
+    """Days as a parent reads them: a day with school on its own, or days without school in one run, so that a
+    Christmas holiday is one line ("Christmas holiday, 21 December to 1 January") rather than twelve."""
+
+    first: date
+    last: date
+    sessions: tuple[str, ...]  # () when there is no school
+    closed_because: str | None = None
+
+
+def day_runs(days: list[CoveredDay], calendar: SchoolCalendar) -> list[DayRun]:
+    """`days` (from `covered_days`) with each run of days without school for one reason joined. Weekends and bank
+    holidays inside a school holiday belong to the holiday."""
+    runs: list[DayRun] = []
+    for day in days:
+        if day.sessions:
+            runs.append(DayRun(day.date, day.date, day.sessions))
+            continue
+        why = calendar.holiday_name(day.date) or day.closed_because
+        last = runs[-1] if runs else None
+        if last and not last.sessions and last.closed_because == why and last.last + timedelta(days=1) == day.date:
+            runs[-1] = replace(last, last=day.date)
+        else:
+            runs.append(DayRun(day.date, day.date, (), why))
+    return runs
 
 
 def sessions_reported(first: date, last: date | None, part: str, calendar: SchoolCalendar) -> int:

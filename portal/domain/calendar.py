@@ -47,6 +47,13 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def bank_holiday_words(name: str) -> str:
+    """A bank holiday as people say it: "Boxing Day (observed)" -> "Boxing Day bank holiday",
+    "Spring Bank Holiday" -> "Spring bank holiday"."""
+    name = name.replace(" (observed)", "").replace("Bank Holiday", "bank holiday")
+    return name if name.endswith("bank holiday") else f"{name} bank holiday"
+
+
 def english_bank_holidays(years) -> dict[date, str]:
     """England's bank holidays for the given years, from the `holidays` package."""
     return dict(holidays.country_holidays("GB", subdiv="ENG", years=sorted(set(years))))
@@ -103,9 +110,9 @@ class SchoolCalendar:
         if day.weekday() >= 5:
             return "Weekend"
         if day in self._holidays:
-            return f"Bank holiday ({self._holidays[day]})"
+            return bank_holiday_words(self._holidays[day])
         if self.term_of(day) is None:
-            return "School holiday"
+            return self.holiday_name(day)
         if day in self.inset_days:
             return "INSET day (staff training, school closed to pupils)"
         closures = [c for c in self.closures if c.covers(day)]
@@ -115,6 +122,30 @@ class SchoolCalendar:
         if {c.session for c in closures} >= set(SESSIONS):
             return "School closed: " + " and ".join(sorted({c.name for c in closures}))
         return None
+
+    def holiday_name(self, day: date) -> str | None:
+        """The school holiday `day` falls in, as families call it: "Christmas holiday", "Easter holiday", "Summer
+        holiday", "Half-term holiday"; "School holiday" before the calendar begins, and past its last term
+        "Term dates not published yet". None in term time.
+
+        Named from where the break falls (policies name terms, not holidays): one holding 25 December is
+        Christmas, one starting in March or April is Easter, one starting in July or August is the summer."""
+        if self.term_of(day) is not None:
+            return None
+        before = [t.ends for t in self.terms if t.ends < day]
+        after = [t.starts for t in self.terms if t.starts > day]
+        if not before:
+            return "School holiday"
+        starts = max(before) + timedelta(days=1)
+        if starts.month in (7, 8) and day < date(starts.year, 9, 1):
+            return "Summer holiday"
+        if not after:
+            return "Term dates not published yet"
+        if date(starts.year, 12, 25) >= starts and date(starts.year, 12, 25) < min(after):
+            return "Christmas holiday"
+        if starts.month in (3, 4):
+            return "Easter holiday"
+        return "Half-term holiday"
 
     @cached_property
     def _sessions_memo(self) -> dict[date, tuple[str, ...]]:

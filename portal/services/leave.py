@@ -133,6 +133,11 @@ class RequestPreview:
     problems: list[Problem]
 
     @property
+    def runs(self) -> list[absence_rules.DayRun]:
+        """`days`, with the days without school joined: a half-term is one line."""
+        return absence_rules.day_runs(self.days, self.rules.calendar)
+
+    @property
     def assessment(self) -> LeaveAssessment:  # the dates, notice and deadline are the same for every child
         return self.children[0].assessment
 

@@ -131,7 +131,8 @@ def test_a_parent_asks_for_leave_and_sees_plainly_what_the_policy_says(app, clie
     assert "Sam’s attendance this school year: 95.5% , below 96%" in text  # where the child stands
     assert "£80 if paid within 21 days, or £160 if paid within 28 days" in text  # what a refusal means
     assert "A request is not permission" in text
-    assert "Saturday 5 December: no school (Weekend)" in text  # the calendar's days, closures shown
+    assert "Weekend, Saturday 5 to Sunday 6 December: no school" in text  # the calendar's days, closures shown
+    assert "Thursday 3 December: school day (morning and afternoon)" in text
     assert "5 school days (10 sessions)" in text
     assert "We will email Alex Taylor so that they can add their own declaration" in text
 
