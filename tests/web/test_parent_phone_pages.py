@@ -74,3 +74,45 @@ def test_a_report_over_christmas_lists_the_holiday_once_in_plain_words(client_si
     assert "Tuesday 5 January: whole day" in text
     assert "Boxing Day" not in text and "(observed)" not in text and "not counted (" not in text
     assert text.count("no school") == 2
+
+
+def give(app, pupil_id: int, first: date, codes) -> None:
+    from portal.models import Pupil
+
+    with app.app_context():
+        add_marks(db.session.get(Pupil, pupil_id), sessions(calendar(), first, codes))
+
+
+def test_days_missed_read_the_same_on_the_home_page_as_on_the_childs_page(app, client_signed_in, family):
+    give(app, family["sam"], date(2026, 12, 7), ["/", "\\", "I", "I", "/", "\\"])
+    give(app, family["ali"], date(2026, 12, 7), ["/", "\\", "I", "/", "/", "\\"])
+
+    home = page_of(client_signed_in.get("/parent/", headers=BROWSER)).text
+    sam = page_of(client_signed_in.get(f"/parent/children/{family['sam']}", headers=BROWSER)).text
+
+    assert "(1 day missed)" in home and "(half a day missed)" in home
+    assert "1.0 day" not in home and "0.5 day" not in home
+    assert "has missed 1 day." in sam
+
+
+def test_a_parent_reads_the_recorded_code_in_words_on_the_report_and_in_the_email(app, client_signed_in, family):
+    from portal.models import OutboxMessage
+    from portal.services import absences, review
+
+    from staff import make_staff
+
+    with app.app_context():
+        parent = db.session.scalar(select(ParentAccount).where(ParentAccount.email == "jo@example.com"))
+        draft = absences.AbsenceDraft(pupil_ids=[family["sam"]], first_day=date(2026, 12, 14), last_day=None,
+                                      part="day", reason="illness", submission_key="k-1")
+        report = absences.submit(parent, draft)
+        head = make_staff("head@bothal.example", "headteacher", "122239")
+        review.decide(head, report.children[0].id, "accept", "I")
+        reference = report.reference
+        email = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first().body_text
+
+    text = page_of(client_signed_in.get(f"/parent/reports/{reference}", headers=BROWSER)).text
+
+    assert "Recorded in the register: Ill (code I). Too unwell to come to school. This is an authorised absence." in text
+    assert "register as I" not in text
+    assert "recorded the absence in the register: Ill (code I). Too unwell to come to school." in email
