@@ -137,7 +137,7 @@ ROUTES = {route.endpoint: route for route in (
     Route("parent.plans", (GET,), PARENT, shows=("plan_ref",)),
     # Another family's child in the form is not one of the choices: the form again, nothing kept.
     Route("parent.report_absence", (GET, POST), PARENT, other=OK, body=lambda s: {
-        "children": [s.pupil_id], "first_day": fields(NOW.date() + timedelta(days=1)), "not_sure": "y",
+        "children": [s.pupil_id], "starts": "other", "first_day": fields(NOW.date() + timedelta(days=1)), "ends": "not_sure",
         "part": "day", "reason": "illness"}),
     Route("parent.new_leave_request", (GET, POST), PARENT, other=OK, body=lambda s: {
         "children": [s.pupil_id], "first_day": fields(NOW.date() + timedelta(weeks=8)),

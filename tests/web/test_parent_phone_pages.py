@@ -54,9 +54,9 @@ def date_fields(day: date) -> list[str]:
 
 
 def report(children, first: date, last: date | None = None, **changes) -> dict:
-    data = {"children": children, "first_day": date_fields(first),
-            "last_day": date_fields(last) if last else ["", "", ""], "part": "day", "reason": "illness",
-            "symptoms": "", "appointment_time": "", "details": ""}
+    data = {"children": children, "starts": "other", "first_day": date_fields(first),
+            "ends": "until" if last else "not_sure", "last_day": date_fields(last) if last else ["", "", ""],
+            "part": "day", "reason": "illness", "symptoms": "", "appointment_time": "", "details": ""}
     data.update(changes)
     return data
 
@@ -116,3 +116,74 @@ def test_a_parent_reads_the_recorded_code_in_words_on_the_report_and_in_the_emai
     assert "Recorded in the register: Ill (code I). Too unwell to come to school. This is an authorised absence." in text
     assert "register as I" not in text
     assert "recorded the absence in the register: Ill (code I). Too unwell to come to school." in email
+
+
+def test_today_or_tomorrow_needs_no_date_typed(client_signed_in, family):
+    sent = client_signed_in.post("/parent/report-absence", data={
+        "children": [family["sam"]], "starts": "tomorrow", "first_day": ["", "", ""], "ends": "one",
+        "last_day": ["", "", ""], "part": "day", "reason": "illness"})
+    assert sent.status_code == 303, sent.data[:800]
+    text = page_of(client_signed_in.get("/parent/report-absence/check", headers=BROWSER)).text
+    assert "First day Tuesday 15 December 2026" in text and "Last day Tuesday 15 December 2026" in text
+
+    sent = client_signed_in.post("/parent/report-absence", data={
+        "children": [family["sam"]], "starts": "today", "ends": "not_sure", "part": "day", "reason": "illness",
+        "first_day": ["31", "2", "2026"]})  # boxes under "Another day", not chosen: not asked, not checked
+    assert sent.status_code == 303
+    text = page_of(client_signed_in.get("/parent/report-absence/check", headers=BROWSER)).text
+    assert "First day Monday 14 December 2026" in text and "Last day Not sure yet" in text
+
+
+def test_the_form_offers_today_and_tomorrow_by_name_and_dates_only_for_another_day(client_signed_in, family):
+    html = page_of(client_signed_in.get("/parent/report-absence", headers=BROWSER)).html
+
+    assert "Today (Monday 14 December)" in html and "Tomorrow (Tuesday 15 December)" in html
+    another = html.split('id="conditional-starts-3"', 1)[1].split("</fieldset>", 1)[0]
+    assert 'id="first_day-day"' in another  # the date boxes only under "Another day"
+    assert html.count('id="first_day-day"') == 1
+    assert "For example, 21 12 2026" in another  # an example from the clock, a week ahead: never in the past
+    assert "27 3 2026" not in html
+    assert 'id="last_day-day"' in html.split('id="conditional-ends-2"', 1)[1].split("</fieldset>", 1)[0]
+
+
+def test_each_reason_asks_only_its_own_questions(client_signed_in, family):
+    html = page_of(client_signed_in.get("/parent/report-absence", headers=BROWSER)).html
+
+    def under(option_id: str) -> str:
+        return html.split(f'id="conditional-{option_id}"', 1)[1].split('<div class="govuk-radios__item">', 1)[0]
+
+    assert 'id="symptoms"' in under("reason")  # Illness
+    assert 'id="appointment_time"' in under("reason-2") and 'id="evidence"' in under("reason-2")  # Medical
+    assert 'id="details"' in under("reason-4")  # Something else
+    assert 'id="conditional-reason-3"' not in html  # Religious observance asks nothing more
+    assert "aria-expanded" not in html and 'data-aria-controls' not in html  # no ARIA radios may not carry
+
+    # Answers typed under a reason then changed are not kept: the school sees only what the reason asks.
+    sent = client_signed_in.post("/parent/report-absence", data={
+        "children": [family["sam"]], "starts": "today", "ends": "one", "part": "day", "reason": "medical",
+        "symptoms": "A cough", "appointment_time": "10:30", "details": "Never mind"})
+    assert sent.status_code == 303
+    text = page_of(client_signed_in.get("/parent/report-absence/check", headers=BROWSER)).text
+    assert "Appointment time 10:30" in text
+    assert "A cough" not in text and "Never mind" not in text
+
+
+def test_a_day_without_school_chosen_as_today_is_marked_on_the_choice(app, client, family):
+    with time_machine.travel(datetime(2026, 12, 12, 10, 0, tzinfo=timezone.utc), tick=False):  # a Saturday
+        with app.app_context():
+            sign_in_as(client, db.session.scalar(select(ParentAccount).where(ParentAccount.email == "jo@example.com")))
+        page = page_of(client.post("/parent/report-absence", data={
+            "children": [family["sam"]], "starts": "today", "ends": "one", "part": "day", "reason": "illness"}))
+
+    summary = page.html.split('class="govuk-error-summary', 1)[1].split("</ul>", 1)[0]
+    assert 'href="#starts"' in summary and "There is no school on the days you chose" in summary
+    assert 'id="starts-error"' in page.html
+
+
+def test_choosing_another_day_or_more_days_asks_for_the_date(client_signed_in, family):
+    page = page_of(client_signed_in.post("/parent/report-absence", data={
+        "children": [family["sam"]], "starts": "other", "ends": "until", "part": "day", "reason": "religious"}))
+
+    assert "Enter the first day of absence" in page.text and "Enter the last day of absence" in page.text
+    summary = page.html.split('class="govuk-error-summary', 1)[1].split("</ul>", 1)[0]
+    assert 'href="#first_day-day"' in summary and 'href="#last_day-day"' in summary
