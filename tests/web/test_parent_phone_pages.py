@@ -187,3 +187,13 @@ def test_choosing_another_day_or_more_days_asks_for_the_date(client_signed_in, f
     assert "Enter the first day of absence" in page.text and "Enter the last day of absence" in page.text
     summary = page.html.split('class="govuk-error-summary', 1)[1].split("</ul>", 1)[0]
     assert 'href="#first_day-day"' in summary and 'href="#last_day-day"' in summary
+
+
+def test_signing_out_is_in_the_menu_and_who_is_signed_in_in_the_footer(client_signed_in, family):
+    html = page_of(client_signed_in.get("/parent/", headers=BROWSER)).html
+
+    header = html.split("<header", 1)[1].split("</header>", 1)[0]
+    menu = header.split('<ul class="govuk-service-navigation__list"', 1)[1].split("</ul>", 1)[0]
+    assert 'action="/sign-out"' in menu and ">Sign out</button>" in menu  # the menu's last item
+    assert "govuk-button" not in header and "Signed in as" not in header  # no full-width button above the page
+    assert "Signed in as jo@example.com" in html.split("<footer", 1)[1]
