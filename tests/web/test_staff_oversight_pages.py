@@ -185,6 +185,9 @@ def test_the_audit_log_filters_by_pupil_and_by_staff_and_changes_nothing(app, cl
     assert "Absence accepted" in about_sam and "Absence reported by a parent" in about_sam
     assert "First-day contact step logged" not in about_sam and "Policy loaded" not in about_sam
     assert "received → accepted" in about_sam and "Hilary Head (head@bothal.example)" in about_sam
+    changes = about_sam.split('class="govuk-table portal-audit"', 1)[1]  # in words, never JSON; wrapped to fit
+    assert "marks replaced" in changes and "2026-11-23 AM: N" in changes
+    assert "{&#34;" not in changes and '{"' not in changes and "[&#34;" not in changes
 
     by_office = text(client.get(f"/staff/audit?staff={office_id}"))
     assert "First-day contact step logged" in by_office and "Texted mum" in by_office
