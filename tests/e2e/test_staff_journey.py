@@ -85,4 +85,4 @@ def test_the_office_works_the_first_day_list_and_the_queue(live_server, page, tm
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{server.url}/parent/reports/{reference}")
     check_axe(page)
-    assert page.get_by_text("Recorded in the register as I").is_visible()
+    assert page.get_by_text("Recorded in the register: Ill (code I).").is_visible()

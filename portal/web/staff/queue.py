@@ -12,7 +12,7 @@ from portal.domain import absence as rules
 from portal.domain import codes
 from portal.services import NotFound, ServiceError, absences, review, support_plans
 from portal.services.attendance import pupil_attendance
-from portal.services.staff import AUTHORISE_ABSENCE, may, schools_of
+from portal.services.staff import AUTHORISE_ABSENCE, may, refusal, schools_of
 from portal.web.mail import deliver_after_response
 from portal.web.staff import bp, navigation, staff_view
 
@@ -44,8 +44,10 @@ def queue():
                   "last": min(first + QUEUE_PAGE, len(items)), "total": len(items),
                   "previous": url_for("staff.queue", **args, page=number - 1) if number > 1 else None,
                   "next": url_for("staff.queue", **args, page=number + 1) if number < pages else None}
+    authorising = {s.id for s in schools if may(current_user, AUTHORISE_ABSENCE, s)}
     return render_template("staff/queue.html", items=items[first:first + QUEUE_PAGE], pagination=pagination,
-                           filters=form, bulk=BulkAcceptForm(), rules=rules,
+                           filters=form, bulk=BulkAcceptForm(), rules=rules, authorising=authorising,
+                           refusals=[refusal(AUTHORISE_ABSENCE, s) for s in schools if s.id not in authorising],
                            due=support_plans.due_reviews(school_today(), current_user),
                            navigation=navigation("staff.queue"))
 
@@ -69,9 +71,12 @@ def absence(child_id: int):
             flash(f"Saved: {child.pupil.name}, report {child.report.reference}.", "success")
             return redirect(url_for("staff.queue"), code=303)
     pupil = child.pupil
+    may_authorise = may(current_user, AUTHORISE_ABSENCE, pupil.school)
+    if not may_authorise:  # offer only what this role may do; the service still refuses anything else
+        form.action.choices = [c for c in form.action.choices if c.value == "question"]
     return render_template(
         "staff/absence.html", child=child, form=form, suggested=suggested, rules=rules, codes=codes,
-        may_authorise=may(current_user, AUTHORISE_ABSENCE, pupil.school),
+        may_authorise=may_authorise, refusal=None if may_authorise else refusal(AUTHORISE_ABSENCE, pupil.school),
         attendance=pupil_attendance(pupil.upn),
         marks=review.recent_marks(pupil, child.report.first_day - timedelta(weeks=4)),
         earlier=[c for c in review.earlier_reports(pupil) if c.id != child.id],
