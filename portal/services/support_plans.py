@@ -730,6 +730,34 @@ def due_reviews(as_of: date, staff: StaffUser | None = None, days_ahead: int = 0
     return [DueReview(p, p.review_date, max((as_of - p.review_date).days, 0)) for p in plans]
 
 
+@dataclass(frozen=True)
+class DeclinedPlan:
+    plan: SupportPlan
+    declined: list[SignerStatus]  # the parents who did not agree to the version they were sent, with why
+
+    @property
+    def pupil(self) -> Pupil:
+        return self.plan.pupil
+
+
+def declined_plans(staff: StaffUser) -> list[DeclinedPlan]:
+    """Running plans whose version sent to the family a parent has not agreed to: the school must talk to them
+    and change the plan (or record why not). Only at the schools where `staff` may draft support plans."""
+    school_ids = _drafting_school_ids(staff)
+    if not school_ids:
+        return []
+    plans = db.session.scalars(select(SupportPlan).where(SupportPlan.state == ACTIVE,
+                                                         SupportPlan.school_id.in_(school_ids))
+                               .join(SupportPlanVersion).join(PlanSignature)
+                               .where(PlanSignature.outcome == DECLINED).distinct().order_by(SupportPlan.id))
+    found = []
+    for plan in plans:
+        status = version_status(plan.current) if plan.current else None
+        if status and status.declined:
+            found.append(DeclinedPlan(plan, status.declined))
+    return found
+
+
 def _staff_emails(plan: SupportPlan) -> list[str]:
     """The plan's owner; if they have left or lost the role, everyone who may draft plans at the school."""
     owner = plan.owner

@@ -266,6 +266,9 @@ def test_a_parent_who_does_not_agree_says_why(client, app, school):
     staff_signed_in(client)
     page = client.get(f"/staff/plans/{plan_id}").get_data(as_text=True)
     assert "Does not agree" in page and "Shifts start at 7." in page and "Declined by a parent" in page
+    for queue in ("/staff/", "/staff/plans"):  # waiting for the school, where staff look for work
+        listed = client.get(queue).get_data(as_text=True).split('id="declined-plans"', 1)[1].split("</table>")[0]
+        assert f'href="/staff/plans/{plan_id}"' in listed and "Alex Taylor: “Shifts start at 7.”" in listed
     # The other parent does not see Alex's reason.
     sign_out(client)
     parent_signed_in(client, app, "jo@example.com")

@@ -64,6 +64,7 @@ def plans():
     states = [SelectChoice("", "All")] + [SelectChoice(s, support_plans.STATE_WORDS[s]) for s in STATES]
     return _page("staff/plan_list.html", plans=support_plans.plans_for_staff(current_user, state), state=state,
                  states=states, due=support_plans.due_reviews(today(), current_user), search=search, found=found,
+                 declined=support_plans.declined_plans(current_user),
                  searched=bool((search.q.data or "").strip()))
 
 

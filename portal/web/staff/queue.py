@@ -49,6 +49,7 @@ def queue():
                            filters=form, bulk=BulkAcceptForm(), rules=rules, authorising=authorising,
                            refusals=[refusal(AUTHORISE_ABSENCE, s) for s in schools if s.id not in authorising],
                            due=support_plans.due_reviews(school_today(), current_user),
+                           declined=support_plans.declined_plans(current_user),
                            navigation=navigation("staff.queue"))
 
 
