@@ -182,6 +182,18 @@ def plans_of_pupil(staff: StaffUser, pupil: Pupil) -> list[SupportPlan]:
                                    .order_by(SupportPlan.id.desc())))
 
 
+def open_plans_by_pupil(staff: StaffUser, pupil_ids: list[int]) -> dict[int, SupportPlan]:
+    """Each of these pupils' newest plan still open (a draft, or sent and running), at the schools where `staff`
+    may draft plans: a list of pupils links to it rather than offering to start another."""
+    school_ids = _drafting_school_ids(staff)
+    if not school_ids or not pupil_ids:
+        return {}
+    plans = db.session.scalars(select(SupportPlan).where(
+        SupportPlan.pupil_id.in_(pupil_ids), SupportPlan.school_id.in_(school_ids),
+        SupportPlan.state.in_((DRAFT, ACTIVE))).order_by(SupportPlan.id))
+    return {plan.pupil_id: plan for plan in plans}
+
+
 def find_pupils(staff: StaffUser, text: str, limit: int = 25) -> list[Pupil]:
     """Pupils at the staff member's drafting schools whose UPN is `text`, or whose name contains it."""
     text = " ".join((text or "").split())

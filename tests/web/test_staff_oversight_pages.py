@@ -266,3 +266,25 @@ def test_back_links_on_oversight_lists_and_log_a_step_sit_inside_a_landmark(clie
         page = text(client.get(url))
         assert "govuk-back-link" in page, url
         assert back_links_outside_landmarks(page) == [], url
+
+
+def test_an_oversight_list_links_each_pupil_and_offers_a_plan(app, client, school):
+    import portal.web.staff.plans  # noqa: F401  (registers the plan pages the list links to)
+
+    sam_id, sam_upn = school["sam"]
+    sign_in(client, "head@bothal.example", "head-password")
+    severe = text(client.get(f"/staff/oversight/severe_absence?{AS_OF}"))
+
+    row = severe.split("Sam Taylor", 1)[0].rsplit("<tr", 1)[1] + severe.split("Sam Taylor", 1)[1].split("</tr>", 1)[0]
+    assert f'href="/staff/audit?upn={sam_upn}"' in row
+    assert f'href="/staff/pupils/{sam_id}/plans/new"' in row and "Start a plan" in row
+
+    with app.app_context():
+        from portal.services import support_plans
+
+        head = db.session.scalar(select(StaffUser).where(StaffUser.email == "head@bothal.example"))
+        data = support_plans.new_input(head, db.session.get(Pupil, sam_id), date(2026, 11, 23))
+        plan = support_plans.draft_plan(head, sam_id, data, now=datetime(2026, 11, 23, 10, 0))
+        reference, plan_id = plan.reference, plan.id
+    severe = text(client.get(f"/staff/oversight/severe_absence?{AS_OF}"))
+    assert f'href="/staff/plans/{plan_id}">Support plan {reference}' in severe and "Start a plan" not in severe
