@@ -192,6 +192,9 @@ def test_staff_see_the_flags_the_office_cannot_decide_the_headteacher_can(app, c
     assert "95.5% is below 96%: not authorisable under the policy" in case.text
     assert "Only the headteacher can decide leave" in case.text
     assert not [f for f in case.all("form") if "/decide" in f.get("action", "")]
+    conflicts = case.html.split('id="conflicts"', 1)[1].split("</ul>", 1)[0]  # the policy's settings in words
+    assert "The code for leave the school grants: the portal uses C" in conflicts
+    assert "leave.approved_code" not in case.html and "leave." not in conflicts
     refused = client.post(f"/staff/leave/{child_id}/decide",
                           data={"decision": "all", "reasons": "Fine", "approved_days": []})
     assert refused.status_code == 403
