@@ -124,28 +124,20 @@ class SchoolCalendar:
         return None
 
     def holiday_name(self, day: date) -> str | None:
-        """The school holiday `day` falls in, as families call it: "Christmas holiday", "Easter holiday", "Summer
-        holiday", "Half-term holiday"; "School holiday" before the calendar begins, and past its last term
-        "Term dates not published yet". None in term time.
-
-        Named from where the break falls (policies name terms, not holidays): one holding 25 December is
-        Christmas, one starting in March or April is Easter, one starting in July or August is the summer."""
+        """The school holiday `day` falls in, weekends and bank holidays in it too, named as parents know it
+        ("Christmas holiday", "October half term": `holidays_between_terms`'s names); "School holiday" before the
+        calendar begins, and after its last school day "Term dates not published yet". None in term time."""
         if self.term_of(day) is not None:
             return None
+        if self.last_day is None or day > self.last_day:
+            return "Term dates not published yet"
         before = [t.ends for t in self.terms if t.ends < day]
-        after = [t.starts for t in self.terms if t.starts > day]
         if not before:
             return "School holiday"
-        starts = max(before) + timedelta(days=1)
-        if starts.month in (7, 8) and day < date(starts.year, 9, 1):
-            return "Summer holiday"
-        if not after:
-            return "Term dates not published yet"
-        if date(starts.year, 12, 25) >= starts and date(starts.year, 12, 25) < min(after):
-            return "Christmas holiday"
-        if starts.month in (3, 4):
-            return "Easter holiday"
-        return "Half-term holiday"
+        first = max(before) + timedelta(days=1)
+        while first.weekday() >= 5:  # named from its first weekday, as holidays_between_terms names it
+            first += timedelta(days=1)
+        return _holiday_name(first)
 
     @cached_property
     def _sessions_memo(self) -> dict[date, tuple[str, ...]]:
@@ -217,3 +209,57 @@ class SchoolCalendar:
         monday = monday_of(day)
         index = bisect.bisect_left(self._weeks, monday)
         return index < len(self._weeks) and self._weeks[index] == monday
+
+
+# ---------------------------------------------------------------- holidays, and a calendar that runs out
+
+@dataclass(frozen=True)
+class Holiday:
+    """The weekdays between two terms: the first and last weekday off."""
+
+    name: str
+    starts: date
+    ends: date
+
+
+def _holiday_name(first: date) -> str:
+    return {10: "October half term", 11: "October half term", 12: "Christmas holiday", 1: "Christmas holiday",
+            2: "February half term", 3: "Easter holiday", 4: "Easter holiday", 5: "May half term",
+            6: "May half term"}.get(first.month, "Summer holiday")
+
+
+def holidays_between_terms(terms) -> list[Holiday]:
+    """Each gap between consecutive terms that holds a weekday, named as parents know it ("Easter holiday")."""
+    ordered = sorted(terms, key=lambda t: t.starts)
+    found = []
+    for before, after in zip(ordered, ordered[1:]):
+        first, last = before.ends + timedelta(days=1), after.starts - timedelta(days=1)
+        while first <= last and first.weekday() >= 5:
+            first += timedelta(days=1)
+        while last >= first and last.weekday() >= 5:
+            last -= timedelta(days=1)
+        if first <= last:
+            found.append(Holiday(_holiday_name(first), first, last))
+    return found
+
+
+RUNS_OUT_WARNING_FROM = (3, 1)  # 1 March of the last school year: leave is asked for months ahead
+
+
+def school_year_label(day: date) -> str:
+    """"2026-27" for any day from 1 September 2026 to 31 August 2027."""
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def calendar_runs_out(calendar: SchoolCalendar, today: date) -> date | None:
+    """The last day of the calendar's terms, once it is time to add the next school year's dates; else None.
+
+    From 1 March of the last school year the calendar holds (or at once, if that year has already ended): parents
+    ask for leave and report absences ahead, and a date past the calendar has no school days to check against."""
+    if not calendar.terms:
+        return None
+    last = max(t.ends for t in calendar.terms)
+    year_start = last.year if last.month >= 9 else last.year - 1
+    month, day = RUNS_OUT_WARNING_FROM
+    return last if today >= date(year_start + 1, month, day) else None

@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 # Registers the views on the staff blueprint (until portal/web/staff/__init__.py imports them itself).
@@ -21,7 +20,7 @@ from portal.services import absences, review
 from portal.services import first_day as first_day_service
 from portal.services.oversight import CSV_COLUMNS
 
-from factories import BOTHAL, CENTRAL, add_marks, calendar, load_trust, make_pupil, sessions
+from factories import BOTHAL, CENTRAL, add_marks, calendar, in_england, load_trust, make_pupil, sessions
 from parents import make_parent
 from staff import make_staff
 
@@ -31,13 +30,10 @@ AS_OF = "as_of=30&as_of=9&as_of=2025"
 
 
 @pytest.fixture
-def school(app, request):
+def school(app, school_clock):
     """Bothal with Sam (absent today, no word from home) and Vic (vulnerable, likewise), Sam severely absent in
     September 2025; a headteacher there, and a teacher at Central with a pupil of her own."""
-    # 10am on Monday 23 November 2026 in England (GMT then): after the morning register closed.
-    traveller = time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc), tick=False)
-    traveller.start()
-    request.addfinalizer(traveller.stop)
+    school_clock.move_to(in_england(datetime(2026, 11, 23, 10, 0)))
     with app.app_context():
         load_trust()
         cal = calendar(BOTHAL)
