@@ -115,7 +115,10 @@ def check_report(first: date | None, last: date | None, part: str, reason: str, 
         elif last > latest:
             problems.append(Problem("last_day", f"The last day must be on or before {long_date(latest)}"))
     if last is None or last >= first:
-        if not problems and sessions_reported(first, last, part, calendar) == 0:
+        if not problems and calendar.last_day is not None and first > calendar.last_day:
+            problems.append(Problem("first_day", f"The school has not published its term dates for "
+                                                 f"{long_date(first)} yet: please contact the school office"))
+        elif not problems and sessions_reported(first, last, part, calendar) == 0:
             problems.append(Problem("first_day", "There is no school on the days you chose: check the dates"))
     if reason == OTHER and not details.strip():
         problems.append(Problem("details", "Tell us the reason for the absence"))

@@ -105,3 +105,12 @@ def test_still_off_starts_on_the_next_school_day():
 
 def test_staff_get_a_suggested_code_but_other_reasons_are_left_to_them():
     assert rules.SUGGESTED_CODES == {"illness": "I", "medical": "M", "religious": "R", "other": None}
+
+
+def test_a_day_past_the_published_term_dates_is_said_plainly():
+    day = date(2026, 12, 21)  # CALENDAR's only term ends on Friday 18 December
+    problems = rules.check_report(day, None, rules.WHOLE_DAY, rules.ILLNESS, "", date(2026, 12, 18), CALENDAR,
+                                  RULES)
+    assert [(p.field, p.message) for p in problems] == [(
+        "first_day", "The school has not published its term dates for 21 December 2026 yet: please contact the "
+                     "school office")]

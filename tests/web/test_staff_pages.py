@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.models import AbsenceReportChild, StaffUser
 from portal.services import absences
 
-from factories import calendar, load_trust, make_pupil
+from factories import calendar, in_england, load_trust, make_pupil
 from parents import make_parent, sign_in_as
 from staff import make_staff
 
@@ -188,3 +188,16 @@ def test_the_headteacher_is_offered_every_decision(client, school_with_report):
     page = client.get(f"/staff/absences/{child_id}").get_data(as_text=True)
     assert "Accept and record it with a code" in page and "Record it as unauthorised" in page
     assert "Accept selected with the suggested codes" in client.get("/staff/").get_data(as_text=True)
+
+
+def test_staff_are_warned_months_ahead_when_next_years_term_dates_are_missing(client, school_with_report,
+                                                                               school_clock):
+    sign_in(client, "head@bothal.example", "head-password")
+    assert "term dates in the policy end" not in client.get("/staff/").get_data(as_text=True)  # December: early
+
+    school_clock.move_to(in_england(datetime(2027, 3, 1, 10, 0)))  # spring: leave is asked for months ahead
+    sign_in(client, "head@bothal.example", "head-password")
+    queue = client.get("/staff/").get_data(as_text=True)
+
+    assert "Bothal Primary School: the term dates in the policy end on" in queue
+    assert "those for 2027-28 are missing" in queue and "Central Primary School" not in queue

@@ -10,7 +10,7 @@ from forms.review import AssignForm, BulkAcceptForm, DecisionForm, QueueFilterFo
 from portal.clock import school_now, school_today, utcnow
 from portal.domain import absence as rules
 from portal.domain import codes
-from portal.services import NotFound, ServiceError, absences, review, support_plans
+from portal.services import NotFound, ServiceError, absences, review, support_plans, term_dates
 from portal.services.attendance import pupil_attendance
 from portal.services.staff import AUTHORISE_ABSENCE, may, refusal, schools_of
 from portal.web.mail import deliver_after_response
@@ -50,6 +50,7 @@ def queue():
                            refusals=[refusal(AUTHORISE_ABSENCE, s) for s in schools if s.id not in authorising],
                            due=support_plans.due_reviews(school_today(), current_user),
                            declined=support_plans.declined_plans(current_user),
+                           term_dates=term_dates.running_out(current_user, school_today()),
                            navigation=navigation("staff.queue"))
 
 
