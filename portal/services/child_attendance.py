@@ -4,7 +4,8 @@
 and never computes one. Every figure comes from `portal.domain`: the summary and band from `summarise` and
 `band`, percentages from `format_pct`, "what happens next" from `days_until_below` over the sessions left in
 the school year by the school's calendar, the support stage from `tier`. Days are sessions / 2 (domain.md
-Part A point 2); a child with no possible sessions has no percentage ("not yet").
+Part A point 2); a child with no possible sessions has no percentage ("not yet"). The register as a parent reads
+it (a week to a row, and its key) is portal.services.child_register's.
 """
 
 from __future__ import annotations
