@@ -27,3 +27,12 @@ class BaseForm(FlaskForm):
                                    if name in uploads])
                 return CombinedMultiDict((files, request.form))
             return formdata
+
+    def refuse(self, message: str, field: str | None = None) -> None:
+        """Show a refusal that came after validation (a service's rule): on its field when it names one of this
+        form's fields, so the error summary links to it and the field is marked; else above the form."""
+        target = self._fields.get(field) if field else None
+        if target is None:
+            self.form_errors.append(message)
+        else:
+            target.errors = [*target.errors, message]

@@ -377,9 +377,9 @@ def test_absence_reports_killed_at_random_leave_no_half_record(portal):
         raise AssertionError(f"{path}: no answer after 100 tries")
 
     def parent(client: Client, pupil_id: int, token: str):
-        form = [("csrf_token", token), ("children", pupil_id), ("first_day", first_day.day),
+        form = [("csrf_token", token), ("children", pupil_id), ("starts", "other"), ("first_day", first_day.day),
                 ("first_day", first_day.month), ("first_day", first_day.year), ("last_day", ""), ("last_day", ""),
-                ("last_day", ""), ("not_sure", "y"), ("part", "day"), ("reason", "illness"),
+                ("last_day", ""), ("ends", "not_sure"), ("part", "day"), ("reason", "illness"),
                 ("symptoms", "A cough"), ("appointment_time", ""), ("details", "")]
         while not stop.is_set():
             step(client, "/parent/report-absence", lambda: form, "/parent/report-absence/check")
@@ -436,8 +436,9 @@ def _reportable_day(client: Client, pupil_id: int) -> date | None:
     for offset in range(21):
         day = school_today() + timedelta(days=offset)
         status, location, _ = client.post("/parent/report-absence", [
-            ("csrf_token", token), ("children", pupil_id), ("first_day", day.day), ("first_day", day.month),
-            ("first_day", day.year), ("last_day", ""), ("last_day", ""), ("last_day", ""), ("not_sure", "y"),
+            ("csrf_token", token), ("children", pupil_id), ("starts", "other"), ("first_day", day.day),
+            ("first_day", day.month), ("first_day", day.year), ("last_day", ""), ("last_day", ""), ("last_day", ""),
+            ("ends", "not_sure"),
             ("part", "day"), ("reason", "illness"), ("symptoms", ""), ("appointment_time", ""), ("details", "")])
         if status == 303:
             return day

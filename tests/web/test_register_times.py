@@ -39,9 +39,8 @@ def school_day(around: date) -> date:
 def report_today(client, app, family, day: date) -> str:
     with app.app_context():
         sign_in_as(client, db.session.merge(family["parent"]))
-    fields = [str(day.day), str(day.month), str(day.year)]
     form = client.post("/parent/report-absence", data={
-        "children": [family["sam"]], "first_day": fields, "last_day": fields, "part": "day", "reason": "illness",
+        "children": [family["sam"]], "starts": "today", "ends": "one", "part": "day", "reason": "illness",
         "symptoms": "Temperature", "appointment_time": "", "details": ""})
     assert form.status_code == 303, form.get_data(as_text=True)[:2000]
     sent = client.post("/parent/report-absence/check")
