@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from portal.domain import codes
 from portal.domain.calendar import Closure, SchoolCalendar, Term
+from portal.domain.nudge_rules import NudgeRules, read_nudges
 from portal.domain.policy_file import ERROR, Problem, Reader, key_lines, parse_toml
 from portal.domain.settings import (
     CONTACT_ACTIONS,
@@ -118,6 +119,7 @@ class Policy:
     code_wording: dict[str, str] = field(default_factory=dict)
     conflicts: tuple[Conflict, ...] = ()
     support_plan: PlanTemplate = ALP_APPENDIX_1  # [support_plan]: the attendance support plan's template
+    nudges: NudgeRules = field(default_factory=NudgeRules)  # [nudges]: messages to parents (nudge_rules.py)
 
     def school(self, urn: str) -> School | None:
         return next((s for s in self.schools if s.urn == urn), None)
@@ -177,6 +179,7 @@ def _policy(r: Reader) -> Policy:
         code_wording=_code_wording(wording),
         conflicts=tuple(_conflict(t) for t in r.tables("conflicts")),
         support_plan=_support_plan(r.table("support_plan")),
+        nudges=read_nudges(r.table("nudges")),
     )
     for table in (reporting, register, roles_table, attendance, wording):
         table.done()

@@ -24,10 +24,10 @@ from portal.services.imports.common import (
 
 REQUIRED = ("upn", "school_urn", "legal_forename", "legal_surname", "date_of_birth", "year_group",
             "registration_group", "admission_date")
-OPTIONAL = ("preferred_forename", "site", "leaving_date", "vulnerable")
+OPTIONAL = ("preferred_forename", "site", "leaving_date", "vulnerable", "health_need")
 YEAR_GROUP = re.compile(r"(N1|N2|R|Y([1-9]|1[0-4]))")
 FIELDS = ("school_id", "site_id", "legal_forename", "legal_surname", "preferred_forename", "date_of_birth",
-          "year_group", "registration_group", "admission_date", "leaving_date", "vulnerable")
+          "year_group", "registration_group", "admission_date", "leaving_date", "vulnerable", "health_need")
 
 
 def import_pupils(path: str | Path, actor: str, skip_invalid: bool = False, rejected_path: Path | None = None,
@@ -101,6 +101,8 @@ def _check_row(get, fields, schools, today) -> tuple[dict, list[str]]:
         problems.append(f"leaving_date {left} is before the admission date {admitted}")
     values["site_id"] = _site_id(get(fields, "site"), school, problems)
     values["vulnerable"], problem = parse_flag(get(fields, "vulnerable"), "vulnerable")
+    problems += [problem] if problem else []
+    values["health_need"], problem = parse_flag(get(fields, "health_need"), "health_need")
     problems += [problem] if problem else []
     return values, problems
 

@@ -1,0 +1,242 @@
+"""The half-termly message to parents (issue 19): who is due, and queueing it through the outbox.
+
+`plan(as_of)` works out, for each school whose policy makes a round due today, which parents get which version
+(portal.domain.nudges) and which are held or skipped and why: the dry run and the preview print it. `send(as_of,
+actor)` queues what the plan says, one email per parent with parental responsibility, in the parent's language, each
+with an idempotency key (the pupil, the round and the address) so a rerun sends nothing twice, and an audit event on
+the pupil (so every message is in the audit log and the subject-access export).
+
+The figures are the parent page's: `child_attendance` assembles them, and the school's median comes from the
+figures kept for oversight (`pupil_figures`), over the pupils on roll, never showing another child's figure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from portal.clock import school_time, utcnow
+from portal.domain import nudges as rules
+from portal.domain.nudge_rules import fill, language_code
+from portal.extensions import db
+from portal.models import AbsenceReportChild, Contact, LeaveRequestChild, Mark, OutboxMessage, Pupil, School
+from portal.models.absence import ACCEPTED, UNAUTHORISED
+from portal.models.leave import PENDING
+from portal.models.support_plan import ACTIVE, SupportPlan
+from portal.services import audit, notify, pupil_figures
+from portal.services.attendance import school_year_of
+from portal.services.child_attendance import ChildAttendance, child_attendance
+from portal.services.nudge_words import subject_for, words
+from portal.services.policies import trust_policy
+
+TEMPLATE = "nudge"  # templates/email/nudge.txt and .html
+# The locale each language is written in: British English (dates as "22 July 2026"), Polish, Romanian.
+LOCALES = {"en": "en_GB", "pl": "pl", "ro": "ro"}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    language: str  # a portal language code: "en", "pl", "ro"
+    key: str  # the outbox idempotency key
+    status: str = "due"  # "due", "sent" (this round, already) or "told_recently"
+
+
+@dataclass
+class Planned:
+    pupil: Pupil
+    round: rules.Round
+    choice: rules.Choice
+    content: rules.Content | None = None
+    page: ChildAttendance | None = None
+    recipients: list[Recipient] = field(default_factory=list)
+
+    @property
+    def due(self) -> list[Recipient]:
+        return [r for r in self.recipients if r.status == "due"] if self.choice.outcome == rules.SEND else []
+
+
+@dataclass
+class Batch:
+    as_of: date
+    rounds: dict[str, rules.Round | None]  # school name -> the round due today, if any
+    items: list[Planned] = field(default_factory=list)
+
+    @property
+    def messages(self) -> list[tuple[Planned, Recipient]]:
+        return [(item, r) for item in self.items for r in item.due]
+
+    def counts(self) -> Counter:
+        """Emails by version and language, and children by why they get none: the preview's figures."""
+        found: Counter = Counter()
+        for item, recipient in self.messages:
+            found[f"email:{item.choice.version}"] += 1
+            found[f"language:{recipient.language}"] += 1
+        for item in self.items:
+            if item.choice.outcome != rules.SEND:
+                found[f"child:{item.choice.reason}"] += 1
+            elif not item.due:
+                statuses = {r.status for r in item.recipients}
+                found["child:" + ("no_email" if not statuses else "sent" if "sent" in statuses
+                                  else "told_recently")] += 1
+        return found
+
+
+def plan(as_of: date, school_urn: str | None = None) -> Batch:
+    year_start, _ = school_year_of(as_of)
+    query = select(School).order_by(School.name)
+    if school_urn:
+        query = query.where(School.urn == school_urn)
+    batch = Batch(as_of, {})
+    for school in db.session.scalars(query):
+        policy = trust_policy(school.trust)
+        school_policy = policy.school(school.urn)
+        if school_policy is None:
+            continue
+        due = rules.current_round(policy.nudges.schedule, school_policy.calendar, as_of, year_start)
+        batch.rounds[school.name] = due
+        if due is not None:
+            batch.items.extend(_plan_school(school, policy, due, as_of, year_start))
+    return batch
+
+
+def send(as_of: date, actor: str, school_urn: str | None = None) -> Batch:
+    """Queue every message the plan says is due, in one transaction; delivered by `outbox send`."""
+    batch = plan(as_of, school_urn)
+    for item, recipient in batch.messages:
+        _queue(item, recipient)
+        audit.record(actor, "nudge.queued", item.pupil, after={
+            "round": item.round.key, "version": item.choice.version, "situation": item.choice.situation,
+            "to": recipient.email, "language": recipient.language, "days_missed": str(item.content.days_missed),
+            "key": recipient.key})
+    db.session.commit()
+    return batch
+
+
+# ---------------------------------------------------------------- working it out
+
+
+def _plan_school(school: School, policy, due: rules.Round, as_of: date, year_start: date) -> list[Planned]:
+    school_policy = policy.school(school.urn)
+    pupils = db.session.scalars(
+        select(Pupil).where(Pupil.school_id == school.id, Pupil.admission_date <= as_of,
+                            (Pupil.leaving_date.is_(None)) | (Pupil.leaving_date >= as_of))
+        .order_by(Pupil.legal_surname, Pupil.legal_forename)).all()
+    if not pupils:
+        return []
+    ids = [p.id for p in pupils]
+    kept = pupil_figures.current(pupils, {school.id: school}, as_of)
+    median = rules.median_days_missed(f.summary.absent for f in kept.values() if f.summary.possible)
+    open_decisions = _open_decisions(ids)
+    plans = set(db.session.scalars(select(SupportPlan.pupil_id).where(
+        SupportPlan.pupil_id.in_(ids), SupportPlan.state == ACTIVE)))
+    part_time = set(db.session.scalars(select(Mark.pupil_id).where(
+        Mark.pupil_id.in_(ids), Mark.code == "C2",
+        Mark.date >= as_of - timedelta(days=rules.PART_TIME_RECENT_DAYS * 7 // 5))))  # school days, in weeks
+    told = _last_told(ids, policy.nudges.days_between)
+    already = _keys_queued(due, ids)
+
+    planned = []
+    for pupil in pupils:
+        page = child_attendance(pupil, as_of, register_weeks=1)
+        situations = frozenset(s for s, applies in (("support_plan", pupil.id in plans),
+                                                    ("part_time", pupil.id in part_time),
+                                                    ("health_need", pupil.health_need)) if applies)
+        facts = rules.Facts(page.summary, page.band, situations=situations, open_decision=pupil.id in open_decisions)
+        choice = rules.choose(facts, policy.nudges)
+        item = Planned(pupil, due, choice, page=page)
+        if choice.outcome == rules.SEND:
+            remaining = page.remaining.sessions if page.remaining is not None else None
+            last_day = (school_policy.calendar.school_days(as_of, page.year_end) or [page.year_end])[-1]
+            item.content = rules.content(choice, facts, policy.bands, pupil.forename, median, remaining, last_day)
+            item.recipients = _recipients(pupil, due, as_of, policy.nudges, told, already)
+        planned.append(item)
+    return planned
+
+
+def _recipients(pupil: Pupil, due: rules.Round, as_of: date, nudge_rules, told, already) -> list[Recipient]:
+    found: dict[str, Recipient] = {}
+    for contact in pupil.contacts:
+        if not (contact.parental_responsibility and contact.email) or contact.email in found:
+            continue
+        key = message_key(pupil.id, due, contact.email)
+        status = "due"
+        if key in already:
+            status = "sent"
+        elif rules.told_recently(told.get((pupil.id, _address_hash(contact.email))), as_of, nudge_rules):
+            status = "told_recently"
+        found[contact.email] = Recipient(contact.email, contact.name, language_code(contact.preferred_language),
+                                         key, status)
+    return list(found.values())
+
+
+def message_key(pupil_id: int, due: rules.Round, email: str) -> str:
+    """The outbox key: the pupil, the round and the address (hashed: keys are short and not an address book)."""
+    return f"{key_prefix(pupil_id)}{due.key}:{_address_hash(email)}"
+
+
+def key_prefix(pupil_id: int) -> str:
+    """Every message about one pupil starts so (the subject-access export finds them by it)."""
+    return f"nudge:{pupil_id}:"
+
+
+def _address_hash(email: str) -> str:
+    return hashlib.sha256(email.lower().encode()).hexdigest()[:16]
+
+
+def _open_decisions(ids: list[int]) -> set[int]:
+    reports = db.session.scalars(select(AbsenceReportChild.pupil_id).where(
+        AbsenceReportChild.pupil_id.in_(ids), AbsenceReportChild.status.not_in((ACCEPTED, UNAUTHORISED))))
+    leave = db.session.scalars(select(LeaveRequestChild.pupil_id).where(
+        LeaveRequestChild.pupil_id.in_(ids), LeaveRequestChild.status == PENDING))
+    return set(reports) | set(leave)
+
+
+def _last_told(ids: list[int], days_between: int) -> dict[tuple[int, str], date]:
+    """The school day each (pupil, address hash) was last sent a message, within `days_between` days."""
+    since = utcnow() - timedelta(days=days_between + 1)
+    found: dict[tuple[int, str], date] = {}
+    rows = db.session.execute(select(OutboxMessage.key, OutboxMessage.created_at).where(
+        OutboxMessage.key.startswith("nudge:"), OutboxMessage.created_at >= since))
+    wanted = set(ids)
+    for key, created_at in rows:
+        _, pupil_id, *_, address = key.split(":")
+        if int(pupil_id) in wanted:
+            day = school_time(created_at).date()
+            found[(int(pupil_id), address)] = max(day, found.get((int(pupil_id), address), day))
+    return found
+
+
+def _keys_queued(due: rules.Round, ids: list[int]) -> set[str]:
+    prefixes = {f"{key_prefix(i)}{due.key}:" for i in ids}
+    rows = db.session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.like(f"nudge:%:{due.key}:%")))
+    return {k for k in rows if k.rsplit(":", 1)[0] + ":" in prefixes}
+
+
+# ---------------------------------------------------------------- the email
+
+
+def _queue(item: Planned, recipient: Recipient) -> None:
+    page, content = item.page, item.content
+    school_words = trust_policy(item.pupil.school.trust).nudges.words(recipient.language)
+    placeholders = dict(forename=item.pupil.forename, school=page.school_name, phone=page.school_phone,
+                        email=page.school_email)
+    with force_locale(LOCALES[recipient.language]):
+        notify.queue(
+            [recipient.email], subject_for(content, page.school_name), TEMPLATE, key=recipient.key,
+            c=content, page=page, recipient=recipient, words=words(content, page.school_phone), lang=recipient.language,
+            monthly=item.round.key.startswith("month:"),
+            own={k: fill(v, **placeholders) for k, v in school_words.items()},
+            link=notify.external_url("parent.child", pupil_id=item.pupil.id))
+
+
+def preview_text(days_value: Decimal | None) -> str:
+    """Days as the dry run prints them: "4.5"."""
+    return "-" if days_value is None else f"{days_value.normalize():f}"
