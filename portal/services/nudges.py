@@ -32,7 +32,7 @@ from portal.models.support_plan import ACTIVE, SupportPlan
 from portal.services import audit, notify, pupil_figures
 from portal.services.attendance import school_year_of
 from portal.services.child_attendance import ChildAttendance, child_attendance
-from portal.services.nudge_words import subject_for, words
+from portal.services.nudge_words import phone_words, subject_for, words
 from portal.services.policies import trust_policy
 
 TEMPLATE = "nudge"  # templates/email/nudge.txt and .html
@@ -226,7 +226,7 @@ def _keys_queued(due: rules.Round, ids: list[int]) -> set[str]:
 def _queue(item: Planned, recipient: Recipient) -> None:
     page, content = item.page, item.content
     school_words = trust_policy(item.pupil.school.trust).nudges.words(recipient.language)
-    placeholders = dict(forename=item.pupil.forename, school=page.school_name, phone=page.school_phone,
+    placeholders = dict(forename=item.pupil.forename, school=page.school_name, phone=phone_words(page.school_phone),
                         email=page.school_email)
     with force_locale(LOCALES[recipient.language]):
         notify.queue(

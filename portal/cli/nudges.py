@@ -1,0 +1,74 @@
+"""`nudges preview` and `nudges send`: the half-termly message to parents (run `send` daily from cron, then
+`outbox send`; it queues only when a school's round is due, and never the same message twice)."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from portal.cli import cli_actor
+from portal.clock import school_today
+from portal.domain.nudges import REASONS, SEND
+from portal.services import nudges
+from portal.services.nudges import preview_text
+
+ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+nudges_cli = AppGroup("nudges", help="Messages to parents about their child's days missed (policy [nudges]).")
+
+
+@nudges_cli.command("preview")
+@click.option("--as-of", type=ISO_DATE, help="The day to run as of (default today), YYYY-MM-DD.")
+@click.option("--school", "school_urn", help="One school, by URN.")
+@click.option("--all", "show_all", is_flag=True, help="List every child, not only those who would be emailed.")
+def nudges_preview(as_of, school_urn: str | None, show_all: bool) -> None:
+    """A dry run: what `nudges send` would queue today, and who gets nothing and why. Nothing is sent."""
+    batch = nudges.plan(as_of.date() if as_of else school_today(), school_urn)
+    _print(batch, show_all)
+    click.echo(f"Dry run: nothing queued. {len(batch.messages)} email{'s' * (len(batch.messages) != 1)} "
+               "would be queued by `flask --app portal nudges send`.")
+
+
+@nudges_cli.command("send")
+@click.option("--as-of", type=ISO_DATE, help="The day to run as of (default today), YYYY-MM-DD.")
+@click.option("--school", "school_urn", help="One school, by URN.")
+def nudges_send(as_of, school_urn: str | None) -> None:
+    """Queue the messages due today, each once; `flask --app portal outbox send` delivers them."""
+    batch = nudges.send(as_of.date() if as_of else school_today(), cli_actor(), school_urn)
+    _print(batch, show_all=False)
+    click.echo(f"{len(batch.messages)} email{'s' * (len(batch.messages) != 1)} queued; "
+               "`flask --app portal outbox send` delivers them.")
+
+
+def _print(batch: nudges.Batch, show_all: bool) -> None:
+    for school, due in batch.rounds.items():
+        click.echo(f"{school}: " + (f"due, after {due.label} ({due.key})" if due else "no round due today"))
+    for item in batch.items:
+        if item.choice.outcome == SEND:
+            for recipient in item.due:
+                c = item.content
+                click.echo(f"  {item.pupil.name} ({item.pupil.upn})  {c.version}"
+                           f"{' (' + c.situation + ')' if c.situation else ''}  to {recipient.email} "
+                           f"[{recipient.language}]  missed {preview_text(c.days_missed)} of "
+                           f"{preview_text(c.school_days)} days, median {preview_text(c.median_days)}, "
+                           f"year {preview_text(c.projected_days)}")
+            if show_all and not item.due:
+                statuses = sorted({r.status for r in item.recipients}) or ["no_email"]
+                click.echo(f"  {item.pupil.name}: nothing ({', '.join(statuses)})")
+        elif show_all:
+            click.echo(f"  {item.pupil.name}: nothing ({item.choice.reason_words})")
+    counts = batch.counts()
+    if counts:
+        click.echo("Totals: " + ", ".join(f"{_count_words(k)} {v}" for k, v in sorted(counts.items())))
+
+
+def _count_words(key: str) -> str:
+    kind, value = key.split(":", 1)
+    if kind == "child":
+        return f"children not emailed ({REASONS.get(value, value.replace('_', ' '))}):"
+    return f"emails, {value}:" if kind == "email" else f"in {value}:"
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(nudges_cli)
