@@ -9,6 +9,7 @@ parent never reads "{forname}".
 
 from __future__ import annotations
 
+import difflib
 import string
 from dataclasses import dataclass, field
 
@@ -90,11 +91,14 @@ def _paragraphs(t: Reader, values: dict) -> dict[str, str]:
     out = {}
     for key in values:
         if key not in WORDING_KEYS:
-            continue  # done() names it, with the nearest known key
+            close = difflib.get_close_matches(key, WORDING_KEYS, n=1)
+            hint = f"; did you mean `{close[0]}`?" if close else ""
+            t.error(key, f"unknown key{hint} (a school can word: {', '.join(WORDING_KEYS)})")
+            continue
         text = t.str(key)
         if text and _placeholders_ok(t, key, text):
             out[key] = text.strip()
-    t.seen.update(k for k in values if k in WORDING_KEYS)
+    t.seen.update(values)
     return out
 
 
