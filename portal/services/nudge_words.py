@@ -64,6 +64,6 @@ def subject_for(content: Content, school: str) -> str:
         return gettext("Thank you: %(forename)s’s attendance this year", forename=content.forename)
     if content.version == STANDARD:
         return gettext("%(forename)s’s attendance: %(days)s missed so far this year", forename=content.forename,
-                       days=days_words(content.days_missed))
+                       days=days_words(content.days_missed).replace(NBSP, " "))  # a subject line wraps itself
     return gettext("%(forename)s’s attendance this year, from %(school)s", forename=content.forename,
                    school=school)
