@@ -14,6 +14,7 @@ from portal.services import nudges
 from portal.services.nudges import preview_text
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
+LANGUAGE_NAMES = {"en": "English", "pl": "Polish", "ro": "Romanian"}
 
 nudges_cli = AppGroup("nudges", help="Messages to parents about their child's days missed (policy [nudges]).")
 
@@ -55,19 +56,20 @@ def _print(batch: nudges.Batch, show_all: bool) -> None:
                            f"year {preview_text(c.projected_days)}")
             if show_all and not item.due:
                 statuses = sorted({r.status for r in item.recipients}) or ["no_email"]
-                click.echo(f"  {item.pupil.name}: nothing ({', '.join(statuses)})")
+                click.echo(f"  {item.pupil.name}: nothing ({'; '.join(REASONS.get(s, s) for s in statuses)})")
         elif show_all:
             click.echo(f"  {item.pupil.name}: nothing ({item.choice.reason_words})")
     counts = batch.counts()
-    if counts:
-        click.echo("Totals: " + ", ".join(f"{_count_words(k)} {v}" for k, v in sorted(counts.items())))
-
-
-def _count_words(key: str) -> str:
-    kind, value = key.split(":", 1)
-    if kind == "child":
-        return f"children not emailed ({REASONS.get(value, value.replace('_', ' '))}):"
-    return f"emails, {value}:" if kind == "email" else f"in {value}:"
+    emails = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("email:")}
+    languages = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("language:")}
+    if emails:
+        click.echo(f"Emails: {sum(emails.values())} ("
+                   + ", ".join(f"{version} {n}" for version, n in sorted(emails.items())) + "; "
+                   + ", ".join(f"{LANGUAGE_NAMES.get(code, code)} {n}" for code, n in sorted(languages.items()))
+                   + ")")
+    for key, n in sorted(counts.items()):
+        if key.startswith("child:"):
+            click.echo(f"Children not emailed, {REASONS.get(key[6:], key[6:])}: {n}")
 
 
 def register(app: Flask) -> None:
