@@ -76,6 +76,26 @@ def current_round(schedule: str, calendar: SchoolCalendar, today: date, year_sta
     return Round(f"half-term:{last.ends.isoformat()}", last.ends, last.name)
 
 
+def next_round(schedule: str, calendar: SchoolCalendar, today: date,
+               look_ahead: int = 200) -> tuple[date, Round] | None:
+    """The first school day after `today` on which a round other than today's is due, and that round: the batch
+    staff see before it goes. None if none within `look_ahead` school days (off, or the calendar ends)."""
+    now = current_round(schedule, calendar, today, _school_year_start(today))
+    day = today
+    for _ in range(look_ahead):
+        day = calendar.nth_school_day_after(day, 1)
+        if day is None:
+            return None
+        due = current_round(schedule, calendar, day, _school_year_start(day))
+        if due is not None and (now is None or due.key != now.key):
+            return day, due
+    return None
+
+
+def _school_year_start(day: date) -> date:
+    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
 def days(sessions: int | Fraction) -> Decimal:
     """Sessions as days (sessions / 2, domain.md Part A point 2), to the half day."""
     return Decimal(math.floor(Fraction(sessions) + Fraction(1, 2))) / 2

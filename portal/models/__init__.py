@@ -7,6 +7,7 @@ from portal.models.evidence import EvidenceFile
 from portal.models.figures import PupilFigures
 from portal.models.leave import LeaveDeclaration, LeaveRequest, LeaveRequestChild
 from portal.models.marks import Mark
+from portal.models.nudge import NudgeStop
 from portal.models.outbox import OutboxMessage
 from portal.models.people import Contact, ParentAccount, Pupil, StaffRole, StaffUser
 from portal.models.school import School, Site, Trust
@@ -17,6 +18,6 @@ from portal.models.throttle import ThrottleCounter
 __all__ = [
     "LeaveDeclaration", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
     "SupportPlanVersion",
-    "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "EvidenceFile", "Contact", "Mark", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School", "Site",
+    "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "EvidenceFile", "Contact", "Mark", "NudgeStop", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School", "Site",
     "SignInLink", "StaffRole", "StaffUser", "ThrottleCounter", "Trust",
 ]

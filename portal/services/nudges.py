@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -25,7 +26,7 @@ from portal.clock import school_time, utcnow
 from portal.domain import nudges as rules
 from portal.domain.nudge_rules import fill, language_code
 from portal.extensions import db
-from portal.models import AbsenceReportChild, Contact, LeaveRequestChild, Mark, OutboxMessage, Pupil, School
+from portal.models import AbsenceReportChild, LeaveRequestChild, Mark, NudgeStop, OutboxMessage, Pupil, School
 from portal.models.absence import ACCEPTED, UNAUTHORISED
 from portal.models.leave import PENDING
 from portal.models.support_plan import ACTIVE, SupportPlan
@@ -66,12 +67,15 @@ class Planned:
 @dataclass
 class Batch:
     as_of: date
-    rounds: dict[str, rules.Round | None]  # school name -> the round due today, if any
+    rounds: dict[str, rules.Round | None]  # school name -> the round due today (or the next one), if any
     items: list[Planned] = field(default_factory=list)
+    goes_on: dict[str, date] = field(default_factory=dict)  # school name -> the day its round is due
+    stopped: dict[str, NudgeStop] = field(default_factory=dict)  # school name -> staff stopped its round
 
     @property
     def messages(self) -> list[tuple[Planned, Recipient]]:
-        return [(item, r) for item in self.items for r in item.due]
+        """What sending would queue: everything due, but for the schools whose round staff stopped."""
+        return [(item, r) for item in self.items if item.pupil.school.name not in self.stopped for r in item.due]
 
     def counts(self) -> Counter:
         """Emails by version and language, and children by why they get none: the preview's figures."""
@@ -89,7 +93,9 @@ class Batch:
         return found
 
 
-def plan(as_of: date, school_urn: str | None = None) -> Batch:
+def plan(as_of: date, school_urn: str | None = None, upcoming: bool = False) -> Batch:
+    """Who is due today; with `upcoming`, a school with no round due today shows its next one, on today's figures
+    (the batch staff see, and may stop, before it goes)."""
     year_start, _ = school_year_of(as_of)
     query = select(School).order_by(School.name)
     if school_urn:
@@ -101,9 +107,18 @@ def plan(as_of: date, school_urn: str | None = None) -> Batch:
         if school_policy is None:
             continue
         due = rules.current_round(policy.nudges.schedule, school_policy.calendar, as_of, year_start)
+        goes_on = as_of
+        if due is None and upcoming:
+            goes_on, due = rules.next_round(policy.nudges.schedule, school_policy.calendar, as_of) or (as_of, None)
         batch.rounds[school.name] = due
-        if due is not None:
-            batch.items.extend(_plan_school(school, policy, due, as_of, year_start))
+        if due is None:
+            continue
+        batch.goes_on[school.name] = goes_on
+        stop = db.session.scalar(select(NudgeStop).where(NudgeStop.school_id == school.id,
+                                                         NudgeStop.round_key == due.key))
+        if stop is not None:
+            batch.stopped[school.name] = stop
+        batch.items.extend(_plan_school(school, policy, due, as_of, year_start))
     return batch
 
 
@@ -224,17 +239,29 @@ def _keys_queued(due: rules.Round, ids: list[int]) -> set[str]:
 
 
 def _queue(item: Planned, recipient: Recipient) -> None:
+    with force_locale(LOCALES[recipient.language]):
+        subject, context = _message(item, recipient)
+        notify.queue([recipient.email], subject, TEMPLATE, key=recipient.key, **context)
+
+
+def example(item: Planned, recipient: Recipient) -> tuple[str, str]:
+    """The subject and text of one message as it would go: the staff preview shows a few."""
+    with force_locale(LOCALES[recipient.language]):
+        subject, context = _message(item, recipient)
+        return subject, render_template(f"email/{TEMPLATE}.txt", **context)
+
+
+def _message(item: Planned, recipient: Recipient) -> tuple[str, dict]:
+    """The subject and the templates' context, in the language forced around the call."""
     page, content = item.page, item.content
     school_words = trust_policy(item.pupil.school.trust).nudges.words(recipient.language)
     placeholders = dict(forename=item.pupil.forename, school=page.school_name, phone=phone_words(page.school_phone),
                         email=page.school_email)
-    with force_locale(LOCALES[recipient.language]):
-        notify.queue(
-            [recipient.email], subject_for(content, page.school_name), TEMPLATE, key=recipient.key,
-            c=content, page=page, recipient=recipient, words=words(content, page.school_phone), lang=recipient.language,
-            monthly=item.round.key.startswith("month:"),
-            own={k: fill(v, **placeholders) for k, v in school_words.items()},
-            link=notify.external_url("parent.child", pupil_id=item.pupil.id))
+    return subject_for(content, page.school_name), dict(
+        c=content, page=page, recipient=recipient, words=words(content, page.school_phone),
+        lang=recipient.language, monthly=item.round.key.startswith("month:"),
+        own={k: fill(v, **placeholders) for k, v in school_words.items()},
+        link=notify.external_url("parent.child", pupil_id=item.pupil.id))
 
 
 def preview_text(days_value: Decimal | None) -> str:

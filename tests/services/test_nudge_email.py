@@ -35,7 +35,8 @@ def content(version, situation, step) -> Content:
 
 def render(c: Content, language: str, own=None, monthly=False) -> tuple[str, str, str]:
     with force_locale(LOCALES[language]):
-        context = dict(c=c, page=PAGE, recipient=SimpleNamespace(name="Anna Kowalska"), words=words(c, PAGE.school_phone),
+        context = dict(c=c, page=PAGE, recipient=SimpleNamespace(name="Anna Kowalska"),
+                       words=words(c, PAGE.school_phone),
                        lang=language, own=own or {}, link="https://portal.test/parent/children/1", monthly=monthly)
         subject = subject_for(c, PAGE.school_name)
         return (subject, render_template("email/nudge.txt", **context),

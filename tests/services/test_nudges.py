@@ -10,47 +10,20 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import AbsenceReport, AbsenceReportChild, AuditEvent, Contact, OutboxMessage
+from portal.models import AbsenceReportChild, AuditEvent, Contact, OutboxMessage
 from portal.models.absence import ACCEPTED
-from portal.models.support_plan import ACTIVE, SupportPlan
 from portal.services import notify, nudges
 from portal.services.child_attendance import child_attendance
 
-from factories import ALP, BOTHAL, load_trust
-from nudge_world import FIRST_DAY_BACK, at, pupil_with
+from factories import ALP, load_trust
+from nudge_world import FIRST_DAY_BACK, at, every_band_and_situation, pupil_with
 from parents import sign_in_as
 from smtp import SmtpServer, plain_body
 from staff import make_staff
 
 @pytest.fixture
 def school(app_ctx):
-    """Every band and situation at one school, and twelve classmates (no contacts) for the median."""
-    load_trust()
-    head = make_staff("head@bothal.example.com", "headteacher", BOTHAL)
-    for n in range(12):
-        pupil_with(f"Classmate{n}", {"I": 2})  # the typical pupil: 1 day missed
-    p = {
-        "olu": pupil_with("Olu", {"I": 1}, parents=[("olu.mum@example.com", "Ada Olu", "English")]),
-        "bea": pupil_with("Bea", {"O": 3}, parents=[("bea.dad@example.com", "Ben Bea", "")]),
-        "ari": pupil_with("Ari", {"O": 6}, parents=[("ari.mum@example.com", "Ana Ari", "English")]),
-        "maja": pupil_with("Maja", {"I": 6, "O": 4, "M": 1},
-                           parents=[("anna@example.com", "Anna Kowalska", "Polish"),
-                                    ("piotr@example.com", "Piotr Kowalski", "English")]),
-        "sev": pupil_with("Sev", {"O": 40}, parents=[("ioana@example.com", "Ioana Popescu", "Romanian")]),
-        "pia": pupil_with("Pia", {"O": 10}, parents=[("pia.mum@example.com", "Pam Pia", "")]),
-        "tom": pupil_with("Tom", last_codes=("C2",) * 8, parents=[("tom.dad@example.com", "Tim Tom", "")]),
-        "hal": pupil_with("Hal", {"I": 12}, health_need=True, parents=[("hal.mum@example.com", "Hana Hal", "")]),
-        "dee": pupil_with("Dee", {"O": 8}, parents=[("dee.mum@example.com", "Dora Dee", "")]),
-        "neo": pupil_with("Neo", {"O": 8}),  # no parent with an email address
-    }
-    db.session.add(SupportPlan(pupil_id=p["pia"].id, school_id=p["pia"].school_id, owner_id=head.id, state=ACTIVE,
-                               created_at=datetime(2025, 10, 1)))
-    dee_parent = db.session.scalar(select(Contact).where(Contact.pupil_id == p["dee"].id)).parent_account
-    db.session.add(AbsenceReport(reference="AB-DEE1", submission_key="AB-DEE1", parent_account_id=dee_parent.id,
-                                 reported_at=datetime(2025, 11, 3, 7, 30), first_day=date(2025, 11, 4), part="day",
-                                 reason="illness", children=[AbsenceReportChild(pupil=p["dee"])]))
-    db.session.commit()
-    return p
+    return every_band_and_situation()
 
 
 def planned(batch) -> dict[str, tuple]:

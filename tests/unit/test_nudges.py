@@ -23,6 +23,7 @@ from portal.domain.nudges import (
     content,
     current_round,
     median_days_missed,
+    next_round,
     projected_days,
     target_days_so_far,
     told_recently,
@@ -73,6 +74,19 @@ def test_a_round_is_due_on_school_days_after_the_period_it_looks_back_on(schedul
 def test_the_half_term_round_is_named_after_the_half_term_it_follows():
     due = current_round("half_term", school_year(), date(2024, 11, 4), YEAR_START)
     assert (due.label, due.after) == ("Autumn 1", date(2024, 10, 25))
+
+
+@pytest.mark.parametrize("schedule, today, expected", [
+    ("half_term", date(2024, 9, 16), (date(2024, 11, 4), "half-term:2024-10-25")),
+    ("half_term", date(2024, 11, 4), (date(2025, 1, 7), "half-term:2024-12-20")),  # 6 Jan is an INSET day
+    ("half_term", date(2024, 12, 20), (date(2025, 1, 7), "half-term:2024-12-20")),
+    ("monthly", date(2024, 11, 4), (date(2024, 12, 2), "month:2024-12")),
+    ("half_term", date(2025, 7, 1), None),  # the summer: no round until a half-term of the next year ends
+    ("off", date(2024, 11, 4), None),
+])
+def test_staff_see_the_next_round_and_the_day_it_goes(schedule, today, expected):
+    found = next_round(schedule, school_year(), today)
+    assert ((found[0], found[1].key) if found else None) == expected
 
 
 # ---------------------------------------------------------------- who gets which version

@@ -57,6 +57,7 @@ PUBLIC, PARENT, STAFF, EVIDENCE = "public", "parent", "staff", "evidence"
 DECIDE = frozenset({"headteacher"})  # authorise_absence, decide_leave (leave deciders)
 PLANS = frozenset({"attendance_officer", "senior_leader", "headteacher"})  # draft_support_plans
 EXPORT = frozenset({"headteacher", "senior_leader", "attendance_officer", "admin"})
+MESSAGES = frozenset({"headteacher", "senior_leader", "attendance_officer", "admin"})  # stop or send a batch
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TEXT_TYPES = ("text/html", "text/csv", "application/json", "text/plain")
 
@@ -109,6 +110,11 @@ def plan_form(s: Side) -> dict:
 def signature(s: Side) -> dict:
     """Version 1 signed, as the family or the school would sign it."""
     return {"version": "1", "sha256": s.plan_sha, "typed_name": "Probe Person", "confirm": "y"}
+
+
+def batch_round(s: Side) -> dict:
+    """The batch due on NOW at the side's school: after its first half-term of 2026-27 (the example policies)."""
+    return {"round": {"122239": "half-term:2026-10-23"}.get(s.urn, "half-term:2026-10-16")}
 
 
 def signed_in_elsewhere(to: str) -> Callable[[Actor], Expect]:
@@ -198,6 +204,11 @@ ROUTES = {route.endpoint: route for route in (
     Route("staff.first_day_chase", (POST,), STAFF, ok_post=Expect(303, "/staff/first-day"),
           body=lambda s: {"pupils": [s.pupil_id], "day": NOW.date().isoformat(), "click": "probe"}),
     Route("staff.sign_out", (POST,), STAFF, ok_post=Expect(303, "/staff/sign-in")),
+    # The half-termly message: each school's batch due now (on NOW, the round after the first half-term).
+    Route("staff.messages", (GET,), STAFF, query=lambda s: {"school": s.urn}),
+    *(Route(f"staff.{action}_messages", (POST,), STAFF, args=lambda s: {"urn": s.urn}, body=batch_round,
+            ok_post=Expect(303, "/staff/messages"), act=(MESSAGES, Expect(403)))
+      for action in ("stop", "resume", "send")),
     # ------------------------------------------------------------ staff: one school's objects
     Route("staff.absence", (GET, POST), STAFF, args=lambda s: {"child_id": s.absence_child},
           body=lambda s: {"action": "accept", "code": "I"}, act=(DECIDE, Expect(200, text="does not allow")),
