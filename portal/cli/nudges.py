@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from portal.cli import cli_actor
 from portal.clock import school_today
-from portal.domain.nudges import REASONS, SEND
+from portal.domain.nudges import REASONS, SEND, days
 from portal.services import nudges
 from portal.services.nudges import preview_text
 
@@ -48,12 +48,12 @@ def _print(batch: nudges.Batch, show_all: bool) -> None:
     for item in batch.items:
         if item.choice.outcome == SEND:
             for recipient in item.due:
-                c = item.content
-                click.echo(f"  {item.pupil.name} ({item.pupil.upn})  {c.version}"
-                           f"{' (' + c.situation + ')' if c.situation else ''}  to {recipient.email} "
-                           f"[{recipient.language}]  missed {preview_text(c.days_missed)} of "
-                           f"{preview_text(c.school_days)} days, median {preview_text(c.median_days)}, "
-                           f"year {preview_text(c.projected_days)}")
+                summary = item.facts.summary
+                click.echo(f"  {item.pupil.name} ({item.pupil.upn})  {item.choice.version}"
+                           f"{' (' + item.choice.situation + ')' if item.choice.situation else ''}  to "
+                           f"{recipient.email} [{recipient.language}]  missed {preview_text(days(summary.absent))} "
+                           f"of {preview_text(days(summary.possible))} days (school median "
+                           f"{preview_text(item.median)})")
             if show_all and not item.due:
                 statuses = sorted({r.status for r in item.recipients}) or ["no_email"]
                 click.echo(f"  {item.pupil.name}: nothing ({'; '.join(REASONS.get(s, s) for s in statuses)})")

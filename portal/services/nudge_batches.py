@@ -61,7 +61,7 @@ def overview(staff: StaffUser, today: date, school_urn: str | None = None) -> li
         entry = SchoolBatch(school, due, goes_on, batch.stopped.get(school.name), may_manage(staff, school),
                             due_today=goes_on is not None and goes_on <= today, counts=batch.counts())
         entry.emails = sum(len(item.due) for item in batch.items)
-        entry.examples = _examples(batch)
+        entry.examples = _examples(batch, today)
         found.append(entry)
     return found
 
@@ -124,7 +124,7 @@ def _the_batch(staff: StaffUser, school_urn: str, round_key: str, today: date) -
     return school, due, batch.goes_on[school.name]
 
 
-def _examples(batch: nudges.Batch) -> list[Example]:
+def _examples(batch: nudges.Batch, today: date) -> list[Example]:
     """One message of each version, then one in each other language, up to EXAMPLES."""
     chosen, seen = [], set()
     for want in ("version", "language"):
@@ -135,5 +135,10 @@ def _examples(batch: nudges.Batch) -> list[Example]:
                     continue
                 seen.add((want, what))
                 chosen.append((item, recipient))
-    return [Example(item.pupil.name, item.choice.version, recipient.language, recipient.email,
-                    *nudges.example(item, recipient)) for item, recipient in chosen]
+    examples = []
+    for item, recipient in chosen:
+        shown = nudges.example(item, recipient, today)
+        if shown is not None:
+            examples.append(Example(item.pupil.name, item.choice.version, recipient.language, recipient.email,
+                                    *shown))
+    return examples

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.clock import school_time, utcnow
 from portal.domain import nudges as rules
@@ -52,12 +53,17 @@ class Recipient:
 
 @dataclass
 class Planned:
+    """One child: chosen from the figures kept for oversight (fast, for the whole school); the message's content
+    is worked out from the parent page's figures (`complete`) only for what is sent or shown."""
+
     pupil: Pupil
     round: rules.Round
     choice: rules.Choice
+    facts: rules.Facts
+    median: Decimal | None = None
+    recipients: list[Recipient] = field(default_factory=list)
     content: rules.Content | None = None
     page: ChildAttendance | None = None
-    recipients: list[Recipient] = field(default_factory=list)
 
     @property
     def due(self) -> list[Recipient]:
@@ -126,6 +132,8 @@ def send(as_of: date, actor: str, school_urn: str | None = None) -> Batch:
     """Queue every message the plan says is due, in one transaction; delivered by `outbox send`."""
     batch = plan(as_of, school_urn)
     for item, recipient in batch.messages:
+        if complete(item, as_of).content is None:
+            continue  # the page's figures choose otherwise than the kept ones: nothing goes (never seen so far)
         _queue(item, recipient)
         audit.record(actor, "nudge.queued", item.pupil, after={
             "round": item.round.key, "version": item.choice.version, "situation": item.choice.situation,
@@ -139,9 +147,8 @@ def send(as_of: date, actor: str, school_urn: str | None = None) -> Batch:
 
 
 def _plan_school(school: School, policy, due: rules.Round, as_of: date, year_start: date) -> list[Planned]:
-    school_policy = policy.school(school.urn)
     pupils = db.session.scalars(
-        select(Pupil).where(Pupil.school_id == school.id, Pupil.admission_date <= as_of,
+        select(Pupil).options(selectinload(Pupil.contacts)).where(Pupil.school_id == school.id, Pupil.admission_date <= as_of,
                             (Pupil.leaving_date.is_(None)) | (Pupil.leaving_date >= as_of))
         .order_by(Pupil.legal_surname, Pupil.legal_forename)).all()
     if not pupils:
@@ -160,20 +167,36 @@ def _plan_school(school: School, policy, due: rules.Round, as_of: date, year_sta
 
     planned = []
     for pupil in pupils:
-        page = child_attendance(pupil, as_of, register_weeks=1)
+        if pupil.id not in kept:
+            continue  # a school its trust's policy no longer holds: nothing to judge by
         situations = frozenset(s for s, applies in (("support_plan", pupil.id in plans),
                                                     ("part_time", pupil.id in part_time),
                                                     ("health_need", pupil.health_need)) if applies)
-        facts = rules.Facts(page.summary, page.band, situations=situations, open_decision=pupil.id in open_decisions)
-        choice = rules.choose(facts, policy.nudges)
-        item = Planned(pupil, due, choice, page=page)
-        if choice.outcome == rules.SEND:
-            remaining = page.remaining.sessions if page.remaining is not None else None
-            last_day = (school_policy.calendar.school_days(as_of, page.year_end) or [page.year_end])[-1]
-            item.content = rules.content(choice, facts, policy.bands, pupil.forename, median, remaining, last_day)
+        facts = rules.Facts(kept[pupil.id].summary, kept[pupil.id].band, situations=situations,
+                            open_decision=pupil.id in open_decisions)
+        item = Planned(pupil, due, rules.choose(facts, policy.nudges), facts, median)
+        if item.choice.outcome == rules.SEND:
             item.recipients = _recipients(pupil, due, as_of, policy.nudges, told, already)
         planned.append(item)
     return planned
+
+
+def complete(item: Planned, as_of: date) -> Planned:
+    """The message's content from the parent page's figures (`child_attendance`), chosen again on them: the
+    message says exactly what the page says."""
+    if item.content is not None:
+        return item
+    policy = trust_policy(item.pupil.school.trust)
+    page = child_attendance(item.pupil, as_of, register_weeks=1)
+    facts = replace(item.facts, summary=page.summary, band=page.band)
+    item.choice, item.facts, item.page = rules.choose(facts, policy.nudges), facts, page
+    if item.choice.outcome == rules.SEND:
+        calendar = policy.school(item.pupil.school.urn).calendar
+        remaining = page.remaining.sessions if page.remaining is not None else None
+        last_day = (calendar.school_days(as_of, page.year_end) or [page.year_end])[-1]
+        item.content = rules.content(item.choice, facts, policy.bands, item.pupil.forename, item.median,
+                                     remaining, last_day)
+    return item
 
 
 def _recipients(pupil: Pupil, due: rules.Round, as_of: date, nudge_rules, told, already) -> list[Recipient]:
@@ -244,8 +267,10 @@ def _queue(item: Planned, recipient: Recipient) -> None:
         notify.queue([recipient.email], subject, TEMPLATE, key=recipient.key, **context)
 
 
-def example(item: Planned, recipient: Recipient) -> tuple[str, str]:
+def example(item: Planned, recipient: Recipient, as_of: date) -> tuple[str, str] | None:
     """The subject and text of one message as it would go: the staff preview shows a few."""
+    if complete(item, as_of).content is None:
+        return None
     with force_locale(LOCALES[recipient.language]):
         subject, context = _message(item, recipient)
         return subject, render_template(f"email/{TEMPLATE}.txt", **context)
