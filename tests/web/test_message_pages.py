@@ -40,7 +40,7 @@ def test_staff_see_the_next_batch_before_it_goes_with_counts_and_examples(world,
     assert "After Autumn term, first half" in page and "Tuesday 4 November 2025" in page
     assert "as things stand" in page
     assert "Not emailed: held: a decision about the child is open in the queue" in page
-    assert "Example: standard version" in page and "(Polish)" in page
+    assert "Example, standard version, to" in page and "(Polish)" in page
     assert "Stop this batch" in page and "Send now" not in page  # not due yet: it can only be stopped
 
 
