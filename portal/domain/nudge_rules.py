@@ -13,7 +13,7 @@ import difflib
 import string
 from dataclasses import dataclass, field
 
-from portal.domain.policy_file import Reader
+from portal.domain.policy_file import NOTE, Reader
 
 SCHEDULES = ("half_term", "monthly", "off")
 ON_TARGET = ("thanks", "none")
@@ -84,6 +84,11 @@ def _wording(t: Reader) -> dict[str, dict[str, str]]:
         found[language] = _paragraphs(table, table.data)
         table.done()
     t.done()
+    for language in LANGUAGES[1:]:
+        untranslated = sorted(set(found.get("en", {})) - set(found.get(language, {})))
+        if untranslated:
+            t.report(NOTE, None, f"{', '.join(untranslated)}: the school's words are not given in {language!r} "
+                     f"([nudges.wording.{language}]): parents reading it get the portal's standard words, translated")
     return found
 
 

@@ -29,7 +29,8 @@ from portal.domain.settings import Bands
 MIN_POSSIBLE_SESSIONS = 20
 # The school's median is shown only over at least this many pupils, so it never stands for a few children.
 MIN_PUPILS_FOR_MEDIAN = 10
-# A part-time timetable (C2) within this many school days counts as current.
+# An agreed temporary part-time timetable is coded C2; one within this many school days counts as current.
+PART_TIME_CODE = "C2"
 PART_TIME_RECENT_DAYS = 10
 
 STANDARD, THANKS, GENTLE = "standard", "thanks", "gentle"
@@ -121,11 +122,6 @@ def projected_days(summary: Summary, remaining_sessions: int | None) -> Decimal 
         return None
     total = Fraction(summary.absent, summary.possible) * (summary.possible + remaining_sessions)
     return Decimal(math.floor(total / 2 + Fraction(1, 2)))
-
-
-def on_part_time_timetable(recent_codes: Iterable[str]) -> bool:
-    """C2 (an agreed temporary part-time timetable) among the recent marks."""
-    return "C2" in set(recent_codes)
 
 
 @dataclass(frozen=True)

@@ -160,7 +160,7 @@ def _plan_school(school: School, policy, due: rules.Round, as_of: date, year_sta
     plans = set(db.session.scalars(select(SupportPlan.pupil_id).where(
         SupportPlan.pupil_id.in_(ids), SupportPlan.state == ACTIVE)))
     part_time = set(db.session.scalars(select(Mark.pupil_id).where(
-        Mark.pupil_id.in_(ids), Mark.code == "C2",
+        Mark.pupil_id.in_(ids), Mark.code == rules.PART_TIME_CODE,
         Mark.date >= as_of - timedelta(days=rules.PART_TIME_RECENT_DAYS * 7 // 5))))  # school days, in weeks
     told = _last_told(ids, policy.nudges.days_between)
     already = _keys_queued(due, ids)

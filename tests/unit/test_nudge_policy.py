@@ -63,6 +63,13 @@ def test_a_wrong_nudges_key_is_an_error_that_says_what_to_fix(block, expected):
     assert all("(line None)" not in e for e in found)
 
 
+def test_policy_check_notes_the_schools_words_missing_in_a_language():
+    _, problems = load_policy(ALP_SOURCE)
+    notes = [(p.key, p.message) for p in problems if p.level == "note" and p.key.startswith("nudges")]
+    assert [key for key, _ in notes] == ["nudges.wording", "nudges.wording"]
+    assert "next_step: the school's words are not given in 'pl' ([nudges.wording.pl])" in notes[0][1]
+
+
 def test_a_school_words_its_paragraphs_per_language_and_the_placeholders_are_filled():
     policy, _ = load_policy(with_nudges('[nudges]\n[nudges.wording]\nopening = "Hello from {school}."\n'
                                         '[nudges.wording.pl]\nopening = "Dzień dobry, tu {school}."'))

@@ -181,6 +181,24 @@ def test_a_standard_message_compares_with_the_target_the_median_and_the_year():
     assert message.next_step == "meet"  # persistent absence: the school asks to meet
 
 
+@pytest.mark.parametrize("absent, median, compared", [(12, Decimal(6), "same"), (12, Decimal(7), "fewer"),
+                                                      (12, None, None)])
+def test_the_childs_days_against_the_typical_pupils(absent, median, compared):
+    case = facts(absent=absent)
+    message = content(choose(case, DEFAULT), case, BANDS, "Maja", median, 280, date(2025, 7, 22))
+    assert message.compared_with_median == compared
+
+
+def test_a_child_held_back_is_explained_in_words():
+    choice = choose(facts(absent=12, open_decision=True), DEFAULT)
+    assert choice.reason_words == "held: a decision about the child is open in the queue"
+    assert choose(facts(absent=12), DEFAULT).reason_words == ""
+
+
+def test_no_next_round_past_the_end_of_the_calendar():
+    assert next_round("half_term", school_year(), date(2025, 7, 22)) is None
+
+
 def test_a_thank_you_asks_for_nothing():
     case = facts(absent=2)
     message = content(choose(case, DEFAULT), case, BANDS, "Maja", Decimal(2), 280, date(2025, 7, 22))
