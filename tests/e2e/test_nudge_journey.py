@@ -81,4 +81,5 @@ def journey(server, smtp, page):
     page.goto(link)
     check_axe(page)
     assert page.get_by_text("has missed 5.5 days").first.is_visible()
+    assert page.get_by_text("will have missed about 27 days by the end of it").is_visible()  # "około 27 dni"
     screenshot(page, "nudges", "child-page-phone")

@@ -95,6 +95,7 @@ def test_the_message_states_the_figures_the_parent_page_shows(school, client):
     assert f"Bea has missed {page.missed} out of {page.possible.days} school days" in text
     assert "The typical pupil at Bothal Primary School has missed 1 day so far." in text
     assert "about 7 days by 17 July 2026" in text  # 3 sessions in 78, over the year's 380: 14.6 sessions
+    assert str(page.projected) == "7 days" and "will have missed about 7 days by the end of it" in html
     assert f"/parent/children/{bea.id}" in text
     # The school's own next step (examples/alp.toml [nudges.wording]) with its placeholders filled.
     assert "If anything is making school hard for Bea, please talk to us: call 01670 812 360" in text
