@@ -84,9 +84,10 @@ class Batch:
         return [(item, r) for item in self.items if item.pupil.school.name not in self.stopped for r in item.due]
 
     def counts(self) -> Counter:
-        """Emails by version and language, and children by why they get none: the preview's figures."""
+        """Emails by version and language (what would go, stopped or not), and children by why they get none:
+        the preview's figures."""
         found: Counter = Counter()
-        for item, recipient in self.messages:
+        for item, recipient in ((i, r) for i in self.items for r in i.due):
             found[f"email:{item.choice.version}"] += 1
             found[f"language:{recipient.language}"] += 1
         for item in self.items:

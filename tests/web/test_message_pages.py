@@ -52,6 +52,7 @@ def test_a_stopped_batch_sends_nothing_until_resumed_and_each_step_is_audited(wo
     with at(FIRST_DAY_BACK):
         page = client.get("/staff/messages?school=122239").get_data(as_text=True)
         assert "Stopped by Sam Staff" in page and "Resume this batch" in page and "Send now" not in page
+        assert "Standard version" in page  # what would go is still shown
         from portal.services import nudges
         assert nudges.send(FIRST_DAY_BACK, "cli:cron").messages == []  # the daily run sends nothing of it
         assert queued() == 0
