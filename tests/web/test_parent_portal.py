@@ -12,7 +12,7 @@ from portal.extensions import db, mail
 from portal.models import AbsenceReport, OutboxMessage, StaffUser
 from portal.services import notify
 
-from factories import calendar, load_trust, make_pupil
+from factories import calendar, in_england, load_trust, make_pupil
 from parents import make_parent, sign_in_as
 
 
@@ -202,11 +202,10 @@ def test_a_web_page_dressed_as_a_photo_is_refused_on_the_form(client, app, famil
         assert db.session.query(EvidenceFile).count() == 0
 
 
-def test_the_home_page_gives_each_childs_year_so_far_and_follows_the_register(client, app, family, monkeypatch):
-    import portal.web.parent.home as home_view
+def test_the_home_page_gives_each_childs_year_so_far_and_follows_the_register(client, app, family, school_clock):
     from portal.models import Mark, Pupil
 
-    monkeypatch.setattr(home_view, "local_now", lambda: datetime(2025, 10, 1, 9, 0))
+    school_clock.move_to(in_england(datetime(2025, 10, 1, 9, 0)))
     with app.app_context():
         sam = db.session.get(Pupil, family["sam"])
         days = calendar().school_days(date(2025, 9, 1), date(2025, 10, 1))[:5]
