@@ -125,7 +125,7 @@ def plan(as_of: date, school_urn: str | None = None, upcoming: bool = False) -> 
                                                          NudgeStop.round_key == due.key))
         if stop is not None:
             batch.stopped[school.name] = stop
-        batch.items.extend(_plan_school(school, policy, due, as_of, year_start))
+        batch.items.extend(_plan_school(school, policy, due, as_of))
     return batch
 
 
@@ -147,7 +147,7 @@ def send(as_of: date, actor: str, school_urn: str | None = None) -> Batch:
 # ---------------------------------------------------------------- working it out
 
 
-def _plan_school(school: School, policy, due: rules.Round, as_of: date, year_start: date) -> list[Planned]:
+def _plan_school(school: School, policy, due: rules.Round, as_of: date) -> list[Planned]:
     pupils = db.session.scalars(
         select(Pupil).options(selectinload(Pupil.contacts)).where(Pupil.school_id == school.id, Pupil.admission_date <= as_of,
                             (Pupil.leaving_date.is_(None)) | (Pupil.leaving_date >= as_of))
