@@ -13,7 +13,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import Defaults, finish, from_environment
-from portal.extensions import csrf, db, limiter, login_manager, mail, migrate
+from portal.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,6 +101,8 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    # English unless a message is rendered under force_locale (a parent's language: portal/services/nudges.py).
+    babel.init_app(app, default_translation_directories=str(ROOT / "portal" / "translations"))
 
 
 def register_blueprints(app: Flask) -> None:

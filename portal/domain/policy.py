@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from portal.domain import codes
 from portal.domain.calendar import Closure, SchoolCalendar, Term
+from portal.domain.nudge_rules import NudgeRules, read_nudges
 from portal.domain.policy_file import ERROR, Problem, Reader, key_lines, parse_toml
 from portal.domain.policy_examples import ExampleValue, read_example_values
 from portal.domain.policy_links import ParentLinks, read_links
@@ -123,6 +124,7 @@ class Policy:
     support_plan: PlanTemplate = ALP_APPENDIX_1  # [support_plan]: the attendance support plan's template
     example_values: tuple[ExampleValue, ...] = ()
     links: ParentLinks = ParentLinks()  # where parents are pointed: full policy, attendance lead, LA, DPO
+    nudges: NudgeRules = field(default_factory=NudgeRules)  # [nudges]: messages to parents (nudge_rules.py)
 
     def school(self, urn: str) -> School | None:
         return next((s for s in self.schools if s.urn == urn), None)
@@ -187,6 +189,7 @@ def _policy(r: Reader) -> Policy:
         support_plan=_support_plan(r.table("support_plan")),
         example_values=read_example_values(r),
         links=read_links(r),
+        nudges=read_nudges(r.table("nudges")),
     )
     for table in (reporting, register, roles_table, attendance, wording):
         table.done()

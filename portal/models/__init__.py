@@ -9,6 +9,7 @@ from portal.models.evidence import EvidenceFile
 from portal.models.figures import PupilFigures
 from portal.models.leave import LeaveDeclaration, LeaveRequest, LeaveRequestChild
 from portal.models.marks import Mark
+from portal.models.nudge import NudgeStop
 from portal.models.outbox import OutboxMessage
 from portal.models.people import Contact, ParentAccount, Pupil, StaffRole, StaffUser
 from portal.models.school import School, Site, Trust
@@ -20,6 +21,6 @@ __all__ = [
     "LeaveDeclaration", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
     "SupportPlanVersion",
     "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "DataArrival", "Enrolment", "EvidenceFile",
-    "Contact", "Mark", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School", "Site",
+    "Contact", "Mark", "NudgeStop", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School", "Site",
     "AccountSession", "PasswordReset", "SignInLink", "StaffRole", "StaffUser", "ThrottleCounter", "Trust",
 ]

@@ -60,6 +60,7 @@ DECIDE = frozenset({"headteacher"})  # authorise_absence, decide_leave (leave de
 PLANS = frozenset({"attendance_officer", "senior_leader", "headteacher"})  # draft_support_plans
 EXPORT = frozenset({"headteacher", "senior_leader", "attendance_officer", "admin"})
 ADMIN = frozenset({"admin"})  # runs staff accounts (portal/services/staff_accounts.py)
+MESSAGES = frozenset({"headteacher", "senior_leader", "attendance_officer", "admin"})  # stop or send a batch
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TEXT_TYPES = ("text/html", "text/csv", "application/json", "text/plain")
 
@@ -113,6 +114,11 @@ def plan_form(s: Side) -> dict:
 def signature(s: Side) -> dict:
     """Version 1 signed, as the family or the school would sign it."""
     return {"version": "1", "sha256": s.plan_sha, "typed_name": "Probe Person", "confirm": "y"}
+
+
+def batch_round(s: Side) -> dict:
+    """The batch due on NOW at the side's school: after its first half-term of 2026-27 (the example policies)."""
+    return {"round": {"122239": "half-term:2026-10-23"}.get(s.urn, "half-term:2026-10-16")}
 
 
 def signed_in_elsewhere(to: str) -> Callable[[Actor], Expect]:
@@ -212,6 +218,11 @@ ROUTES = {route.endpoint: route for route in (
     Route("staff.account_page", (GET, POST), STAFF, args=lambda s: {"staff_id": s.colleague}, reach=ADMIN,
           body=lambda s: {"a-action": "switch_off"}),
     Route("staff.account", (GET, POST), STAFF),
+    # The half-termly message: each school's batch due now (on NOW, the round after the first half-term).
+    Route("staff.messages", (GET,), STAFF, query=lambda s: {"school": s.urn}),
+    *(Route(f"staff.{action}_messages", (POST,), STAFF, args=lambda s: {"urn": s.urn}, body=batch_round,
+            ok_post=Expect(303, "/staff/messages"), act=(MESSAGES, Expect(403)))
+      for action in ("stop", "resume", "send")),
     # ------------------------------------------------------------ staff: one school's objects
     Route("staff.absence", (GET, POST), STAFF, args=lambda s: {"child_id": s.absence_child},
           body=lambda s: {"action": "accept", "code": "I"}, act=(DECIDE, Expect(200, text="can authorise absences")),
