@@ -23,14 +23,16 @@ from pythonjsonlogger.json import JsonFormatter
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # A sign-in link's path: /sign-in/ and anything but the portal's own pages under it.
-SIGN_IN_TOKEN = re.compile(r"(/sign-in/)(?!check-your-email\b|link\b)[^\s/?#\"']+")
+SIGN_IN_TOKEN = re.compile(r"(/sign-in/)(?!(?:check-your-email|link)(?:[\s/?#\"']|$))[^\s/?#\"']+")
 TOKEN_PARAMETER = re.compile(r"(\btoken=)[^\s&#\"']+", re.IGNORECASE)
 QUERY_STRING = re.compile(r"(/[^\s?\"']*)\?[^\s#\"']+")
+TERMINAL_COLOURS = re.compile(r"\x1b\[[0-9;]*m")  # werkzeug colours its request lines: noise in a JSON line
 SERVER_ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
 access_log = logging.getLogger("portal.access")
 
 
 def redact(text: str) -> str:
+    text = TERMINAL_COLOURS.sub("", text)
     text = SIGN_IN_TOKEN.sub(r"\1[token]", text)
     text = TOKEN_PARAMETER.sub(r"\1[token]", text)
     return QUERY_STRING.sub(r"\1?[query]", text)

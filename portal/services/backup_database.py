@@ -116,7 +116,8 @@ def _run(name: str, *args: str) -> None:
     env = dict(os.environ)
     if db.engine.url.password:
         env["PGPASSWORD"] = db.engine.url.password
-    done = subprocess.run([tool(name), *args], env=env, capture_output=True, text=True, check=False)  # nosec B603 # argument list, no shell
+    command = [tool(name), *args]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # nosec B603 # no shell
     if done.returncode != 0:
         said = (done.stderr or done.stdout).strip().splitlines()
         raise DatabaseCopyFailed(f"{name} failed (exit status {done.returncode}): {' '.join(said[-3:])}")

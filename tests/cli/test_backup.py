@@ -143,22 +143,24 @@ def test_a_backup_of_a_newer_schema_is_refused_with_what_to_do(instances, portal
 
 
 def test_an_instance_with_data_is_not_overwritten_without_force(instances, portal_backup):
-    source, rows, files, folder = portal_backup
-    if ON_POSTGRESQL:
-        pytest.skip("one database: the source was emptied for the restore")
-    runner = source.test_cli_runner()
+    _, rows, _, folder = portal_backup
+    fresh = instances("fresh")
+    runner = fresh.test_cli_runner()
+    assert runner.invoke(args=["backup", "restore", str(folder)]).exit_code == 0
+    with fresh.app_context():
+        db.session.execute(AuditEvent.__table__.delete().where(AuditEvent.action == "policy.load"))
+        db.session.commit()
     result = runner.invoke(args=["backup", "restore", str(folder)])
     assert result.exit_code == 1
     assert "this instance already holds rows in" in result.output and "evidence files" in result.output
-    with source.app_context():
-        db.session.execute(AuditEvent.__table__.delete().where(AuditEvent.action == "policy.load"))
-        db.session.commit()
     forced = runner.invoke(args=["backup", "restore", str(folder), "--force"])
     assert forced.exit_code == 0, forced.output
-    with source.app_context():
+    with fresh.app_context():
         again = snapshot()
+        restores = [e for e in again["audit_event"] if e.action == "backup.restore"]
         again["audit_event"] = [e for e in again["audit_event"] if e.action != "backup.restore"]
         assert again == rows
+        assert [e.after["forced"] for e in restores] == [True]  # the first restore's event went with the rest
 
 
 def test_a_backup_goes_into_an_empty_folder_only(app_ctx, tmp_path):

@@ -198,6 +198,8 @@ ROUTES = {route.endpoint: route for route in (
     Route("staff.first_day_chase", (POST,), STAFF, ok_post=Expect(303, "/staff/first-day"),
           body=lambda s: {"pupils": [s.pupil_id], "day": NOW.date().isoformat(), "click": "probe"}),
     Route("staff.sign_out", (POST,), STAFF, ok_post=Expect(303, "/staff/sign-in")),
+    # The system page (health, jobs' last runs): admins only, whichever school they administer.
+    Route("staff.system", (GET,), STAFF, reach=frozenset({"admin"})),
     # ------------------------------------------------------------ staff: one school's objects
     Route("staff.absence", (GET, POST), STAFF, args=lambda s: {"child_id": s.absence_child},
           body=lambda s: {"action": "accept", "code": "I"}, act=(DECIDE, Expect(200, text="does not allow")),
