@@ -115,10 +115,10 @@ def restore(folder: str | Path, actor: str, *, force: bool = False) -> Restored:
     manifest, problems = verify(folder)
     if problems:
         raise BackupRefused("the backup does not check out, nothing was restored:\n  " + "\n  ".join(problems))
-    engine, here = manifest["database"]["engine"], database.engine_name()
+    engine, here = (database.ENGINE_WORDS[name] for name in (manifest["database"]["engine"], database.engine_name()))
     if engine != here:
-        raise BackupRefused(f"this backup holds a {database.ENGINE_WORDS[engine]} database and this portal uses "
-                            f"{database.ENGINE_WORDS[here]}: restore it into a portal on {database.ENGINE_WORDS[engine]}")
+        raise BackupRefused(f"this backup holds a {engine} database and this portal uses {here}: restore it into a "
+                            f"portal on {engine}")
     revision = manifest["schema_revision"]
     scripts = _scripts()
     head = scripts.get_current_head()

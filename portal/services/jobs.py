@@ -112,7 +112,7 @@ def statuses(now: datetime | None = None) -> list[JobStatus]:
     for job, due_every in JOBS.items():
         latest = select(JobRun).where(JobRun.job == job).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(1)
         last = db.session.scalar(latest)
-        last_ok = last if last is not None and last.result == OK else db.session.scalar(latest.where(JobRun.result == OK))
+        last_ok = last if last and last.result == OK else db.session.scalar(latest.where(JobRun.result == OK))
         found.append(JobStatus(job, last, last_ok, due_every, _problem(job, last, last_ok, due_every, now)))
     return found
 

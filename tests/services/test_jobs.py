@@ -27,7 +27,8 @@ def test_a_command_that_works_records_when_it_ran_and_what_it_did(app, runner):
     with app.app_context():
         [run] = runs()
     assert (run.job, run.result, run.started_at, run.finished_at) == ("evidence sweep", "ok", MONDAY, MONDAY)
-    assert run.detail == "Removed 0 unsaved upload(s) and 0 file(s) with no record; 0 record(s) whose file was already gone."
+    assert run.detail == ("Removed 0 unsaved upload(s) and 0 file(s) with no record; "
+                          "0 record(s) whose file was already gone.")
 
 
 def test_every_scheduled_command_records_its_run(app, runner):
