@@ -66,13 +66,18 @@ def check(now: datetime | None = None) -> Health:
         db.session.rollback()
         return Health(now, database=False, problems=["database: unreachable"])
     health = Health(now, database=True)
-    health.unsent, health.oldest_unsent = db.session.execute(
-        select(func.count(), func.min(OutboxMessage.created_at)).where(OutboxMessage.sent_at.is_(None))).one()
+    try:
+        health.unsent, health.oldest_unsent = db.session.execute(
+            select(func.count(), func.min(OutboxMessage.created_at)).where(OutboxMessage.sent_at.is_(None))).one()
+        health.imports = last_imports()
+        health.jobs = jobs.statuses(now)
+    except SQLAlchemyError:  # the server answers, but not with the portal's tables: it cannot serve either
+        db.session.rollback()
+        return Health(now, database=False,
+                      problems=["database: the portal's tables cannot be read (has `flask db upgrade` run?)"])
     if health.oldest_unsent is not None and now - health.oldest_unsent > OUTBOX_LATE:
         minutes = int((now - health.oldest_unsent).total_seconds() // 60)
         health.problems.append(f"outbox: {health.unsent} email(s) unsent, the oldest queued {minutes} minutes ago")
-    health.imports = last_imports()
-    health.jobs = jobs.statuses(now)
     health.problems += [status.problem for status in health.jobs if status.problem]
     db.session.rollback()  # end the read: nothing here changes anything
     return health

@@ -44,17 +44,17 @@ def uploads(app) -> dict[str, str]:
 
 @pytest.fixture
 def instances(tmp_path, monkeypatch):
-    """make(name): an app on its own instance folder; the first has a fresh schema, stamped with the newest
-    revision as `flask db upgrade` leaves it; the others are fresh, with nothing in their database at all."""
+    """make(name, schema): an app on its own instance folder, with a fresh schema stamped with the newest revision
+    as `flask db upgrade` leaves it, or (schema=False) nothing in its database at all."""
     made = []
 
-    def make(name: str):
+    def make(name: str, schema: bool = False):
         monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / name))
         overrides = {} if ON_POSTGRESQL else {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}.sqlite"}
         app = create_app(config_for_tests(**overrides))
         with app.app_context():
             _drop_everything()
-            if not made:
+            if schema:
                 db.create_all()
                 stamp()
         made.append(app)
@@ -71,7 +71,7 @@ def instances(tmp_path, monkeypatch):
 @pytest.fixture
 def portal_backup(instances, tmp_path):
     """A portal with a bit of everything (tests/authz_world.py), backed up: (its app, rows, files, folder)."""
-    source = instances("source")
+    source = instances("source", schema=True)
     with source.app_context(), time_machine.travel(NOW, tick=False):
         build()
         rows, files = snapshot(), uploads(source)
@@ -86,7 +86,7 @@ def portal_backup(instances, tmp_path):
 
 def test_a_restored_backup_is_the_same_portal(instances, portal_backup):
     _, rows, files, folder = portal_backup
-    fresh = instances("fresh")
+    fresh = instances("fresh", schema=True)  # a new server after `flask db upgrade`: empty tables
     result = fresh.test_cli_runner().invoke(args=["backup", "restore", str(folder)])
     assert result.exit_code == 0, result.output
     assert "Restored the backup made" in result.output

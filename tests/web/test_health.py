@@ -62,6 +62,13 @@ def test_503_when_the_database_is_unreachable(client, monkeypatch):
     assert response.get_data(as_text=True) == "degraded\n"
 
 
+def test_a_database_without_the_portals_tables_is_503(app, client):
+    with app.app_context():
+        JobRun.__table__.drop(db.engine)
+    response = client.get("/health")
+    assert (response.status_code, response.get_data(as_text=True)) == (503, "degraded\n")
+
+
 def test_monitoring_with_the_token_reads_the_detail(make_app):
     app = make_app(PORTAL_HEALTH_TOKEN="s3cret-monitoring-token")
     with app.app_context(), time_machine.travel(NOW, tick=False):
