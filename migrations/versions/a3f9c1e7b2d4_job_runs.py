@@ -1,7 +1,7 @@
 """each run of a scheduled job (portal/models/job_run.py)
 
 Revision ID: a3f9c1e7b2d4
-Revises: e8b1f4a7c2d9
+Revises: d8e2b5c7a913
 Create Date: 2026-12-03 18:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a3f9c1e7b2d4'
-down_revision = 'e8b1f4a7c2d9'
+down_revision = 'd8e2b5c7a913'
 branch_labels = None
 depends_on = None
 
