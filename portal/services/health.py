@@ -12,22 +12,23 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal.clock import utcnow
+from portal.clock import school_time, stored_time, utcnow
 from portal.extensions import db
-from portal.models import AuditEvent, OutboxMessage, StaffUser
-from portal.services import jobs
+from portal.models import OutboxMessage, School, StaffUser
+from portal.services import data_arrivals, jobs
 
 # Email still unsent this long after it was queued means delivery is stuck (a worker down, the mail server
 # refusing): the outbox retries after 1, 5 and 15 minutes, so a passing fault clears well within it.
 OUTBOX_LATE = timedelta(minutes=30)
-IMPORT_ACTIONS = ("import.pupils", "import.contacts", "import.marks", "import.ctf")
 
 
 @dataclass(frozen=True)
-class LastImport:
-    kind: str  # pupils, contacts, marks, ctf
-    at: datetime  # UTC
-    file: str
+class SchoolImports:
+    urn: str
+    name: str
+    last: datetime | None  # UTC: the latest import of any kind holding the school's data
+    last_marks: datetime | None  # UTC: the latest marks (CSV or CTF)
+    marks_late: bool  # this morning's marks should have arrived from the MIS and have not
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Health:
     database: bool
     unsent: int = 0
     oldest_unsent: datetime | None = None  # when the oldest unsent message was queued (UTC)
-    imports: list[LastImport] = field(default_factory=list)
+    imports: list[SchoolImports] = field(default_factory=list)
     jobs: list[jobs.JobStatus] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -52,7 +53,8 @@ class Health:
             "outbox": {"unsent": self.unsent, "oldest_unsent_at": _iso(self.oldest_unsent),
                        "oldest_unsent_seconds": _seconds(self.now - self.oldest_unsent) if self.oldest_unsent
                        else None},
-            "imports": [{"kind": i.kind, "at": _iso(i.at), "file": i.file} for i in self.imports],
+            "imports": [{"school": i.urn, "last_at": _iso(i.last), "last_marks_at": _iso(i.last_marks),
+                         "marks_late": i.marks_late} for i in self.imports],
             "jobs": [_job_json(status) for status in self.jobs],
             "problems": self.problems,
         }
@@ -69,7 +71,7 @@ def check(now: datetime | None = None) -> Health:
     try:
         health.unsent, health.oldest_unsent = db.session.execute(
             select(func.count(), func.min(OutboxMessage.created_at)).where(OutboxMessage.sent_at.is_(None))).one()
-        health.imports = last_imports()
+        health.imports = last_imports(now)
         health.jobs = jobs.statuses(now)
     except SQLAlchemyError:  # the server answers, but not with the portal's tables: it cannot serve either
         db.session.rollback()
@@ -78,18 +80,18 @@ def check(now: datetime | None = None) -> Health:
     if health.oldest_unsent is not None and now - health.oldest_unsent > OUTBOX_LATE:
         minutes = int((now - health.oldest_unsent).total_seconds() // 60)
         health.problems.append(f"outbox: {health.unsent} email(s) unsent, the oldest queued {minutes} minutes ago")
+    health.problems += [f"{i.name}: this morning's marks have not arrived from the MIS"
+                        for i in health.imports if i.marks_late]
     health.problems += [status.problem for status in health.jobs if status.problem]
     db.session.rollback()  # end the read: nothing here changes anything
     return health
 
 
-def last_imports() -> list[LastImport]:
-    """The last import of each kind, from the audit log (an import's event names its file, not its schools)."""
-    latest = (select(AuditEvent.action, func.max(AuditEvent.id).label("id"))
-              .where(AuditEvent.action.in_(IMPORT_ACTIONS)).group_by(AuditEvent.action).subquery())
-    events = db.session.scalars(select(AuditEvent).join(latest, AuditEvent.id == latest.c.id)
-                                .order_by(AuditEvent.action)).all()
-    return [LastImport(e.action.removeprefix("import."), e.at, (e.after or {}).get("file", "")) for e in events]
+def last_imports(now: datetime) -> list[SchoolImports]:
+    """Each school's last data from its MIS (portal.services.data_arrivals), and whether this morning's is late."""
+    schools = db.session.scalars(select(School).order_by(School.name)).all()
+    return [SchoolImports(feed.school.urn, feed.school.name, _utc(feed.last), _utc(feed.last_marks), feed.late)
+            for feed in data_arrivals.schools_feed(schools, school_time(now))]
 
 
 def may_see_detail(user) -> bool:
@@ -109,6 +111,10 @@ def _job_json(status: jobs.JobStatus) -> dict:
         "last_ok_at": _iso(status.last_ok.started_at) if status.last_ok else None,
         "expected_every_seconds": _seconds(status.due_every) if status.due_every else None,
     }
+
+
+def _utc(uk_time: datetime | None) -> datetime | None:
+    return stored_time(uk_time) if uk_time else None
 
 
 def _iso(at: datetime | None) -> str | None:

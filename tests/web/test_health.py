@@ -14,7 +14,7 @@ from portal.services import jobs, sessions
 from portal.services.imports.pupils import import_pupils
 from portal.web.session import load_user
 
-from factories import ALP, BOTHAL, EXAMPLES, load_trust
+from factories import ALP, BOTHAL, CENTRAL, EXAMPLES, load_trust
 from parents import make_parent, sign_in_as
 from staff import make_staff
 
@@ -85,13 +85,18 @@ def test_monitoring_with_the_token_reads_the_detail(make_app):
     detail = response.get_json()
     assert detail["status"] == "degraded" and detail["database"] == "ok"
     assert detail["outbox"] == {"unsent": 1, "oldest_unsent_at": "2026-11-23T09:15:00Z", "oldest_unsent_seconds": 2700}
-    assert detail["imports"] == [{"kind": "pupils", "at": "2026-11-23T10:00:00Z", "file": "pupils.csv"}]
+    # Both of the trust's schools had pupils in the file, and no marks yet: past 9:10 on a Monday they are late.
+    assert detail["imports"] == [
+        {"school": urn, "last_at": "2026-11-23T10:00:00Z", "last_marks_at": None, "marks_late": True}
+        for urn in (BOTHAL, CENTRAL)]
     sweep = next(j for j in detail["jobs"] if j["job"] == "evidence sweep")
     assert sweep == {"job": "evidence sweep", "last_started_at": "2026-11-23T10:00:00Z",
                      "last_finished_at": "2026-11-23T10:00:00Z", "result": "failed", "took_seconds": 0.0,
                      "last_ok_at": "2026-11-22T04:00:00Z", "expected_every_seconds": 10800}
     assert detail["problems"] == [
         "outbox: 1 email(s) unsent, the oldest queued 45 minutes ago",
+        "Bothal Primary School: this morning's marks have not arrived from the MIS",
+        "Central Primary School: this morning's marks have not arrived from the MIS",
         "attendance refresh: has not run successfully for over 26 hours",
         "plans remind: has not run successfully for over 26 hours",
         "retention purge: has not run successfully for over 26 hours",

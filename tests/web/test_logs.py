@@ -49,17 +49,19 @@ def served(app, path: str) -> tuple[int, str]:
 
 
 def test_a_sign_in_link_and_a_search_never_reach_the_logs(app, log_lines):
+    # Links are /sign-in/link#<token> now (the token never reaches a server); links sent before were
+    # /sign-in/<token>, and a parent may still open one.
     status, request_id = served(app, f"/sign-in/{TOKEN}?q=Sam+Ashdown&token={TOKEN}")
-    assert status == 410  # not a real link
+    assert status == 404
     lines = log_lines()
     everything = json.dumps(lines)
     assert TOKEN not in everything and "Ashdown" not in everything
     [access] = [line for line in lines if line["logger"] == "portal.access"]
-    assert access["message"] == "GET /sign-in/[token] 410"
-    assert (access["path"], access["status"], access["request_id"]) == ("/sign-in/[token]", 410, request_id)
+    assert access["message"] == "GET /sign-in/[token] 404"
+    assert (access["path"], access["status"], access["request_id"]) == ("/sign-in/[token]", 404, request_id)
     assert access["level"] == "INFO" and "time" in access and access["duration_ms"] >= 0
     [server_line] = [line for line in lines if line["logger"] == "werkzeug"]  # the server's own access log
-    assert '"GET /sign-in/[token]?[query] HTTP/1.1" 410' in server_line["message"]
+    assert '"GET /sign-in/[token]?[query] HTTP/1.1" 404' in server_line["message"]
 
 
 def test_the_portals_own_pages_under_sign_in_stay_readable(app, log_lines):
