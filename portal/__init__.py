@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import secrets
 from pathlib import Path
 
 from flask import Flask
+from flask.logging import default_handler
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -128,5 +128,9 @@ def register_commands(app: Flask) -> None:
 
 
 def configure_logging(app: Flask) -> None:
+    from portal import logs  # request ids, the access line, JSON lines (portal/logs.py)
+
+    logs.register(app)
     if not app.debug and not app.testing:
-        app.logger.setLevel(logging.INFO)
+        app.logger.removeHandler(default_handler)  # its lines reach the JSON handler on the root logger instead
+        logs.install()

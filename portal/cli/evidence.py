@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from portal.services import uploads
+from portal.services import jobs, uploads
 
 evidence_cli = AppGroup("evidence", help="Evidence files sent with requests.")
 
@@ -16,9 +16,11 @@ evidence_cli = AppGroup("evidence", help="Evidence files sent with requests.")
               help="Only files and unsaved uploads older than this: longer than any request can take.")
 def evidence_sweep(older_than_hours: int) -> None:
     """Delete uploads whose request never committed, and stored files with no record."""
-    result = uploads.sweep_orphans(timedelta(hours=older_than_hours))
-    click.echo(f"Removed {result.rows} unsaved upload(s) and {result.files} file(s) with no record; "
-               f"{result.missing} record(s) whose file was already gone.")
+    with jobs.running("evidence sweep") as run:
+        result = uploads.sweep_orphans(timedelta(hours=older_than_hours))
+        run.detail = (f"Removed {result.rows} unsaved upload(s) and {result.files} file(s) with no record; "
+                      f"{result.missing} record(s) whose file was already gone.")
+    click.echo(run.detail)
 
 
 def register(app: Flask) -> None:

@@ -6,6 +6,7 @@ from portal.models.contact_attempt import ContactAttempt
 from portal.models.data_arrival import DataArrival
 from portal.models.enrolment import Enrolment
 from portal.models.evidence import EvidenceFile
+from portal.models.job_run import JobRun
 from portal.models.figures import PupilFigures
 from portal.models.leave import LeaveDeclaration, LeaveRequest, LeaveRequestChild
 from portal.models.marks import Mark
@@ -21,6 +22,7 @@ __all__ = [
     "LeaveDeclaration", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
     "SupportPlanVersion",
     "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "DataArrival", "Enrolment", "EvidenceFile",
-    "Contact", "Mark", "NudgeStop", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School", "Site",
+    "Contact", "JobRun", "Mark", "NudgeStop", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School",
+    "Site",
     "AccountSession", "PasswordReset", "SignInLink", "StaffRole", "StaffUser", "ThrottleCounter", "Trust",
 ]

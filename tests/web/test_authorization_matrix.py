@@ -223,6 +223,8 @@ ROUTES = {route.endpoint: route for route in (
     *(Route(f"staff.{action}_messages", (POST,), STAFF, args=lambda s: {"urn": s.urn}, body=batch_round,
             ok_post=Expect(303, "/staff/messages"), act=(MESSAGES, Expect(403)))
       for action in ("stop", "resume", "send")),
+    # The system page (health, jobs' last runs): admins only, whichever school they administer.
+    Route("staff.system", (GET,), STAFF, reach=ADMIN),
     # ------------------------------------------------------------ staff: one school's objects
     Route("staff.absence", (GET, POST), STAFF, args=lambda s: {"child_id": s.absence_child},
           body=lambda s: {"action": "accept", "code": "I"}, act=(DECIDE, Expect(200, text="can authorise absences")),

@@ -40,9 +40,10 @@ def navigation(active: str) -> list[dict]:
              ("Subject access", "staff.subject_access")]
     if any(r.role == "admin" for r in current_user.roles):
         items.append(("Staff accounts", "staff.accounts_list"))
+        items.append(("System", "staff.system"))
     return [{"href": url_for(endpoint), "text": text, "active": endpoint == active} for text, endpoint in items]
 
 
 from portal.web.staff import (  # noqa: E402,F401  (register the views on bp)
-    accounts, audit, auth, first_day, leave, messages, oversight, password, plans, queue, subject_access,
+    accounts, audit, auth, first_day, leave, messages, oversight, password, plans, queue, subject_access, system,
 )
