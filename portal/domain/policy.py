@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from portal.domain import codes
 from portal.domain.calendar import Closure, SchoolCalendar, Term
+from portal.domain.legal_notices import improvement_weeks_problem
 from portal.domain.policy_file import ERROR, Problem, Reader, key_lines, parse_toml
 from portal.domain.settings import (
     CONTACT_ACTIONS,
@@ -98,6 +99,8 @@ class Roles:
     authorise_absence: frozenset[str]
     decide_leave: frozenset[str]
     draft_support_plans: frozenset[str] = frozenset({"attendance_officer", "senior_leader", "headteacher"})
+    # Notices to improve, penalty-notice decisions, case files: issue 18 names senior leaders and heads.
+    legal_action: frozenset[str] = frozenset({"senior_leader", "headteacher"})
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,7 @@ def _policy(r: Reader) -> Policy:
             authorise_absence=_roles(roles_table, "authorise_absence", required=True),
             decide_leave=_roles(roles_table, "decide_leave", required=True),
             draft_support_plans=_roles(roles_table, "draft_support_plans") or Roles.draft_support_plans,
+            legal_action=_roles(roles_table, "legal_action") or Roles.legal_action,
         ),
         retention=_retention(r.table("retention")),
         wording={k: wording.str(k) for k in wording.data if k != "codes" and isinstance(wording.data[k], str)},
@@ -385,9 +389,19 @@ def _penalties(t: Reader) -> PenaltyRules:
         else PenaltyRules.pending_codes,
         fines=fines,
         local=local,
+        notice_to_improve_weeks=_improvement_weeks(t),
     )
     t.done()
     return rules
+
+
+def _improvement_weeks(t: Reader) -> int:
+    weeks = t.int("notice_to_improve_weeks", PenaltyRules.notice_to_improve_weeks)
+    problem = improvement_weeks_problem(weeks)
+    if problem:
+        t.error("notice_to_improve_weeks", problem)
+        return PenaltyRules.notice_to_improve_weeks
+    return weeks
 
 
 def _follow_up(t: Reader) -> FollowUpRules:
