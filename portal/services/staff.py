@@ -32,6 +32,7 @@ def _hasher() -> tuple[PasswordHasher, str]:
 AUTHORISE_ABSENCE = "authorise_absence"
 DECIDE_LEAVE = "decide_leave"
 DRAFT_SUPPORT_PLANS = "draft_support_plans"
+LEGAL_ACTION = "legal_action"  # notices to improve, penalty-notice decisions, LA returns, case files
 
 
 class NotPermitted(ServiceError):
@@ -119,6 +120,7 @@ def may(staff: StaffUser, action: str, school: School) -> bool:
         AUTHORISE_ABSENCE: policy.roles.authorise_absence,
         DECIDE_LEAVE: policy.leave.deciders,
         DRAFT_SUPPORT_PLANS: policy.roles.draft_support_plans,
+        LEGAL_ACTION: policy.roles.legal_action,
     }[action]
     return bool(roles & allowed)
 
@@ -134,5 +136,5 @@ def require(staff: StaffUser, action: str, school: School) -> None:
 def _who_may(action: str, school: School) -> str:
     policy = trust_policy(school.trust)
     roles = {AUTHORISE_ABSENCE: policy.roles.authorise_absence, DECIDE_LEAVE: policy.leave.deciders,
-             DRAFT_SUPPORT_PLANS: policy.roles.draft_support_plans}[action]
+             DRAFT_SUPPORT_PLANS: policy.roles.draft_support_plans, LEGAL_ACTION: policy.roles.legal_action}[action]
     return " or ".join(sorted(r.replace("_", " ") for r in roles))
