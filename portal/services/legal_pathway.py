@@ -158,3 +158,31 @@ def pathway(staff: StaffUser, pupil_id: int, as_of: date) -> Pathway:
     return Pathway(pupil, as_of, threshold(pupil, as_of), penalty_rules(pupil), pupil_attendance(pupil.upn, as_of=as_of),
                    cautions(pupil, as_of), support_offered(pupil), parents_with_responsibility(pupil),
                    list(notices), list(decisions))
+
+
+@dataclass
+class LegalOverview:
+    at_threshold: list[tuple[Pupil, str]]  # (pupil, the alert's words)
+    notices: list[NoticeToImprove]
+    decisions: list[PenaltyDecision]
+
+
+def overview(staff: StaffUser, as_of: date) -> LegalOverview:
+    """The pathway page's lists, at the schools where the member of staff may take legal action: pupils who
+    reached the threshold (the same alert as oversight and `attendance alerts`), notices and decisions."""
+    from portal.services.attendance import alerts
+    from portal.services.notices_to_improve import notices_for_staff
+    from portal.services.penalty_decisions import decisions_at
+
+    schools = legal_schools(staff)
+    if not schools:
+        require(staff, LEGAL_ACTION, schools_of(staff)[0])  # says who may
+    found = []
+    for school in schools:
+        flagged = {a["upn"]: a["detail"] for a in alerts(school.urn, as_of) if a["kind"] == "penalty_threshold"}
+        if flagged:
+            pupils = db.session.scalars(select(Pupil).where(Pupil.upn.in_(flagged))
+                                        .order_by(Pupil.legal_surname, Pupil.legal_forename)).all()
+            found.extend((p, flagged[p.upn]) for p in pupils)
+    ids = [s.id for s in schools]
+    return LegalOverview(found, notices_for_staff(staff, ids), decisions_at(ids))

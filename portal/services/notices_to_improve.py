@@ -245,6 +245,14 @@ def notices_for_staff(staff: StaffUser, school_ids: list[int]) -> list[NoticeToI
                                    .order_by(NoticeToImprove.period_end.desc(), NoticeToImprove.id.desc())))
 
 
+def drafted_with(notice: NoticeToImprove) -> list[NoticeToImprove]:
+    """The same child's notices to the other parents, drafted at the same time (each parent gets their own)."""
+    return list(db.session.scalars(select(NoticeToImprove).where(
+        NoticeToImprove.pupil_id == notice.pupil_id, NoticeToImprove.id != notice.id,
+        NoticeToImprove.drafted_at == notice.drafted_at, NoticeToImprove.state != CANCELLED)
+        .order_by(NoticeToImprove.id)))
+
+
 def decisions_after(notice: NoticeToImprove) -> list[PenaltyDecision]:
     return list(db.session.scalars(select(PenaltyDecision).where(PenaltyDecision.notice_to_improve_id == notice.id)))
 

@@ -57,6 +57,7 @@ PUBLIC, PARENT, STAFF, EVIDENCE = "public", "parent", "staff", "evidence"
 DECIDE = frozenset({"headteacher"})  # authorise_absence, decide_leave (leave deciders)
 PLANS = frozenset({"attendance_officer", "senior_leader", "headteacher"})  # draft_support_plans
 EXPORT = frozenset({"headteacher", "senior_leader", "attendance_officer", "admin"})
+LEGAL = frozenset({"senior_leader", "headteacher"})  # legal_action: the default, as neither policy names it
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TEXT_TYPES = ("text/html", "text/csv", "application/json", "text/plain")
 
@@ -232,6 +233,26 @@ ROUTES = {route.endpoint: route for route in (
           body=lambda s: {"progress": "Probe", "outcome": "closed"}, reach=PLANS),
     Route("staff.plan_version", (GET,), STAFF, args=lambda s: {"plan_id": s.plan_id, "number": 1}, reach=PLANS),
     Route("staff.plan_pdf", (GET,), STAFF, args=lambda s: {"plan_id": s.plan_id, "number": 1}, reach=PLANS),
+    # The legal pathway: only the legal_action roles, even to read.
+    Route("staff.legal_home", (GET,), STAFF, reach=LEGAL, shows=("notice_ref", "decision_ref", "surname"), sees=LEGAL),
+    Route("staff.legal_pupil", (GET,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          shows=("notice_ref", "decision_ref")),
+    Route("staff.draft_notices", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          body=lambda s: {"expectation": "Probe", "meeting": "Probe"}),
+    Route("staff.notice", (GET,), STAFF, args=lambda s: {"notice_id": s.notice_id}, reach=LEGAL,
+          shows=("notice_ref", "surname")),
+    Route("staff.notice_pdf", (GET,), STAFF, args=lambda s: {"notice_id": s.notice_id}, reach=LEGAL),
+    Route("staff.notice_posted", (POST,), STAFF, args=lambda s: {"notice_id": s.notice_id}, reach=LEGAL,
+          body=lambda s: {"posted_on": fields(NOW.date())}),
+    Route("staff.send_notice", (POST,), STAFF, args=lambda s: {"notice_id": s.draft_notice_id}, reach=LEGAL,
+          ok_post=Expect(303, "/staff/legal/notices/{notice_id}"), acts_when_empty=True),
+    Route("staff.cancel_notice", (POST,), STAFF, args=lambda s: {"notice_id": s.notice_id}, reach=LEGAL,
+          ok_post=Expect(303, "/staff/legal/notices/{notice_id}")),
+    Route("staff.consider_penalty", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          body=lambda s: {"parent": "Parent " + s.surname, "reason": "irregular_attendance",
+                          "on": fields(NOW.date())}),
+    Route("staff.penalty_decision", (GET, POST), STAFF, args=lambda s: {"decision_id": s.decision_id}, reach=LEGAL,
+          body=lambda s: {"step": "not_issued", "on": fields(NOW.date()), "note": "Probe"}, shows=("decision_ref",)),
 )}
 
 class Leak(AssertionError):

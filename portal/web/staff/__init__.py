@@ -35,9 +35,10 @@ def staff_view(permission: str = "view"):
 
 def navigation(active: str) -> list[dict]:
     items = [("Queue", "staff.queue"), ("Leave requests", "staff.leave_queue"), ("First-day contact", "staff.first_day"),
-             ("Oversight", "staff.oversight"), ("Support plans", "staff.plans"), ("Audit log", "staff.audit_log"),
+             ("Oversight", "staff.oversight"), ("Support plans", "staff.plans"), ("Legal pathway", "staff.legal_home"),
+             ("Audit log", "staff.audit_log"),
              ("Subject access", "staff.subject_access")]
     return [{"href": url_for(endpoint), "text": text, "active": endpoint == active} for text, endpoint in items]
 
 
-from portal.web.staff import audit, auth, first_day, leave, oversight, plans, queue, subject_access  # noqa: E402,F401  (register the views on bp)
+from portal.web.staff import audit, auth, first_day, leave, legal, oversight, plans, queue, subject_access  # noqa: E402,F401  (register the views on bp)

@@ -1,0 +1,71 @@
+"""The legal pathway: a notice to improve, its sending and posting, and penalty-notice decisions.
+
+The choices of who a decision is for and which step may come next are set by the view from the services; the
+rules (what the law allows) stay in portal.domain.legal_notices, where the services apply them.
+"""
+
+from __future__ import annotations
+
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from forms import BaseForm
+from forms.absence import GovDateField
+from portal.domain.legal_notices import REASONS
+
+TEXT = 2000
+
+
+class NoticeForm(BaseForm):
+    expectation = TextAreaField("The improvement expected", widget=GovTextArea(),
+                                description="In plain words, what has to change during the improvement period.",
+                                validators=[DataRequired("Write down the improvement expected"), Length(max=TEXT)])
+    meeting = TextAreaField("The meeting offered", widget=GovTextArea(),
+                            description="When, where and with whom. For example, Tuesday 20 October at 9.15am "
+                                        "with Miss Hall, at school.",
+                            validators=[DataRequired("Write down the meeting offered"), Length(max=TEXT)])
+    help_available = TextAreaField("Help the school can offer now (optional)", widget=GovTextArea(),
+                                   validators=[Length(max=TEXT)])
+    submit = SubmitField("Draft a notice for each parent", widget=GovSubmitInput())
+
+
+class SendNoticeForm(BaseForm):
+    submit = SubmitField("Send this notice", widget=GovSubmitInput())
+
+
+class CancelNoticeForm(BaseForm):
+    submit = SubmitField("Cancel this draft", widget=GovSubmitInput())
+
+
+class PostedForm(BaseForm):
+    posted_on = GovDateField("Date the letter was posted", description="For example, 15 10 2026",
+                             validators=[InputRequired("Enter the date the letter was posted")])
+    submit = SubmitField("Record the posted copy", widget=GovSubmitInput())
+
+
+class ConsiderForm(BaseForm):
+    parent = RadioField("Which parent?", widget=GovRadioInput(), choices=[],
+                        description="A penalty notice is for one parent and one child.",
+                        validators=[InputRequired("Choose the parent")])
+    reason = RadioField("Why?", widget=GovRadioInput(), choices=[SelectChoice(k, v) for k, v in REASONS.items()],
+                        validators=[InputRequired("Choose why a penalty notice is being considered")])
+    on = GovDateField("Date considered", description="For example, 3 12 2026",
+                      validators=[InputRequired("Enter the date it was considered")])
+    note = TextAreaField("Notes (optional)", widget=GovTextArea(), validators=[Length(max=TEXT)])
+    submit = SubmitField("Record that a penalty notice is being considered", widget=GovSubmitInput())
+
+
+class StepForm(BaseForm):
+    step = RadioField("What happened?", widget=GovRadioInput(), choices=[],
+                      validators=[InputRequired("Choose what happened")])
+    on = GovDateField("Date it happened", description="For example, 7 12 2026",
+                      validators=[InputRequired("Enter the date it happened")])
+    received_on = GovDateField("Date the parent received the notice (if issued)",
+                               description="The payment periods run from this date. Leave blank to use the date "
+                                           "issued.", validators=[Optional()])
+    note = TextAreaField("Notes", widget=GovTextArea(),
+                         description="Required when a notice is not issued or is withdrawn: say why.",
+                         validators=[Length(max=TEXT)])
+    submit = SubmitField("Record this step", widget=GovSubmitInput())
