@@ -9,13 +9,25 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forms import BaseForm
 from forms.absence import GovDateField
 from portal.domain.legal_notices import REASONS
 
 TEXT = 2000
+
+
+class ListedChoice(RadioField):
+    """Radios whose value must be one of those listed (a stale page or a tampered request gets a plain reason)."""
+
+    def __init__(self, *args, refusal: str = "Choose one of the options listed", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refusal = refusal
+
+    def pre_validate(self, form):
+        if self.data not in {choice.value for choice in self.choices or []}:
+            raise ValidationError(self.refusal)
 
 
 class NoticeForm(BaseForm):
@@ -46,9 +58,10 @@ class PostedForm(BaseForm):
 
 
 class ConsiderForm(BaseForm):
-    parent = RadioField("Which parent?", widget=GovRadioInput(), choices=[],
-                        description="A penalty notice is for one parent and one child.",
-                        validators=[InputRequired("Choose the parent")])
+    parent = ListedChoice("Which parent?", widget=GovRadioInput(), choices=[],
+                          refusal="Choose one of the parents listed",
+                          description="A penalty notice is for one parent and one child.",
+                          validators=[InputRequired("Choose the parent")])
     reason = RadioField("Why?", widget=GovRadioInput(), choices=[SelectChoice(k, v) for k, v in REASONS.items()],
                         validators=[InputRequired("Choose why a penalty notice is being considered")])
     on = GovDateField("Date considered", description="For example, 3 12 2026",
@@ -58,8 +71,9 @@ class ConsiderForm(BaseForm):
 
 
 class StepForm(BaseForm):
-    step = RadioField("What happened?", widget=GovRadioInput(), choices=[],
-                      validators=[InputRequired("Choose what happened")])
+    step = ListedChoice("What happened?", widget=GovRadioInput(), choices=[],
+                        refusal="Choose one of the steps listed: the rules allow only these after the last step",
+                        validators=[InputRequired("Choose what happened")])
     on = GovDateField("Date it happened", description="For example, 7 12 2026",
                       validators=[InputRequired("Enter the date it happened")])
     received_on = GovDateField("Date the parent received the notice (if issued)",
