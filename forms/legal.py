@@ -83,3 +83,7 @@ class StepForm(BaseForm):
                          description="Required when a notice is not issued or is withdrawn: say why.",
                          validators=[Length(max=TEXT)])
     submit = SubmitField("Record this step", widget=GovSubmitInput())
+
+
+class CaseFileForm(BaseForm):
+    submit = SubmitField("Download the case file (PDF)", widget=GovSubmitInput())

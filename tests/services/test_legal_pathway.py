@@ -204,3 +204,36 @@ def test_the_letter_pdf_holds_the_record_and_the_period(family):
     assert "Tuesday 20 October at 9.15am" in text
     assert notice.sha256 in text.replace(" ", "") or notice.sha256[:20] in text
     assert db.session.scalar(select(StaffUser).where(StaffUser.email == "head@bothal.example")).name in text
+
+
+def test_the_case_file_holds_the_register_the_letters_and_the_plans_signatures(family):
+    from portal.models import ParentAccount
+    from portal.services import case_files, support_plans
+
+    head, sam = family["head"], family["sam"]
+    plan = support_plans.draft_plan(head, sam.id, support_plans.PlanInput(
+        meeting_date=date(2026, 9, 14), review_date=date(2026, 10, 12), concerns="Mondays",
+        support_offered=["Check-ins with key adult/staff member"]), now=datetime(2026, 9, 14, 10))
+    support_plans.send_for_signing(head, plan.id, now=datetime(2026, 9, 14, 11))
+    jo = db.session.scalar(select(ParentAccount).where(ParentAccount.email == "jo@example.com"))
+    support_plans.sign_as_parent(jo, plan.id, 1, plan.current.sha256, "Jo Taylor", True,
+                                 now=datetime(2026, 9, 15, 18))
+    notice = draft(family)[0]
+    notices.send_notice(head, notice.id, today=LETTER_DAY, now=NOW)
+    decisions.consider(head, sam.id, "Jo Taylor", legal.IRREGULAR, LETTER_DAY, "", today=LETTER_DAY)
+
+    found = case_files.case_file(head, sam.id, as_of=LETTER_DAY)
+    assert [n.id for n in found.notices] == [notice.id]  # drafts are not in the file
+    assert found.register[0].meaning.startswith("Absent in other or unknown circumstances")
+    name, pdf = case_files.case_file_pdf(head, sam.id, as_of=LETTER_DAY)
+    assert name == f"case-file-{sam.upn}-2026-10-14.pdf"
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    for wanted in ("Wed 2 Sep 2026 O Absent in other or unknown circumstances",
+                   "Check-ins with key adult/staff member", "Signed “Jo Taylor”", plan.current.sha256[:32],
+                   "Notice to improve: Sam’s school attendance", "Dear Jo Taylor", notice.reference,
+                   "penalty decision: considered", "Miss L Hall (staff)"):
+        assert wanted in text, wanted
+    exported = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case_file.export")).one()
+    assert exported.after["notices"] == [notice.reference]
+    with pytest.raises(NotPermitted):
+        case_files.case_file(family["officer"], sam.id, as_of=LETTER_DAY)

@@ -253,6 +253,11 @@ ROUTES = {route.endpoint: route for route in (
                           "on": fields(NOW.date())}),
     Route("staff.penalty_decision", (GET, POST), STAFF, args=lambda s: {"decision_id": s.decision_id}, reach=LEGAL,
           body=lambda s: {"step": "not_issued", "on": fields(NOW.date()), "note": "Probe"}, shows=("decision_ref",)),
+    Route("staff.case_file", (GET,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          shows=("notice_ref", "decision_ref", "upn")),
+    # The PDF's download is audited: an empty form acts.
+    Route("staff.case_file_pdf", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          acts_when_empty=True),
 )}
 
 class Leak(AssertionError):

@@ -14,12 +14,12 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from forms.legal import CancelNoticeForm, ConsiderForm, NoticeForm, PostedForm, SendNoticeForm, StepForm
+from forms.legal import CancelNoticeForm, CaseFileForm, ConsiderForm, NoticeForm, PostedForm, SendNoticeForm, StepForm
 from portal.clock import school_today
 from portal.domain import legal_notices as legal
 from portal.domain.support_plan import long_date
 from portal.models.legal import DRAFT, SENT
-from portal.services import NotFound, ServiceError, legal_pathway, notices_to_improve, penalty_decisions
+from portal.services import NotFound, ServiceError, case_files, legal_pathway, notices_to_improve, penalty_decisions
 from portal.services.staff import LEGAL_ACTION, NotPermitted
 from portal.web.mail import deliver_after_response
 from portal.web.staff import bp, navigation, staff_view
@@ -205,3 +205,21 @@ def penalty_decision(decision_id: int):
                                                      leave_out=decision.id),
                  warnings=penalty_decisions.warnings(decision.pupil_id, decision.parent_name, decision.reason,
                                                      today()))
+
+
+@bp.get("/legal/pupils/<int:pupil_id>/case-file")
+@staff_view(LEGAL_ACTION)
+def case_file(pupil_id: int):
+    found = _guard(case_files.case_file, pupil_id, today())
+    return _page("staff/legal/case_file.html", case=found, days=case_files.register_by_day(found.register),
+                 form=CaseFileForm(), outcome=notices_to_improve.outcome)
+
+
+@bp.post("/legal/pupils/<int:pupil_id>/case-file")
+@staff_view(LEGAL_ACTION)
+def case_file_pdf(pupil_id: int):
+    pupil = _guard(legal_pathway.pupil_for_legal, pupil_id)
+    if not CaseFileForm().validate_on_submit():
+        return redirect(url_for("staff.case_file", pupil_id=pupil.id), code=303)
+    name, pdf = case_files.case_file_pdf(current_user, pupil.id, today())
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=name)
