@@ -87,3 +87,15 @@ class StepForm(BaseForm):
 
 class CaseFileForm(BaseForm):
     submit = SubmitField("Download the case file (PDF)", widget=GovSubmitInput())
+
+
+class ReturnForm(BaseForm):
+    """Which return, for which school and period (GET for the preview; POST with `format` to download)."""
+
+    school = ListedChoice("School", widget=GovRadioInput(), choices=[], refusal="Choose one of your schools")
+    kind = ListedChoice("Return", widget=GovRadioInput(), choices=[], refusal="Choose one of the returns listed")
+    start = GovDateField("First day", validators=[InputRequired("Enter the first day of the period")])
+    end = GovDateField("Last day", validators=[InputRequired("Enter the last day of the period")])
+    format = ListedChoice("Format", widget=GovRadioInput(), refusal="Choose CSV or PDF",
+                          choices=[SelectChoice("csv", "CSV (spreadsheet)"), SelectChoice("pdf", "PDF")])
+    submit = SubmitField("Download", widget=GovSubmitInput())

@@ -167,6 +167,18 @@ class LegalOverview:
     decisions: list[PenaltyDecision]
 
 
+def overview_access(staff: StaffUser, school_urn: str | None = None) -> list[School]:
+    """The schools where the member of staff may take legal action; NotPermitted (saying who may) if none.
+
+    A school named that is not one of theirs at all is NotFound, as another school's pupils are."""
+    if school_urn and school_urn.strip() not in {s.urn for s in schools_of(staff)}:
+        raise NotFound(f"no school with URN {school_urn} at your schools")
+    schools = legal_schools(staff)
+    if not schools:
+        require(staff, LEGAL_ACTION, schools_of(staff)[0])
+    return schools
+
+
 def overview(staff: StaffUser, as_of: date) -> LegalOverview:
     """The pathway page's lists, at the schools where the member of staff may take legal action: pupils who
     reached the threshold (the same alert as oversight and `attendance alerts`), notices and decisions."""
@@ -174,9 +186,7 @@ def overview(staff: StaffUser, as_of: date) -> LegalOverview:
     from portal.services.notices_to_improve import notices_for_staff
     from portal.services.penalty_decisions import decisions_at
 
-    schools = legal_schools(staff)
-    if not schools:
-        require(staff, LEGAL_ACTION, schools_of(staff)[0])  # says who may
+    schools = overview_access(staff)
     found = []
     for school in schools:
         flagged = {a["upn"]: a["detail"] for a in alerts(school.urn, as_of) if a["kind"] == "penalty_threshold"}

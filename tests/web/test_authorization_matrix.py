@@ -256,6 +256,13 @@ ROUTES = {route.endpoint: route for route in (
     Route("staff.case_file", (GET,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
           shows=("notice_ref", "decision_ref", "upn")),
     # The PDF's download is audited: an empty form acts.
+    Route("staff.legal_returns", (GET,), STAFF, reach=LEGAL, query=lambda s: {
+        "school": s.urn, "kind": "admissions", "start": fields(date(2025, 8, 1)), "end": fields(date(2025, 9, 30))},
+        sees=LEGAL),  # (its own side is checked in tests/web/test_legal_pages.py: unfiltered it lists nobody)
+    # The download is audited; an empty form only shows the form again.
+    Route("staff.legal_return_download", (POST,), STAFF, reach=LEGAL, body=lambda s: {
+        "school": s.urn, "kind": "admissions", "start": fields(date(2025, 8, 1)), "end": fields(date(2025, 9, 30)),
+        "format": "csv"}),
     Route("staff.case_file_pdf", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
           acts_when_empty=True),
 )}

@@ -111,3 +111,16 @@ def test_a_notice_needs_the_meeting_offered(client, school):
     response = client.post(f"/staff/legal/pupils/{school['sam']}/notices",
                            data={"expectation": "Better attendance", "meeting": ""})
     assert response.status_code == 200 and "Write down the meeting offered" in response.get_data(as_text=True)
+
+
+def test_a_return_is_shown_then_downloaded(app, client, school):
+    signed_in(client)
+    page = client.get("/staff/legal/returns").get_data(as_text=True)
+    assert "Returns to the local authority" in page and 'value="122239" checked' in page
+    query = {"school": BOTHAL, "kind": "admissions", "start": fields(date(2025, 8, 1)), "end": fields(date(2025, 9, 30))}
+    shown = client.get("/staff/legal/returns", query_string=query).get_data(as_text=True)
+    assert "Taylor, Sam" in shown
+    download = client.post("/staff/legal/returns", data={**query, "format": "csv"})
+    assert download.mimetype == "text/csv" and "Taylor,Sam" in download.get_data(as_text=True)
+    bad = client.get("/staff/legal/returns", query_string={**query, "end": fields(date(2025, 7, 1))})
+    assert "The period ends before it starts" in bad.get_data(as_text=True)

@@ -14,12 +14,30 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from forms.legal import CancelNoticeForm, CaseFileForm, ConsiderForm, NoticeForm, PostedForm, SendNoticeForm, StepForm
+from forms.legal import (
+    CancelNoticeForm,
+    CaseFileForm,
+    ConsiderForm,
+    NoticeForm,
+    PostedForm,
+    ReturnForm,
+    SendNoticeForm,
+    StepForm,
+)
 from portal.clock import school_today
 from portal.domain import legal_notices as legal
 from portal.domain.support_plan import long_date
 from portal.models.legal import DRAFT, SENT
-from portal.services import NotFound, ServiceError, case_files, legal_pathway, notices_to_improve, penalty_decisions
+from portal.services import (
+    NotFound,
+    ServiceError,
+    case_files,
+    la_returns,
+    legal_pathway,
+    notices_to_improve,
+    penalty_decisions,
+)
+from portal.services.attendance import school_year_of
 from portal.services.staff import LEGAL_ACTION, NotPermitted
 from portal.web.mail import deliver_after_response
 from portal.web.staff import bp, navigation, staff_view
@@ -223,3 +241,51 @@ def case_file_pdf(pupil_id: int):
         return redirect(url_for("staff.case_file", pupil_id=pupil.id), code=303)
     name, pdf = case_files.case_file_pdf(current_user, pupil.id, today())
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=name)
+
+
+def _return_form(data, csrf: bool) -> ReturnForm:
+    form = ReturnForm(data) if csrf else ReturnForm(data, meta={"csrf": False})  # the app's CSRF setting, or none
+    schools = legal_pathway.legal_schools(current_user)
+    form.school.choices = [SelectChoice(s.urn, s.name) for s in schools]
+    form.kind.choices = [SelectChoice(k, words) for k, words in la_returns.KINDS.items()]
+    return form
+
+
+@bp.get("/legal/returns")
+@staff_view(LEGAL_ACTION)
+def legal_returns():
+    _guard(legal_pathway.overview_access, request.args.get("school"))
+    asked = bool(request.args)
+    form = _return_form(request.args if asked else None, csrf=False)
+    del form.format  # the preview: the format is chosen at the download
+    if not asked:
+        form.school.data = form.school.choices[0].value if form.school.choices else None
+        form.kind.data = "continuous_absence"
+        form.start.data, form.end.data = school_year_of(today())[0], today()
+    found = None
+    if asked and form.validate():
+        try:
+            found = la_returns.build(current_user, form.school.data, form.kind.data, form.start.data, form.end.data)
+        except NotFound:
+            abort(404)
+        except ServiceError as exc:
+            form.form_errors.append(str(exc))
+    return _page("staff/legal/returns.html", form=form, found=found, download=_return_form(None, csrf=True))
+
+
+@bp.post("/legal/returns")  # the same address: the download of the return shown
+@staff_view(LEGAL_ACTION)
+def legal_return_download():
+    _guard(legal_pathway.overview_access, request.form.get("school"))
+    form = _return_form(request.form, csrf=True)
+    if form.validate_on_submit():
+        try:
+            found = la_returns.build(current_user, form.school.data, form.kind.data, form.start.data, form.end.data)
+            name, content, mimetype = la_returns.export(current_user, found, form.format.data)
+        except NotFound:
+            abort(404)
+        except ServiceError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
+    return _page("staff/legal/returns.html", form=form, found=None, download=form)
