@@ -25,7 +25,7 @@ from portal.clock import utcnow
 from portal.domain import legal_notices as legal
 from portal.domain.support_plan import clean_text, long_date
 from portal.extensions import db
-from portal.models import StaffUser
+from portal.models import ParentAccount, StaffUser
 from portal.models.legal import CANCELLED, DRAFT, SENT, NoticeToImprove, PenaltyDecision
 from portal.services import NotFound, ServiceError, notify
 from portal.services.audit import record
@@ -61,6 +61,20 @@ def staff_notice(staff: StaffUser, notice_id: int) -> NoticeToImprove:
         raise NotFound("no such notice")
     require(staff, LEGAL_ACTION, notice.school)
     return notice
+
+
+def notice_for_parent(account: ParentAccount, notice_id: int) -> NoticeToImprove:
+    """A notice sent to this parent: each parent sees their own notice only; anything else looks like nothing."""
+    notice = db.session.get(NoticeToImprove, notice_id)
+    if notice is None or notice.state != SENT or notice.parent_account_id != account.id:
+        raise NotFound("no such notice")
+    return notice
+
+
+def notices_for_parent(account: ParentAccount) -> list[NoticeToImprove]:
+    return list(db.session.scalars(select(NoticeToImprove).where(
+        NoticeToImprove.parent_account_id == account.id, NoticeToImprove.state == SENT)
+        .order_by(NoticeToImprove.id.desc())))
 
 
 def default_input(pupil) -> NoticeInput:
@@ -185,7 +199,9 @@ def send_notice(staff: StaffUser, notice_id: int, today: date, now: datetime | N
     if notice.parent_email:
         notify.queue([notice.parent_email], f"Notice to improve {pupil.forename}’s attendance at {pupil.school.name}",
                      "notice_to_improve", key=f"notice-to-improve:{notice.id}", notice=notice,
-                     fields=notice.fields, long_date=long_date)
+                     fields=notice.fields, long_date=long_date,
+                     link=notify.external_url("parent.notice", notice_id=notice.id) if notice.parent_account_id
+                     else None)
         notice.emailed_to = notice.parent_email
     record(f"staff:{staff.id}", "notice_to_improve.send", notice,
            after={"sha256": notice.sha256, "letter_date": notice.letter_date.isoformat(),

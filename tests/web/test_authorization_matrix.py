@@ -149,6 +149,9 @@ ROUTES = {route.endpoint: route for route in (
     Route("parent.check_leave_request", (GET, POST), PARENT, ok_get=Expect(302, "/parent/leave/new"),
           ok_post=Expect(302, "/parent/leave/new")),
     # ------------------------------------------------------------ parents: one family's objects
+    # A notice to improve: only the parent it was sent to.
+    Route("parent.notice", (GET,), PARENT, args=lambda s: {"notice_id": s.notice_id}, shows=("notice_ref",)),
+    Route("parent.notice_pdf", (GET,), PARENT, args=lambda s: {"notice_id": s.notice_id}),
     Route("parent.child", (GET,), PARENT, args=lambda s: {"pupil_id": s.pupil_id}, shows=("surname",)),
     Route("parent.child_register", (GET,), PARENT, args=lambda s: {"pupil_id": s.pupil_id}, shows=("surname",)),
     Route("parent.report", (GET,), PARENT, args=lambda s: {"reference": s.report}, shows=("report",)),

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 import portal.web.staff.legal as legal_views
 from portal.extensions import db
-from portal.models import OutboxMessage
+from portal.models import OutboxMessage, ParentAccount
 from portal.models.legal import NoticeToImprove, PenaltyDecision
 
 from factories import BOTHAL, add_marks, calendar, load_trust, make_pupil, sessions
-from parents import make_parent
+from parents import make_parent, sign_in_as
 from staff import make_staff
 
 PASSWORD = "correct horse battery staple"
@@ -124,3 +124,23 @@ def test_a_return_is_shown_then_downloaded(app, client, school):
     assert download.mimetype == "text/csv" and "Taylor,Sam" in download.get_data(as_text=True)
     bad = client.get("/staff/legal/returns", query_string={**query, "end": fields(date(2025, 7, 1))})
     assert "The period ends before it starts" in bad.get_data(as_text=True)
+
+
+def test_each_parent_reads_their_own_notice_in_the_portal(app, client, school):
+    signed_in(client)
+    client.post(f"/staff/legal/pupils/{school['sam']}/notices", data={
+        "expectation": "No further unauthorised absence", "meeting": "Tuesday 20 October at 9.15am, at school"})
+    with app.app_context():
+        jo_notice, alex_notice = db.session.scalars(select(NoticeToImprove).order_by(NoticeToImprove.id)).all()
+        jo_id, alex_id = jo_notice.id, alex_notice.id
+        jo = db.session.scalar(select(ParentAccount).where(ParentAccount.email == "jo@example.com"))
+    assert client.post(f"/staff/legal/notices/{jo_id}/send").status_code == 303
+    with app.app_context():
+        assert f"/parent/notices/{jo_id}" in db.session.scalars(select(OutboxMessage)).one().body_text
+    parent = app.test_client()
+    with app.app_context():
+        sign_in_as(parent, db.session.get(ParentAccount, jo.id))
+    page = parent.get(f"/parent/notices/{jo_id}").get_data(as_text=True)
+    assert "Dear Jo Taylor" in page and "Download this letter (PDF)" in page
+    assert parent.get(f"/parent/notices/{jo_id}/pdf").mimetype == "application/pdf"
+    assert parent.get(f"/parent/notices/{alex_id}").status_code == 404  # not sent, and not Jo's
