@@ -6,14 +6,15 @@ rules (what the law allows) stay in portal.domain.legal_notices, where the servi
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import RadioField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forms import BaseForm
 from forms.absence import GovDateField
 from portal.domain.legal_notices import REASONS
+from portal.domain.part_time import MAX_EXPECTED_DAYS, MAX_REVIEW_DAYS
 
 TEXT = 2000
 
@@ -99,3 +100,38 @@ class ReturnForm(BaseForm):
     format = ListedChoice("Format", widget=GovRadioInput(), refusal="Choose CSV or PDF",
                           choices=[SelectChoice("csv", "CSV (spreadsheet)"), SelectChoice("pdf", "PDF")])
     submit = SubmitField("Download", widget=GovSubmitInput())
+
+
+class TimetableForm(BaseForm):
+    starts = GovDateField("First day", validators=[InputRequired("Enter the first day of the timetable")])
+    ends = GovDateField("Last day", description="A part-time timetable is temporary: it needs an end date.",
+                        validators=[InputRequired("Enter the last day of the timetable")])
+    arrangement = TextAreaField("The arrangement", widget=GovTextArea(),
+                                description="Which sessions the pupil attends, and why.",
+                                validators=[DataRequired("Describe the arrangement"), Length(max=TEXT)])
+    consent_by = StringField("Parent who agreed", widget=GovTextInput(),
+                             validators=[DataRequired("Enter the parent who agreed"), Length(max=200)])
+    consent_on = GovDateField("Date the parent agreed", validators=[InputRequired("Enter the date the parent agreed")])
+    review_every_days = IntegerField("Review every (days)", widget=GovTextInput(), default=MAX_REVIEW_DAYS,
+                                     description=f"At least every {MAX_REVIEW_DAYS} days.",
+                                     validators=[InputRequired("Enter how often it is reviewed, in days"),
+                                                 NumberRange(1, MAX_REVIEW_DAYS,
+                                                             f"Enter 1 to {MAX_REVIEW_DAYS} days")])
+    submit = SubmitField("Record the part-time timetable", widget=GovSubmitInput())
+
+
+class TimetableReviewForm(BaseForm):
+    reviewed_on = GovDateField("Date of the review", validators=[InputRequired("Enter the date of the review")])
+    note = TextAreaField("What the review found, and what happens next", widget=GovTextArea(),
+                         validators=[DataRequired("Write down what the review found"), Length(max=TEXT)])
+    submit = SubmitField("Record the review", widget=GovSubmitInput())
+
+
+class SicknessForm(BaseForm):
+    further_days = IntegerField("Further school days of illness expected", widget=GovTextInput(),
+                                description="Your reasonable expectation, for example from a doctor’s letter. The "
+                                            "sickness return lists pupils expected to reach 15 days.",
+                                validators=[InputRequired("Enter the further days expected"),
+                                            NumberRange(0, MAX_EXPECTED_DAYS, f"Enter 0 to {MAX_EXPECTED_DAYS}")])
+    note = TextAreaField("Why (optional)", widget=GovTextArea(), validators=[Length(max=TEXT)])
+    submit = SubmitField("Confirm the expectation", widget=GovSubmitInput())

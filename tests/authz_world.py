@@ -26,7 +26,9 @@ from werkzeug.datastructures import FileStorage
 
 from portal.extensions import db
 from portal.models import StaffRole, StaffUser
-from portal.services import absences, leave, notices_to_improve, notify, penalty_decisions, review, support_plans
+from portal.services import (
+    absences, leave, notices_to_improve, notify, part_time_timetables, penalty_decisions, review, support_plans,
+)
 
 from factories import (
     ALP, BOTHAL, CENTRAL, RISE_PARK, RISE_PARK_URN, add_marks, calendar, get_school, load_trust, make_pupil, sessions,
@@ -70,6 +72,7 @@ class Side:
     draft_notice_id: int = 0  # a notice to improve still a draft: a send would act
     decision_id: int = 0  # a penalty-notice decision, considered
     decision_ref: str = ""
+    timetable_id: int = 0  # a part-time timetable, recorded
     # The family's child at the other side's school (another trust): their surname and UPN. This family may see
     # them, and so may the other side's staff; nobody else.
     sibling: tuple[str, ...] = ()
@@ -210,6 +213,9 @@ def _side(name: str, urn: str, forename: str, surname: str, email: str, drafter:
     drafted = notices_to_improve.draft_notices(_staff(head), pupil.id, words, today, now=NOW)[0]
     decision = penalty_decisions.consider(_staff(head), pupil.id, parent_name(pupil), "term_time_leave", today, "",
                                           today=today, now=NOW)
+    timetable = part_time_timetables.record_timetable(
+        _staff(head), pupil.id, today, today + timedelta(weeks=4), "Mornings only", f"Parent {surname}", today, 14,
+        today, now=NOW)
 
     return Side(name=name, urn=urn, pupil_id=pupil.id, upn=pupil.upn, surname=surname,
                 site_id=school.sites[0].id, report=report.reference, absence_child=report.children[0].id,
@@ -218,7 +224,8 @@ def _side(name: str, urn: str, forename: str, surname: str, email: str, drafter:
                 decided_child=decided.children[0].id, decided_file=decided_file, pending=pending.reference,
                 pending_child=pending.children[0].id, pending_file=pending_file, plan_id=plan.id, plan_sha=sha,
                 plan_ref=plan.reference, review_day=review_day, notice_id=sent.id, notice_ref=sent.reference,
-                draft_notice_id=drafted.id, decision_id=decision.id, decision_ref=decision.reference)
+                draft_notice_id=drafted.id, decision_id=decision.id, decision_ref=decision.reference,
+                timetable_id=timetable.id)
 
 
 def parent_name(pupil) -> str:

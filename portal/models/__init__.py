@@ -5,7 +5,14 @@ from portal.models.audit import AuditEvent
 from portal.models.contact_attempt import ContactAttempt
 from portal.models.evidence import EvidenceFile
 from portal.models.figures import PupilFigures
-from portal.models.legal import NoticeToImprove, PenaltyDecision, PenaltyDecisionStep
+from portal.models.legal import (
+    NoticeToImprove,
+    PartTimeReview,
+    PartTimeTimetable,
+    PenaltyDecision,
+    PenaltyDecisionStep,
+    SicknessExpectation,
+)
 from portal.models.leave import LeaveDeclaration, LeaveRequest, LeaveRequestChild
 from portal.models.marks import Mark
 from portal.models.outbox import OutboxMessage
@@ -16,7 +23,8 @@ from portal.models.support_plan import PlanReview, PlanSignature, SupportPlan, S
 from portal.models.throttle import ThrottleCounter
 
 __all__ = [
-    "LeaveDeclaration", "NoticeToImprove", "PenaltyDecision", "PenaltyDecisionStep", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
+    "LeaveDeclaration", "NoticeToImprove", "PartTimeReview", "PartTimeTimetable", "PenaltyDecision",
+    "PenaltyDecisionStep", "SicknessExpectation", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
     "SupportPlanVersion",
     "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "EvidenceFile", "Contact", "Mark", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School", "Site",
     "SignInLink", "StaffRole", "StaffUser", "ThrottleCounter", "Trust",

@@ -95,3 +95,54 @@ class PenaltyDecisionStep(db.Model):
 
     decision: Mapped[PenaltyDecision] = relationship(back_populates="steps")
     staff = relationship("StaffUser")
+
+
+class PartTimeTimetable(db.Model):
+    """A temporary part-time timetable (C2), agreed with a parent, with an end date and reviews."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    arrangement: Mapped[str] = mapped_column(Text)  # which sessions, and why
+    consent_by: Mapped[str] = mapped_column(String(200))  # the parent who agreed
+    consent_on: Mapped[date]
+    review_every_days: Mapped[int]
+    next_review_on: Mapped[date | None] = mapped_column(index=True)  # None once it has ended
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+
+    pupil = relationship("Pupil")
+    school = relationship("School")
+    created_by = relationship("StaffUser")
+    reviews: Mapped[list[PartTimeReview]] = relationship(
+        back_populates="timetable", order_by="PartTimeReview.id", cascade="all, delete-orphan"
+    )
+
+
+class PartTimeReview(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    timetable_id: Mapped[int] = mapped_column(ForeignKey("part_time_timetable.id"), index=True)
+    reviewed_on: Mapped[date]
+    note: Mapped[str] = mapped_column(Text)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    recorded_at: Mapped[datetime]
+
+    timetable: Mapped[PartTimeTimetable] = relationship(back_populates="reviews")
+    staff = relationship("StaffUser")
+
+
+class SicknessExpectation(db.Model):
+    """Staff's judgement that a pupil will miss more school through illness (the sickness return's "expects")."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    expected_further_days: Mapped[int]
+    confirmed_on: Mapped[date]
+    note: Mapped[str] = mapped_column(Text, default="")
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    recorded_at: Mapped[datetime]
+
+    staff = relationship("StaffUser")

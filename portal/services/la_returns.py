@@ -27,13 +27,15 @@ from portal.clock import utcnow
 from portal.domain.age import is_compulsory_school_age
 from portal.domain.follow_up import DELETION_CONDITIONS, deletion_consideration, la_absence_return, sickness_flag
 from portal.domain.marks import Mark as DomainMark
-from portal.domain.support_plan import long_date
+from portal.domain.part_time import expected_days_problem
+from portal.domain.support_plan import clean_text, long_date
 from portal.extensions import db
-from portal.models import Mark, Pupil, School, StaffUser
+from portal.models import Mark, Pupil, School, SicknessExpectation, StaffUser
 from portal.services import NotFound, ServiceError
 from portal.services.attendance import school_year_of
 from portal.services.audit import record
 from portal.services.legal_pathway import legal_schools
+from portal.services.part_time_timetables import timetables_of
 from portal.services.policies import school_policy, trust_policy
 
 KINDS = {
@@ -106,6 +108,34 @@ def _marks(pupil_ids: list[int], start: date, end: date) -> dict[int, list[Domai
     return found
 
 
+def confirm_sickness(staff: StaffUser, pupil_id: int, further_days: int | None, note: str, today: date,
+                     now: datetime | None = None) -> SicknessExpectation:
+    """Staff confirm how many more school days of illness they reasonably expect (the sickness return's test)."""
+    from portal.services.legal_pathway import pupil_for_legal
+
+    pupil = pupil_for_legal(staff, pupil_id)
+    problem = expected_days_problem(further_days)
+    if problem:
+        raise ServiceError(problem)
+    found = SicknessExpectation(pupil_id=pupil.id, school_id=pupil.school_id, expected_further_days=further_days,
+                                confirmed_on=today, note=clean_text(note or "")[:2000], staff_id=staff.id,
+                                recorded_at=now or utcnow())
+    db.session.add(found)
+    db.session.flush()
+    record(f"staff:{staff.id}", "sickness.expectation", found, after={
+        "pupil": pupil.upn, "expected_further_days": further_days, "note": found.note})
+    db.session.commit()
+    return found
+
+
+def expectations(school_id: int, year_start: date, end: date) -> dict[int, int]:
+    """Each pupil's latest confirmed expectation this school year, up to `end`."""
+    rows = db.session.scalars(select(SicknessExpectation).where(
+        SicknessExpectation.school_id == school_id, SicknessExpectation.confirmed_on >= year_start,
+        SicknessExpectation.confirmed_on <= end).order_by(SicknessExpectation.id))
+    return {row.pupil_id: row.expected_further_days for row in rows}
+
+
 def build(staff: StaffUser, urn: str, kind: str, start: date | None, end: date | None,
           expected: dict[int, int] | None = None) -> LAReturn:
     if kind not in KINDS:
@@ -131,6 +161,8 @@ def build(staff: StaffUser, urn: str, kind: str, start: date | None, end: date |
     else:
         on_roll = [p for p in pupils if p.admission_date <= end and (p.leaving_date is None or p.leaving_date >= start)]
         year_start = school_year_of(end)[0]
+        if expected is None:
+            expected = expectations(school.id, year_start, end)
         marks = _marks([p.id for p in on_roll], min(start, year_start), end)
         for pupil in on_roll:
             rows.extend(_rows(kind, pupil, marks.get(pupil.id, []), start, end, year_start, spec.calendar,
@@ -146,9 +178,18 @@ def _rows(kind, pupil, marks, start, end, year_start, calendar, follow_up, expec
                 for run in rule(in_range, calendar, follow_up)]
     if kind == "part_time":
         c2 = [m for m in in_range if m.code == "C2"]
-        if not c2:
+        agreed = [t for t in timetables_of(pupil.id) if t.starts_on <= end and t.ends_on >= start]
+        if not c2 and not agreed:
             return []
-        return [ReturnRow(pupil, c2[0].date, c2[-1].date, f"{len(c2) / 2:g}", f"{len(c2)} sessions coded C2")]
+        details = [f"{len(c2)} sessions coded C2"] + [
+            f"agreed with {t.consent_by} on {t.consent_on.isoformat()}, {t.starts_on.isoformat()} to "
+            f"{t.ends_on.isoformat()}, reviewed {len(t.reviews)} time{'' if len(t.reviews) == 1 else 's'}"
+            for t in agreed]
+        if c2 and not agreed:
+            details.append("no agreement recorded in the portal")
+        first = min([m.date for m in c2] + [t.starts_on for t in agreed])
+        last = max([m.date for m in c2] + [t.ends_on for t in agreed])
+        return [ReturnRow(pupil, first, last, f"{len(c2) / 2:g}", "; ".join(details))]
     if kind == "sickness":
         if not any(m.code == "I" for m in in_range) or not is_compulsory_school_age(pupil.date_of_birth, end):
             return []

@@ -88,8 +88,15 @@ def cautions(pupil: Pupil, as_of: date) -> list[str]:
     for plan in plans:
         found.append(f"An attendance support plan is running ({plan.reference}): check what it agreed and how it "
                      "is going before any formal step.")
+    from portal.services.part_time_timetables import current  # it reads this module's pupil check
+
+    timetable = current(pupil.id, as_of)
     recent = domain_marks(pupil, as_of - timedelta(weeks=PART_TIME_WEEKS), as_of)
-    if any(m.code == "C2" for m in recent):
+    if timetable is not None:
+        found.append(f"The pupil is on a part-time timetable to {timetable.ends_on.strftime('%-d %B %Y')}, agreed "
+                     f"with {timetable.consent_by}: the sessions they are not expected at are authorised (C2) and "
+                     "never count.")
+    elif any(m.code == "C2" for m in recent):
         found.append("The pupil is on a part-time timetable (C2 in the last four weeks): the sessions they are not "
                      "expected at are authorised and never count.")
     year_start, _ = school_year_of(as_of)

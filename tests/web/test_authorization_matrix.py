@@ -266,6 +266,14 @@ ROUTES = {route.endpoint: route for route in (
     Route("staff.legal_return_download", (POST,), STAFF, reach=LEGAL, body=lambda s: {
         "school": s.urn, "kind": "admissions", "start": fields(date(2025, 8, 1)), "end": fields(date(2025, 9, 30)),
         "format": "csv"}),
+    Route("staff.record_part_time", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          body=lambda s: {"starts": fields(NOW.date()), "ends": fields(NOW.date() + timedelta(weeks=4)),
+                          "arrangement": "Probe", "consent_by": "Probe", "consent_on": fields(NOW.date()),
+                          "review_every_days": "14"}),
+    Route("staff.review_part_time", (POST,), STAFF, args=lambda s: {"timetable_id": s.timetable_id}, reach=LEGAL,
+          body=lambda s: {"reviewed_on": fields(NOW.date()), "note": "Probe"}),
+    Route("staff.confirm_sickness", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          body=lambda s: {"further_days": "10"}),
     Route("staff.case_file_pdf", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
           acts_when_empty=True),
 )}

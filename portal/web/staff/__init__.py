@@ -41,4 +41,4 @@ def navigation(active: str) -> list[dict]:
     return [{"href": url_for(endpoint), "text": text, "active": endpoint == active} for text, endpoint in items]
 
 
-from portal.web.staff import audit, auth, first_day, leave, legal, oversight, plans, queue, subject_access  # noqa: E402,F401  (register the views on bp)
+from portal.web.staff import audit, auth, first_day, leave, legal, legal_records, oversight, plans, queue, subject_access  # noqa: E402,F401  (register the views on bp)

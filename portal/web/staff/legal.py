@@ -20,9 +20,11 @@ from forms.legal import (
     ConsiderForm,
     NoticeForm,
     PostedForm,
-    ReturnForm,
     SendNoticeForm,
+    SicknessForm,
     StepForm,
+    TimetableForm,
+    TimetableReviewForm,
 )
 from portal.clock import school_today
 from portal.domain import legal_notices as legal
@@ -32,12 +34,11 @@ from portal.services import (
     NotFound,
     ServiceError,
     case_files,
-    la_returns,
     legal_pathway,
     notices_to_improve,
+    part_time_timetables,
     penalty_decisions,
 )
-from portal.services.attendance import school_year_of
 from portal.services.staff import LEGAL_ACTION, NotPermitted
 from portal.web.mail import deliver_after_response
 from portal.web.staff import bp, navigation, staff_view
@@ -71,8 +72,12 @@ def legal_home():
     return _page("staff/legal/home.html", overview=found)
 
 
-def _pupil_page(pupil_id: int, notice_form: NoticeForm | None = None, consider_form: ConsiderForm | None = None):
+def _pupil_page(pupil_id: int, notice_form: NoticeForm | None = None, consider_form: ConsiderForm | None = None,
+                timetable_form: TimetableForm | None = None, review_form: TimetableReviewForm | None = None,
+                sickness_form: SicknessForm | None = None):
     pathway = _guard(legal_pathway.pathway, pupil_id, today())
+    forms = {"timetable_form": timetable_form or TimetableForm(), "review_form": review_form or TimetableReviewForm(),
+             "sickness_form": sickness_form or SicknessForm()}
     if notice_form is None:
         notice_form = NoticeForm()
         defaults = notices_to_improve.default_input(pathway.pupil)
@@ -82,7 +87,8 @@ def _pupil_page(pupil_id: int, notice_form: NoticeForm | None = None, consider_f
     warnings = {p.name: penalty_decisions.warnings(pathway.pupil.id, p.name, legal.IRREGULAR, today())
                 for p in pathway.parents}
     return _page("staff/legal/pupil.html", pathway=pathway, notice_form=notice_form, consider_form=consider_form,
-                 warnings=warnings, fines=pathway.rules.fines,
+                 warnings=warnings, fines=pathway.rules.fines, **forms,
+                 timetables=part_time_timetables.timetables_of(pathway.pupil.id),
                  possible={p.name: penalty_decisions.possible(pathway.pupil.id, p.name, today(), pathway.rules.fines)
                            for p in pathway.parents})
 
@@ -242,50 +248,3 @@ def case_file_pdf(pupil_id: int):
     name, pdf = case_files.case_file_pdf(current_user, pupil.id, today())
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=name)
 
-
-def _return_form(data, csrf: bool) -> ReturnForm:
-    form = ReturnForm(data) if csrf else ReturnForm(data, meta={"csrf": False})  # the app's CSRF setting, or none
-    schools = legal_pathway.legal_schools(current_user)
-    form.school.choices = [SelectChoice(s.urn, s.name) for s in schools]
-    form.kind.choices = [SelectChoice(k, words) for k, words in la_returns.KINDS.items()]
-    return form
-
-
-@bp.get("/legal/returns")
-@staff_view(LEGAL_ACTION)
-def legal_returns():
-    _guard(legal_pathway.overview_access, request.args.get("school"))
-    asked = bool(request.args)
-    form = _return_form(request.args if asked else None, csrf=False)
-    del form.format  # the preview: the format is chosen at the download
-    if not asked:
-        form.school.data = form.school.choices[0].value if form.school.choices else None
-        form.kind.data = "continuous_absence"
-        form.start.data, form.end.data = school_year_of(today())[0], today()
-    found = None
-    if asked and form.validate():
-        try:
-            found = la_returns.build(current_user, form.school.data, form.kind.data, form.start.data, form.end.data)
-        except NotFound:
-            abort(404)
-        except ServiceError as exc:
-            form.form_errors.append(str(exc))
-    return _page("staff/legal/returns.html", form=form, found=found, download=_return_form(None, csrf=True))
-
-
-@bp.post("/legal/returns")  # the same address: the download of the return shown
-@staff_view(LEGAL_ACTION)
-def legal_return_download():
-    _guard(legal_pathway.overview_access, request.form.get("school"))
-    form = _return_form(request.form, csrf=True)
-    if form.validate_on_submit():
-        try:
-            found = la_returns.build(current_user, form.school.data, form.kind.data, form.start.data, form.end.data)
-            name, content, mimetype = la_returns.export(current_user, found, form.format.data)
-        except NotFound:
-            abort(404)
-        except ServiceError as exc:
-            form.form_errors.append(str(exc))
-        else:
-            return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
-    return _page("staff/legal/returns.html", form=form, found=None, download=form)

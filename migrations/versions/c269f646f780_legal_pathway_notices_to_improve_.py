@@ -1,8 +1,8 @@
-"""notices to improve and penalty-notice decisions
+"""legal pathway: notices to improve, penalty-notice decisions, part-time timetables, sickness expectations
 
-Revision ID: dcb3bcfa7ed8
+Revision ID: c269f646f780
 Revises: e8b1f4a7c2d9
-Create Date: 2026-12-03 17:44:09.402945
+Create Date: 2026-12-03 18:03:42.384196
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'dcb3bcfa7ed8'
+revision = 'c269f646f780'
 down_revision = 'e8b1f4a7c2d9'
 branch_labels = None
 depends_on = None
@@ -52,6 +52,61 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_notice_to_improve_pupil_id'), ['pupil_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notice_to_improve_school_id'), ['school_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notice_to_improve_state'), ['state'], unique=False)
+
+    op.create_table('part_time_timetable',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pupil_id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('arrangement', sa.Text(), nullable=False),
+    sa.Column('consent_by', sa.String(length=200), nullable=False),
+    sa.Column('consent_on', sa.Date(), nullable=False),
+    sa.Column('review_every_days', sa.Integer(), nullable=False),
+    sa.Column('next_review_on', sa.Date(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff_user.id'], name=op.f('fk_part_time_timetable_created_by_id_staff_user')),
+    sa.ForeignKeyConstraint(['pupil_id'], ['pupil.id'], name=op.f('fk_part_time_timetable_pupil_id_pupil')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_part_time_timetable_school_id_school')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_part_time_timetable'))
+    )
+    with op.batch_alter_table('part_time_timetable', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_part_time_timetable_next_review_on'), ['next_review_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_part_time_timetable_pupil_id'), ['pupil_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_part_time_timetable_school_id'), ['school_id'], unique=False)
+
+    op.create_table('sickness_expectation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pupil_id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('expected_further_days', sa.Integer(), nullable=False),
+    sa.Column('confirmed_on', sa.Date(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['pupil_id'], ['pupil.id'], name=op.f('fk_sickness_expectation_pupil_id_pupil')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_sickness_expectation_school_id_school')),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_user.id'], name=op.f('fk_sickness_expectation_staff_id_staff_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sickness_expectation'))
+    )
+    with op.batch_alter_table('sickness_expectation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sickness_expectation_pupil_id'), ['pupil_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sickness_expectation_school_id'), ['school_id'], unique=False)
+
+    op.create_table('part_time_review',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('timetable_id', sa.Integer(), nullable=False),
+    sa.Column('reviewed_on', sa.Date(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_user.id'], name=op.f('fk_part_time_review_staff_id_staff_user')),
+    sa.ForeignKeyConstraint(['timetable_id'], ['part_time_timetable.id'], name=op.f('fk_part_time_review_timetable_id_part_time_timetable')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_part_time_review'))
+    )
+    with op.batch_alter_table('part_time_review', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_part_time_review_timetable_id'), ['timetable_id'], unique=False)
 
     op.create_table('penalty_decision',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -109,6 +164,21 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_penalty_decision_pupil_id'))
 
     op.drop_table('penalty_decision')
+    with op.batch_alter_table('part_time_review', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_part_time_review_timetable_id'))
+
+    op.drop_table('part_time_review')
+    with op.batch_alter_table('sickness_expectation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sickness_expectation_school_id'))
+        batch_op.drop_index(batch_op.f('ix_sickness_expectation_pupil_id'))
+
+    op.drop_table('sickness_expectation')
+    with op.batch_alter_table('part_time_timetable', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_part_time_timetable_school_id'))
+        batch_op.drop_index(batch_op.f('ix_part_time_timetable_pupil_id'))
+        batch_op.drop_index(batch_op.f('ix_part_time_timetable_next_review_on'))
+
+    op.drop_table('part_time_timetable')
     with op.batch_alter_table('notice_to_improve', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notice_to_improve_state'))
         batch_op.drop_index(batch_op.f('ix_notice_to_improve_school_id'))
