@@ -24,6 +24,7 @@ from .calendar import SchoolCalendar
 from .marks import Mark
 from .penalties import NextNotice, amount_payable, next_notice
 from .settings import Fines, PenaltyRules
+from .support_plan import long_date
 
 IMPROVEMENT_WEEKS_MIN = 3  # national framework 2024
 IMPROVEMENT_WEEKS_MAX = 6
@@ -105,12 +106,12 @@ def improvement_outcome(marks: Iterable[Mark], period: ImprovementPeriod, rules:
                     if pending else "")
     if as_of <= period.end:
         return ImprovementOutcome(RUNNING, counted, pending,
-                                  f"The period runs to {period.end.isoformat()}: {len(counted)} unauthorised "
+                                  f"The period runs to {long_date(period.end)}: {len(counted)} unauthorised "
                                   f"session{_s(len(counted))} so far.{pending_note}")
     if counted:
         return ImprovementOutcome(NOT_IMPROVED, counted, pending,
                                   f"{len(counted)} unauthorised session{_s(len(counted))} during the period "
-                                  f"({counted[0].date.isoformat()} first): attendance has not improved as the "
+                                  f"({long_date(counted[0].date)} the first): attendance has not improved as the "
                                   f"notice asked.{pending_note}")
     return ImprovementOutcome(IMPROVED, counted, pending,
                               f"No unauthorised absence during the period.{pending_note}")
@@ -180,7 +181,7 @@ def support_first_problem(reason: str, improvement: str | None, improvement_end:
         return ("No notice to improve has been sent to this parent for this child. For irregular attendance a "
                 "notice to improve usually comes first, to give a final chance to engage with support.")
     if improvement == RUNNING or (improvement_end is not None and on <= improvement_end):
-        return (f"The notice to improve's period runs to {improvement_end.isoformat() if improvement_end else '?'}"
+        return (f"The notice to improve's period runs to {long_date(improvement_end)}"
                 ": wait for it to end unless the notice's own grounds for acting earlier apply.")
     if improvement == IMPROVED:
         return "Attendance improved during the notice to improve's period: continue with support instead."

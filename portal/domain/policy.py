@@ -384,7 +384,7 @@ def _penalties(t: Reader) -> PenaltyRules:
     rules = PenaltyRules(
         threshold_sessions=t.int("threshold_sessions", 10, minimum=1),
         window_school_weeks=t.int("window_school_weeks", 10, minimum=1),
-        counted_codes=frozenset(_codes(t, "counted_codes")) or PenaltyRules.counted_codes,
+        counted_codes=frozenset(_unauthorised_codes(t, "counted_codes")) or PenaltyRules.counted_codes,
         pending_codes=frozenset(_codes(t, "pending_codes")) if t.has("pending_codes")
         else PenaltyRules.pending_codes,
         fines=fines,
@@ -491,6 +491,17 @@ def _check_code(t: Reader, key: str, value: str) -> bool:
 def _code(t: Reader, key: str, default: str) -> str:
     value = t.str(key, default)
     return value if value is not None and _check_code(t, key, value) else default
+
+
+def _unauthorised_codes(t: Reader, key: str) -> list[str]:
+    """Only unauthorised absence may count towards a penalty notice: illness, medical appointments and other
+    authorised absence never do (issue 18, "compassion built in")."""
+    found = _codes(t, key)
+    for code in found:
+        if codes.normalise(code) not in codes.UNAUTHORISED:
+            t.error(key, f"{code} is not unauthorised absence, so it can never count towards a penalty notice: "
+                         f"use only {', '.join(sorted(codes.UNAUTHORISED))}")
+    return [c for c in found if codes.normalise(c) in codes.UNAUTHORISED]
 
 
 def _codes(t: Reader, key: str) -> list[str]:

@@ -118,7 +118,7 @@ def test_penalty_decisions_follow_the_national_rules(family):
     notice = draft(family)[0]
     notices.send_notice(head, notice.id, today=LETTER_DAY, now=NOW)
     parent = notice.parent_name
-    assert "runs to 2026-12-02" in decisions.warnings(sam.id, parent, legal.IRREGULAR, date(2026, 11, 1))[0]
+    assert "runs to Wednesday 2 December 2026" in decisions.warnings(sam.id, parent, legal.IRREGULAR, date(2026, 11, 1))[0]
     first = decisions.consider(head, sam.id, parent, legal.IRREGULAR, date(2026, 12, 3), "No improvement",
                                today=date(2026, 12, 3))
     assert first.notice_to_improve_id == notice.id

@@ -127,7 +127,7 @@ def test_amounts_come_from_the_policy():
 @pytest.mark.parametrize(("reason", "improvement", "end", "warned"), [
     (legal.TERM_TIME_LEAVE, None, None, None),  # the framework allows going straight to a notice
     (legal.IRREGULAR, None, None, "No notice to improve"),
-    (legal.IRREGULAR, legal.RUNNING, date(2024, 11, 12), "runs to 2024-11-12"),
+    (legal.IRREGULAR, legal.RUNNING, date(2024, 11, 12), "runs to Tuesday 12 November 2024"),
     (legal.IRREGULAR, legal.IMPROVED, date(2024, 11, 1), "continue with support"),
     (legal.IRREGULAR, legal.NOT_IMPROVED, date(2024, 11, 1), None),
 ])
@@ -148,3 +148,11 @@ def test_the_policy_sets_the_period_within_the_bounds():
                                                   "repeat_window_years = 3\nnotice_to_improve_weeks = 10"))
     assert policy is None
     assert any(p.key == "penalties.notice_to_improve_weeks" and "3 to 6" in p.message for p in problems)
+
+
+def test_illness_can_never_count_towards_a_penalty_notice():
+    from pathlib import Path
+    source = (Path(__file__).resolve().parents[2] / "examples" / "alp.toml").read_text()
+    policy, problems = load_policy(source.replace('counted_codes = ["G", "O", "U"]', 'counted_codes = ["G", "O", "U", "I"]'))
+    assert policy is None
+    assert any(p.key == "penalties.counted_codes" and "I is not unauthorised absence" in p.message for p in problems)

@@ -132,7 +132,8 @@ def notice(notice_id: int, posted: PostedForm | None = None):
     siblings = notices_to_improve.drafted_with(found)
     return _page("staff/legal/notice.html", notice=found, fields=found.fields, send=SendNoticeForm(),
                  cancel=CancelNoticeForm(), posted=posted or PostedForm(), siblings=siblings,
-                 outcome=notices_to_improve.outcome(found, today()), DRAFT=DRAFT, SENT=SENT)
+                 outcome=notices_to_improve.outcome(found, today()), DRAFT=DRAFT, SENT=SENT,
+                 cautions=legal_pathway.cautions(found.pupil, today()) if found.state == DRAFT else [])
 
 
 @bp.post("/legal/notices/<int:notice_id>/send")
