@@ -174,6 +174,19 @@ class LegalOverview:
     decisions: list[PenaltyDecision]
 
 
+def find_pupils(staff: StaffUser, text: str, limit: int = 25) -> list[Pupil]:
+    """Pupils at the schools where the member of staff may take legal action, by UPN or every word of the name:
+    staff may start the pathway for a pupil who has not reached the threshold (after term-time leave, say)."""
+    words = " ".join((text or "").split()).lower().split()
+    school_ids = [s.id for s in legal_schools(staff)]
+    if not words or not school_ids:
+        return []
+    pupils = db.session.scalars(select(Pupil).where(Pupil.school_id.in_(school_ids))
+                                .order_by(Pupil.legal_surname, Pupil.legal_forename))
+    return [p for p in pupils if p.upn == text.strip().upper() or all(
+        w in f"{p.legal_forename} {p.preferred_forename} {p.legal_surname}".lower() for w in words)][:limit]
+
+
 def overview_access(staff: StaffUser, school_urn: str | None = None) -> list[School]:
     """The schools where the member of staff may take legal action; NotPermitted (saying who may) if none.
 

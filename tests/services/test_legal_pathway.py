@@ -237,3 +237,23 @@ def test_the_case_file_holds_the_register_the_letters_and_the_plans_signatures(f
     assert exported.after["notices"] == [notice.reference]
     with pytest.raises(NotPermitted):
         case_files.case_file(family["officer"], sam.id, as_of=LETTER_DAY)
+
+
+def test_two_parents_three_children_six_notices_and_a_parent_without_email_gets_the_post(family):
+    third = make_pupil(BOTHAL, forename="Kit", surname="Taylor")
+    add_marks(third, sessions(calendar(BOTHAL), date(2026, 9, 2), "O" * 10))
+    make_parent("jo@example.com", third, name="Jo Taylor")
+    make_parent("alex@example.com", third, name="Alex Taylor")
+    drafted = [n for child in ("sam", "ash") for n in draft(family, child)]
+    drafted += notices.draft_notices(family["head"], third.id, notices.NoticeInput("x", "y"), LETTER_DAY, now=NOW)
+    assert len({(n.pupil_id, n.parent_name) for n in drafted}) == 6
+
+    from portal.models import Contact
+    db.session.add(Contact(pupil=third, name="Pat Taylor", relationship_to_pupil="Father", email=None,
+                           parental_responsibility=True, lives_with_pupil=False, priority=3))
+    db.session.commit()
+    posted_only = next(n for n in notices.draft_notices(family["head"], third.id, notices.NoticeInput("x", "y"),
+                                                        LETTER_DAY, now=NOW) if n.parent_name == "Pat Taylor")
+    before = db.session.query(OutboxMessage).count()
+    notices.send_notice(family["head"], posted_only.id, today=LETTER_DAY, now=NOW)
+    assert posted_only.emailed_to is None and db.session.query(OutboxMessage).count() == before

@@ -237,6 +237,8 @@ ROUTES = {route.endpoint: route for route in (
     Route("staff.plan_version", (GET,), STAFF, args=lambda s: {"plan_id": s.plan_id, "number": 1}, reach=PLANS),
     Route("staff.plan_pdf", (GET,), STAFF, args=lambda s: {"plan_id": s.plan_id, "number": 1}, reach=PLANS),
     # The legal pathway: only the legal_action roles, even to read.
+    # (Its pupil search keeps to the actor's schools: tests/web/test_legal_pages.py, as a query here would answer
+    # 403 or 200 by role on the other side, which `expect` cannot say.)
     Route("staff.legal_home", (GET,), STAFF, reach=LEGAL, shows=("notice_ref", "decision_ref", "surname"), sees=LEGAL),
     Route("staff.legal_pupil", (GET,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
           shows=("notice_ref", "decision_ref")),

@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.models import OutboxMessage, ParentAccount
 from portal.models.legal import NoticeToImprove, PenaltyDecision
 
-from factories import BOTHAL, add_marks, calendar, load_trust, make_pupil, sessions
+from factories import BOTHAL, CENTRAL, add_marks, calendar, load_trust, make_pupil, sessions
 from parents import make_parent, sign_in_as
 from staff import make_staff
 
@@ -144,3 +144,15 @@ def test_each_parent_reads_their_own_notice_in_the_portal(app, client, school):
     assert "Dear Jo Taylor" in page and "Download this letter (PDF)" in page
     assert parent.get(f"/parent/notices/{jo_id}/pdf").mimetype == "application/pdf"
     assert parent.get(f"/parent/notices/{alex_id}").status_code == 404  # not sent, and not Jo's
+
+
+def test_staff_find_a_pupil_who_has_not_reached_the_threshold(app, client, school):
+    with app.app_context():
+        make_pupil(BOTHAL, forename="Kim", surname="Jones")
+        elsewhere = make_pupil(CENTRAL, forename="Kim", surname="Jonas").upn
+    signed_in(client)
+    page = client.get("/staff/legal", query_string={"q": "kim jon"}).get_data(as_text=True)
+    assert ">Kim Jones</a>" in page and "Jonas" not in page  # Central is not the head's school
+    assert "Jonas" not in client.get("/staff/legal", query_string={"q": elsewhere}).get_data(as_text=True)
+    assert "No pupil at your schools matches" in client.get("/staff/legal", query_string={"q": "nobody"}).get_data(
+        as_text=True)

@@ -14,6 +14,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from forms.contracts import PupilSearchForm
 from forms.legal import (
     CancelNoticeForm,
     CaseFileForm,
@@ -69,7 +70,10 @@ def _page(page: str, **context):
 @staff_view(LEGAL_ACTION)
 def legal_home():
     found = _guard(legal_pathway.overview, today())
-    return _page("staff/legal/home.html", overview=found)
+    search = PupilSearchForm(request.args)
+    text = search.q.data or "" if search.validate() else ""
+    return _page("staff/legal/home.html", overview=found, search=search, searched=bool(text.strip()),
+                 found=legal_pathway.find_pupils(current_user, text))
 
 
 def _pupil_page(pupil_id: int, notice_form: NoticeForm | None = None, consider_form: ConsiderForm | None = None,
