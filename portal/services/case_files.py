@@ -25,6 +25,7 @@ from portal.models.legal import NoticeToImprove, PenaltyDecision
 from portal.services import ServiceError
 from portal.services.attendance import PupilAttendance, pupil_attendance, school_year_of
 from portal.services.audit import record
+from portal.services.pdf import html_to_pdf
 from portal.services.first_day import ACTION_WORDS
 from portal.services.legal_pathway import code_meaning, pupil_for_legal, threshold
 from portal.services.support_plans import VersionStatus, version_status
@@ -125,14 +126,12 @@ def notice_outcome(notice: NoticeToImprove, as_of: date):
 
 def case_file_pdf(staff: StaffUser, pupil_id: int, as_of: date, now: datetime | None = None) -> tuple[str, bytes]:
     """The case file as a PDF, and its file name; the download is audited (it leaves the portal)."""
-    import weasyprint  # heavy: only the PDF needs it
-
     now = now or utcnow()
     found = case_file(staff, pupil_id, as_of)
     html = render_template("letters/case_file.html", case=found, long_date=long_date, generated_at=now,
                            generated_by=staff, actions=ACTION_WORDS, days=register_by_day(found.register),
                            actors=actor_names(found.audit), outcome=notice_outcome)
-    pdf = weasyprint.HTML(string=html).write_pdf()
+    pdf = html_to_pdf(html)
     record(f"staff:{staff.id}", "case_file.export", found.pupil,
            after={"upn": found.pupil.upn, "from": found.start.isoformat(), "to": found.end.isoformat(),
                   "notices": [n.reference for n in found.notices], "decisions": [d.reference for d in found.decisions]})

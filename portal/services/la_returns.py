@@ -34,6 +34,7 @@ from portal.models import Mark, Pupil, School, SicknessExpectation, StaffUser
 from portal.services import NotFound, ServiceError
 from portal.services.attendance import school_year_of
 from portal.services.audit import record
+from portal.services.pdf import html_to_pdf
 from portal.services.legal_pathway import legal_schools
 from portal.services.part_time_timetables import timetables_of
 from portal.services.policies import school_policy, trust_policy
@@ -218,11 +219,9 @@ def export(staff: StaffUser, found: LAReturn, fmt: str, now: datetime | None = N
     if fmt == "csv":
         content, mimetype, name = as_csv(found).encode(), "text/csv", name + ".csv"
     elif fmt == "pdf":
-        import weasyprint  # heavy: only the PDF needs it
-
         html = render_template("letters/la_return.html", found=found, long_date=long_date, generated_at=now,
                                generated_by=staff)
-        content, mimetype, name = weasyprint.HTML(string=html).write_pdf(), "application/pdf", name + ".pdf"
+        content, mimetype, name = html_to_pdf(html), "application/pdf", name + ".pdf"
     else:
         raise ServiceError("Choose CSV or PDF")
     record(f"staff:{staff.id}", "la_return.export", object_type="School", object_id=str(found.school.id),

@@ -29,6 +29,7 @@ from portal.models import ParentAccount, StaffUser
 from portal.models.legal import CANCELLED, DRAFT, SENT, NoticeToImprove, PenaltyDecision
 from portal.services import NotFound, ServiceError, notify
 from portal.services.audit import record
+from portal.services.pdf import html_to_pdf
 from portal.services.legal_pathway import (
     Parent,
     code_meaning,
@@ -274,8 +275,6 @@ def decisions_after(notice: NoticeToImprove) -> list[PenaltyDecision]:
 
 
 def notice_pdf(notice: NoticeToImprove, now: datetime | None = None) -> bytes:
-    import weasyprint  # heavy, and only the letter needs it
-
     html = render_template("letters/notice_to_improve.html", notice=notice, fields=notice.fields,
                            long_date=long_date, generated_at=now or utcnow())
-    return weasyprint.HTML(string=html).write_pdf()
+    return html_to_pdf(html)
