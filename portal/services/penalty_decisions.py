@@ -16,6 +16,7 @@ from sqlalchemy import select
 from portal.clock import utcnow
 from portal.domain import legal_notices as legal
 from portal.domain.penalties import NextNotice
+from portal.domain.settings import Fines
 from portal.domain.support_plan import clean_text, long_date
 from portal.extensions import db
 from portal.models import StaffUser
@@ -43,8 +44,9 @@ def history_for(pupil_id: int, parent_name: str, leave_out: int | None = None) -
     return [(r.issued_on, r.state) for r in rows if r.id != leave_out]
 
 
-def possible(decision_or_pupil_id, parent_name: str, on: date, fines, leave_out: int | None = None) -> NextNotice:
-    return legal.what_is_possible(history_for(decision_or_pupil_id, parent_name, leave_out), on, fines)
+def possible(pupil_id: int, parent_name: str, on: date, fines: Fines, leave_out: int | None = None) -> NextNotice:
+    """What a notice issued `on` to this parent for this child would be, leaving out decision `leave_out`."""
+    return legal.what_is_possible(history_for(pupil_id, parent_name, leave_out), on, fines)
 
 
 def warnings(pupil_id: int, parent_name: str, reason: str, on: date) -> list[str]:
@@ -60,7 +62,7 @@ def warnings(pupil_id: int, parent_name: str, reason: str, on: date) -> list[str
     return found
 
 
-def _note(value: str, label: str = "the note") -> str:
+def _note(value: str) -> str:
     text = clean_text(value or "")
     if len(text) > MAX_NOTE:
         raise ServiceError(f"The note is longer than {MAX_NOTE} characters")
@@ -79,11 +81,11 @@ def consider(staff: StaffUser, pupil_id: int, parent_name: str, reason: str, on:
         raise ServiceError("Choose why a penalty notice is being considered")
     if on is None or on > today:
         raise ServiceError("Enter the date it was considered: today or earlier")
-    open_one = db.session.scalar(select(PenaltyDecision.id).where(
+    open_one = db.session.scalar(select(PenaltyDecision).where(
         PenaltyDecision.pupil_id == pupil.id, PenaltyDecision.parent_name == parent_name,
-        PenaltyDecision.state.not_in(legal.ENDED)))
+        PenaltyDecision.state.not_in(legal.ENDED)).limit(1))
     if open_one is not None:
-        raise ServiceError(f"A decision for {parent_name} is still open (PN-{open_one:05d}): record its next step")
+        raise ServiceError(f"A decision for {parent_name} is still open ({open_one.reference}): record its next step")
     notice = db.session.scalar(select(NoticeToImprove).where(
         NoticeToImprove.pupil_id == pupil.id, NoticeToImprove.parent_name == parent_name,
         NoticeToImprove.state == SENT).order_by(NoticeToImprove.id.desc()).limit(1))

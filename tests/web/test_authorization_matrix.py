@@ -260,7 +260,6 @@ ROUTES = {route.endpoint: route for route in (
           body=lambda s: {"step": "not_issued", "on": fields(NOW.date()), "note": "Probe"}, shows=("decision_ref",)),
     Route("staff.case_file", (GET,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
           shows=("notice_ref", "decision_ref", "upn")),
-    # The PDF's download is audited: an empty form acts.
     Route("staff.legal_returns", (GET,), STAFF, reach=LEGAL, query=lambda s: {
         "school": s.urn, "kind": "admissions", "start": fields(date(2025, 8, 1)), "end": fields(date(2025, 9, 30))},
         sees=LEGAL),  # (its own side is checked in tests/web/test_legal_pages.py: unfiltered it lists nobody)
@@ -276,6 +275,7 @@ ROUTES = {route.endpoint: route for route in (
           body=lambda s: {"reviewed_on": fields(NOW.date()), "note": "Probe"}),
     Route("staff.confirm_sickness", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
           body=lambda s: {"further_days": "10"}),
+    # The case file's PDF download is audited: an empty form acts.
     Route("staff.case_file_pdf", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
           acts_when_empty=True),
 )}
