@@ -259,3 +259,15 @@ def test_two_parents_three_children_six_notices_and_a_parent_without_email_gets_
     before = db.session.query(OutboxMessage).count()
     notices.send_notice(family["head"], posted_only.id, today=LETTER_DAY, now=NOW)
     assert posted_only.emailed_to is None and db.session.query(OutboxMessage).count() == before
+
+
+def test_a_long_meeting_note_still_makes_an_email_smtp_accepts(family):
+    """SMTP refuses lines over 998 characters (RFC 5321): a notice with a long paragraph once never left."""
+    words = "We can meet at school, at home or by phone, whichever suits you best. " * 28  # ~2,000 characters
+    notice = notices.draft_notices(family["head"], family["sam"].id, notices.NoticeInput(words, words, words),
+                                   LETTER_DAY, now=NOW)[0]
+    notices.send_notice(family["head"], notice.id, today=LETTER_DAY, now=NOW)
+    mail = db.session.scalars(select(OutboxMessage)).one()
+    assert max(len(line) for line in mail.body_html.splitlines()) <= 998
+    assert max(len(line) for line in mail.body_text.splitlines()) <= 998
+    assert "whichever suits you best." in mail.body_text
