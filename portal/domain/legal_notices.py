@@ -17,6 +17,7 @@ Everything here judges and explains; nothing issues. "Today" is always passed in
 from __future__ import annotations
 
 import datetime as dt
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -34,6 +35,48 @@ IRREGULAR = "irregular_attendance"
 TERM_TIME_LEAVE = "term_time_leave"
 REASONS = {IRREGULAR: "Irregular attendance (unauthorised absence)",
            TERM_TIME_LEAVE: "Term-time leave taken without the school's agreement"}
+
+
+# ---------------------------------------------------------------- the letter's own words (policy [notice_to_improve])
+
+PLACEHOLDERS = ("forename",)  # the child's first name, the only thing a paragraph may fill in
+
+
+@dataclass(frozen=True)
+class NoticeWording:
+    """The paragraphs of a notice to improve a school may write in its own words; the rest (the record, the
+    period, the meeting, the fines) comes from the register, the policy and staff. Plain and kind: support first."""
+
+    opening: str = ("We are writing because we are worried about {forename}’s attendance, and we want to help. "
+                    "Every day in school matters for {forename}’s learning, friendships and wellbeing. This letter "
+                    "is a formal notice to improve: a final chance to work with us, with the support we offer, before "
+                    "the school considers asking for a penalty notice.")
+    help: str = ("If something is making it hard for {forename} to come to school (health, worries, anxiety, "
+                 "bullying, transport, money or anything else), please tell us. We will listen, and we can put you "
+                 "in touch with support such as early help, the school nurse or the local authority’s attendance "
+                 "team.")
+    duty: str = ("Parents have a legal duty to make sure their child of compulsory school age receives a suitable "
+                 "full-time education (section 7 of the Education Act 1996). If there are further unauthorised "
+                 "absences during the improvement period, a penalty notice may be requested before the period ends.")
+
+
+WORDING_KEYS = ("opening", "help", "duty")
+
+
+def wording_problem(text: str) -> str | None:
+    """Why a paragraph cannot be filled in, or None: only {forename}; a literal brace is written twice."""
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as exc:
+        return f"has a stray brace ({exc}): write a literal brace twice, {{{{ or }}}}"
+    unknown = names - set(PLACEHOLDERS)
+    if unknown:
+        return f"{{{sorted(unknown)[0]}}} is not something the letter can fill in: use {{forename}} only"
+    return None
+
+
+def fill(text: str, forename: str) -> str:
+    return text.format(forename=forename)
 
 
 def improvement_weeks_problem(weeks: int) -> str | None:

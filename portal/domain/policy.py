@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from portal.domain import codes
 from portal.domain.calendar import Closure, SchoolCalendar, Term
-from portal.domain.legal_notices import improvement_weeks_problem
+from portal.domain.legal_notices import WORDING_KEYS, NoticeWording, improvement_weeks_problem, wording_problem
 from portal.domain.policy_file import ERROR, Problem, Reader, key_lines, parse_toml
 from portal.domain.settings import (
     CONTACT_ACTIONS,
@@ -121,6 +121,7 @@ class Policy:
     code_wording: dict[str, str] = field(default_factory=dict)
     conflicts: tuple[Conflict, ...] = ()
     support_plan: PlanTemplate = ALP_APPENDIX_1  # [support_plan]: the attendance support plan's template
+    notice_wording: NoticeWording = NoticeWording()  # [notice_to_improve]: the letter's own paragraphs
 
     def school(self, urn: str) -> School | None:
         return next((s for s in self.schools if s.urn == urn), None)
@@ -181,6 +182,7 @@ def _policy(r: Reader) -> Policy:
         code_wording=_code_wording(wording),
         conflicts=tuple(_conflict(t) for t in r.tables("conflicts")),
         support_plan=_support_plan(r.table("support_plan")),
+        notice_wording=_notice_wording(r.table("notice_to_improve")),
     )
     for table in (reporting, register, roles_table, attendance, wording):
         table.done()
@@ -445,6 +447,22 @@ def _support_plan(t: Reader) -> PlanTemplate:
         t.error(key or None, message)
     t.seen.update(t.data)  # parse_template reports unknown keys itself
     return template
+
+
+def _notice_wording(t: Reader) -> NoticeWording:
+    """[notice_to_improve]: the letter's paragraphs in the school's words; left out, the portal's own."""
+    values = {}
+    for key in WORDING_KEYS:
+        text = t.str(key, required=False)
+        if text is None or not text.strip():  # (the reader reports an empty one)
+            continue
+        problem = wording_problem(text)
+        if problem:
+            t.error(key, problem)
+        else:
+            values[key] = " ".join(text.split())
+    t.done()
+    return NoticeWording(**values)
 
 
 def _conflict(t: Reader) -> Conflict:

@@ -40,7 +40,7 @@ from portal.services.legal_pathway import (
     support_offered,
     threshold,
 )
-from portal.services.policies import school_policy
+from portal.services.policies import school_policy, trust_policy
 from portal.services.staff import LEGAL_ACTION, require
 
 MAX_TEXT = 2000
@@ -126,6 +126,7 @@ def _fields(pupil, parent: Parent, data: NoticeInput, letter_date: date, staff: 
     result = threshold(pupil, letter_date)
     rules = penalty_rules(pupil)
     school = pupil.school
+    wording = trust_policy(school.trust).notice_wording
     return {
         "school": school.name, "school_phone": school.phone, "school_email": school.email,
         "local_authority": school.local_authority,
@@ -144,6 +145,9 @@ def _fields(pupil, parent: Parent, data: NoticeInput, letter_date: date, staff: 
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "weeks": period.weeks,
                    "school_days": period.school_days},
         "consequence": _consequence(pupil, parent, letter_date),
+        "opening": legal.fill(wording.opening, pupil.forename),
+        "help_text": legal.fill(wording.help, pupil.forename),
+        "duty": legal.fill(wording.duty, pupil.forename),
         "signed_by": staff.name,
     }
 

@@ -61,6 +61,7 @@ def test_a_notice_goes_to_each_parent_with_parental_responsibility_separately(fa
     assert fields["period"] == {"start": "2026-10-15", "end": "2026-12-02", "weeks": 6, "school_days": 29}
     assert "£160 (reduced to £80 if paid within 21 days)" in fields["consequence"]
     assert "Northumberland" in fields["consequence"]
+    assert fields["opening"].startswith("We are writing because we are worried about Sam’s attendance")
     for notice in drafted:
         notices.send_notice(family["head"], notice.id, today=LETTER_DAY, now=NOW)
     mails = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()

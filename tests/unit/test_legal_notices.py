@@ -156,3 +156,27 @@ def test_illness_can_never_count_towards_a_penalty_notice():
     policy, problems = load_policy(source.replace('counted_codes = ["G", "O", "U"]', 'counted_codes = ["G", "O", "U", "I"]'))
     assert policy is None
     assert any(p.key == "penalties.counted_codes" and "I is not unauthorised absence" in p.message for p in problems)
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("We are worried about {forename}.", None),
+    ("No placeholder at all.", None),
+    ("Literal {{braces}} are fine.", None),
+    ("Dear {parent}", "{parent} is not something the letter can fill in"),
+    ("A stray { brace", "stray brace"),
+])
+def test_the_schools_own_wording_may_fill_in_the_forename_only(text, problem):
+    found = legal.wording_problem(text)
+    assert (found is None) if problem is None else (problem in found)
+
+
+def test_the_policy_words_the_letter_and_the_portal_keeps_the_rest():
+    from pathlib import Path
+    source = (Path(__file__).resolve().parents[2] / "examples" / "alp.toml").read_text()
+    assert load_policy(source)[0].notice_wording == legal.NoticeWording()
+    policy, _ = load_policy(source + '\n[notice_to_improve]\nopening = "We miss {forename} when {forename} is away."\n')
+    assert legal.fill(policy.notice_wording.opening, "Sam") == "We miss Sam when Sam is away."
+    assert policy.notice_wording.duty == legal.NoticeWording.duty
+    policy, problems = load_policy(source + '\n[notice_to_improve]\nhelp = "Ask {teacher}"\nclosing = "x"\n')
+    assert policy is None
+    assert {p.key for p in problems if p.level == "error"} >= {"notice_to_improve.help", "notice_to_improve.closing"}
