@@ -6,13 +6,20 @@ rules (what the law allows) stay in portal.domain.legal_notices, where the servi
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forms import BaseForm
 from forms.absence import GovDateField
+from portal.domain.deletion import DECISIONS
 from portal.domain.legal_notices import REASONS
 from portal.domain.part_time import MAX_EXPECTED_DAYS, MAX_REVIEW_DAYS
 
@@ -135,3 +142,18 @@ class SicknessForm(BaseForm):
                                             NumberRange(0, MAX_EXPECTED_DAYS, f"Enter 0 to {MAX_EXPECTED_DAYS}")])
     note = TextAreaField("Why (optional)", widget=GovTextArea(), validators=[Length(max=TEXT)])
     submit = SubmitField("Confirm the expectation", widget=GovSubmitInput())
+
+
+class DeletionForm(BaseForm):
+    decision = ListedChoice("Decision", widget=GovRadioInput(), refusal="Choose whether to delete or keep",
+                            choices=[SelectChoice(k, v) for k, v in DECISIONS.items()])
+    no_grounds_illness = BooleanField("There are no reasonable grounds to believe the pupil is ill or unable to "
+                                      "attend for an unavoidable cause", widget=GovCheckboxInput())
+    school_enquiries = TextAreaField("The school’s enquiries to find the pupil", widget=GovTextArea(),
+                                     validators=[Length(max=TEXT)])
+    la_enquiries = TextAreaField("The local authority’s enquiries to find the pupil", widget=GovTextArea(),
+                                 validators=[Length(max=TEXT)])
+    reason = TextAreaField("Why (required to keep the pupil on the register)", widget=GovTextArea(),
+                           validators=[Length(max=TEXT)])
+    decided_on = GovDateField("Date of the decision", validators=[InputRequired("Enter the date of the decision")])
+    submit = SubmitField("Record the decision", widget=GovSubmitInput())

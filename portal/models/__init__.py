@@ -6,6 +6,7 @@ from portal.models.contact_attempt import ContactAttempt
 from portal.models.evidence import EvidenceFile
 from portal.models.figures import PupilFigures
 from portal.models.legal import (
+    DeletionCheck,
     NoticeToImprove,
     PartTimeReview,
     PartTimeTimetable,
@@ -23,7 +24,7 @@ from portal.models.support_plan import PlanReview, PlanSignature, SupportPlan, S
 from portal.models.throttle import ThrottleCounter
 
 __all__ = [
-    "LeaveDeclaration", "NoticeToImprove", "PartTimeReview", "PartTimeTimetable", "PenaltyDecision",
+    "LeaveDeclaration", "DeletionCheck", "NoticeToImprove", "PartTimeReview", "PartTimeTimetable", "PenaltyDecision",
     "PenaltyDecisionStep", "SicknessExpectation", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
     "SupportPlanVersion",
     "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "EvidenceFile", "Contact", "Mark", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School", "Site",

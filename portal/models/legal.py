@@ -146,3 +146,25 @@ class SicknessExpectation(db.Model):
     recorded_at: Mapped[datetime]
 
     staff = relationship("StaffUser")
+
+
+class DeletionCheck(db.Model):
+    """The conditions of deletion ground (i) that people establish, and what they decided (domain/deletion.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    run_start: Mapped[date | None]  # the register's run of G, N or O the decision was made on
+    run_end: Mapped[date | None]
+    run_days: Mapped[int]
+    no_grounds_illness: Mapped[bool]
+    school_enquiries: Mapped[str] = mapped_column(Text, default="")
+    la_enquiries: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str] = mapped_column(String(10))  # delete or keep
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_on: Mapped[date]
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    recorded_at: Mapped[datetime]
+
+    pupil = relationship("Pupil")
+    staff = relationship("StaffUser")

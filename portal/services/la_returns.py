@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from portal.clock import utcnow
 from portal.domain.age import is_compulsory_school_age
+from portal.domain.deletion import DECISIONS
 from portal.domain.follow_up import DELETION_CONDITIONS, deletion_consideration, la_absence_return, sickness_flag
 from portal.domain.marks import Mark as DomainMark
 from portal.domain.part_time import expected_days_problem
@@ -36,6 +37,7 @@ from portal.services.attendance import school_year_of
 from portal.services.audit import record
 from portal.services.pdf import html_to_pdf
 from portal.services.legal_pathway import legal_schools
+from portal.services.deletions import checks_of
 from portal.services.part_time_timetables import timetables_of
 from portal.services.policies import school_policy, trust_policy
 
@@ -173,10 +175,15 @@ def build(staff: StaffUser, urn: str, kind: str, start: date | None, end: date |
 
 def _rows(kind, pupil, marks, start, end, year_start, calendar, follow_up, expected_further) -> list[ReturnRow]:
     in_range = [m for m in marks if start <= m.date <= end]
-    if kind in ("continuous_absence", "deletion_consideration"):
-        rule = la_absence_return if kind == "continuous_absence" else deletion_consideration
+    if kind == "continuous_absence":
         return [ReturnRow(pupil, run.start, run.end, str(run.days), f"{run.sessions} sessions")
-                for run in rule(in_range, calendar, follow_up)]
+                for run in la_absence_return(in_range, calendar, follow_up)]
+    if kind == "deletion_consideration":
+        decided = [c for c in checks_of(pupil.id) if c.decided_on >= start]
+        note = (f"; decided {decided[0].decided_on.isoformat()}: {DECISIONS[decided[0].decision].lower()}"
+                if decided else "; the other conditions not yet recorded")
+        return [ReturnRow(pupil, run.start, run.end, str(run.days), f"{run.sessions} sessions{note}")
+                for run in deletion_consideration(in_range, calendar, follow_up)]
     if kind == "part_time":
         c2 = [m for m in in_range if m.code == "C2"]
         agreed = [t for t in timetables_of(pupil.id) if t.starts_on <= end and t.ends_on >= start]

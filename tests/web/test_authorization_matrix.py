@@ -275,6 +275,8 @@ ROUTES = {route.endpoint: route for route in (
           body=lambda s: {"reviewed_on": fields(NOW.date()), "note": "Probe"}),
     Route("staff.confirm_sickness", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
           body=lambda s: {"further_days": "10"}),
+    Route("staff.record_deletion_check", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          body=lambda s: {"decision": "keep", "reason": "Probe", "decided_on": fields(NOW.date())}),
     # The case file's PDF download is audited: an empty form acts.
     Route("staff.case_file_pdf", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
           acts_when_empty=True),

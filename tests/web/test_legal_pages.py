@@ -156,3 +156,15 @@ def test_staff_find_a_pupil_who_has_not_reached_the_threshold(app, client, schoo
     assert "Jonas" not in client.get("/staff/legal", query_string={"q": elsewhere}).get_data(as_text=True)
     assert "No pupil at your schools matches" in client.get("/staff/legal", query_string={"q": "nobody"}).get_data(
         as_text=True)
+
+
+def test_a_deletion_decision_from_the_pupils_page(app, client, school):
+    signed_in(client)
+    refused = client.post(f"/staff/legal/pupils/{school['sam']}/deletion", data={
+        "decision": "delete", "no_grounds_illness": "y", "school_enquiries": "Visits", "la_enquiries": "CME",
+        "decided_on": fields(TODAY)})
+    assert refused.status_code == 200 and "needs 20 continuous school days" in refused.get_data(as_text=True)
+    kept = client.post(f"/staff/legal/pupils/{school['sam']}/deletion", data={
+        "decision": "keep", "reason": "Back at school", "decided_on": fields(TODAY)})
+    assert kept.status_code == 303
+    assert "keep on the register (Back at school)" in client.get(kept.location).get_data(as_text=True)

@@ -19,6 +19,7 @@ from forms.legal import (
     CancelNoticeForm,
     CaseFileForm,
     ConsiderForm,
+    DeletionForm,
     NoticeForm,
     PostedForm,
     SendNoticeForm,
@@ -35,6 +36,7 @@ from portal.services import (
     NotFound,
     ServiceError,
     case_files,
+    deletions,
     legal_pathway,
     notices_to_improve,
     part_time_timetables,
@@ -78,10 +80,10 @@ def legal_home():
 
 def _pupil_page(pupil_id: int, notice_form: NoticeForm | None = None, consider_form: ConsiderForm | None = None,
                 timetable_form: TimetableForm | None = None, review_form: TimetableReviewForm | None = None,
-                sickness_form: SicknessForm | None = None):
+                sickness_form: SicknessForm | None = None, deletion_form: DeletionForm | None = None):
     pathway = _guard(legal_pathway.pathway, pupil_id, today())
     forms = {"timetable_form": timetable_form or TimetableForm(), "review_form": review_form or TimetableReviewForm(),
-             "sickness_form": sickness_form or SicknessForm()}
+             "sickness_form": sickness_form or SicknessForm(), "deletion_form": deletion_form or DeletionForm()}
     if notice_form is None:
         notice_form = NoticeForm()
         defaults = notices_to_improve.default_input(pathway.pupil)
@@ -93,6 +95,8 @@ def _pupil_page(pupil_id: int, notice_form: NoticeForm | None = None, consider_f
     return _page("staff/legal/pupil.html", pathway=pathway, notice_form=notice_form, consider_form=consider_form,
                  warnings=warnings, fines=pathway.rules.fines, **forms,
                  timetables=part_time_timetables.timetables_of(pathway.pupil.id),
+                 deletion_run=deletions.latest_run(pathway.pupil, today()),
+                 deletion_checks=deletions.checks_of(pathway.pupil.id),
                  possible={p.name: penalty_decisions.possible(pathway.pupil.id, p.name, today(), pathway.rules.fines)
                            for p in pathway.parents})
 

@@ -1,5 +1,6 @@
 """The legal pathway's records for the local authority, for staff: the returns (preview, then a CSV or PDF
-download, audited), part-time timetables with their reviews, and staff's expectation of further illness.
+download, audited), part-time timetables with their reviews, staff's expectation of further illness, and the
+conditions of deletion ground (i) people establish.
 
 The same role as the rest of the pathway (`legal_action`, checked by the services).
 """
@@ -12,8 +13,8 @@ from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from forms.legal import ReturnForm, SicknessForm, TimetableForm, TimetableReviewForm
-from portal.services import NotFound, ServiceError, la_returns, legal_pathway, part_time_timetables
+from forms.legal import DeletionForm, ReturnForm, SicknessForm, TimetableForm, TimetableReviewForm
+from portal.services import NotFound, ServiceError, deletions, la_returns, legal_pathway, part_time_timetables
 from portal.services.attendance import school_year_of
 from portal.services.staff import LEGAL_ACTION
 from portal.web.staff import bp, staff_view
@@ -117,3 +118,21 @@ def confirm_sickness(pupil_id: int):
             flash("Expectation confirmed: the sickness return uses it.", "success")
             return redirect(url_for("staff.legal_pupil", pupil_id=pupil.id), code=303)
     return _pupil_page(pupil.id, sickness_form=form)
+
+
+@bp.post("/legal/pupils/<int:pupil_id>/deletion")
+@staff_view(LEGAL_ACTION)
+def record_deletion_check(pupil_id: int):
+    pupil = _guard(legal_pathway.pupil_for_legal, pupil_id)
+    form = DeletionForm()
+    if form.validate_on_submit():
+        try:
+            deletions.record_check(current_user, pupil.id, form.decision.data, form.no_grounds_illness.data,
+                                   form.school_enquiries.data, form.la_enquiries.data, form.reason.data,
+                                   form.decided_on.data, today())
+        except ServiceError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            flash("Decision recorded. It shows on the deletion-consideration return.", "success")
+            return redirect(url_for("staff.legal_pupil", pupil_id=pupil.id), code=303)
+    return _pupil_page(pupil.id, deletion_form=form)
