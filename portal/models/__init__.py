@@ -8,6 +8,15 @@ from portal.models.enrolment import Enrolment
 from portal.models.evidence import EvidenceFile
 from portal.models.job_run import JobRun
 from portal.models.figures import PupilFigures
+from portal.models.legal import (
+    DeletionCheck,
+    NoticeToImprove,
+    PartTimeReview,
+    PartTimeTimetable,
+    PenaltyDecision,
+    PenaltyDecisionStep,
+    SicknessExpectation,
+)
 from portal.models.leave import LeaveDeclaration, LeaveRequest, LeaveRequestChild
 from portal.models.marks import Mark
 from portal.models.nudge import NudgeStop
@@ -19,7 +28,8 @@ from portal.models.support_plan import PlanReview, PlanSignature, SupportPlan, S
 from portal.models.throttle import ThrottleCounter
 
 __all__ = [
-    "LeaveDeclaration", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
+    "LeaveDeclaration", "DeletionCheck", "NoticeToImprove", "PartTimeReview", "PartTimeTimetable", "PenaltyDecision",
+    "PenaltyDecisionStep", "SicknessExpectation", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
     "SupportPlanVersion",
     "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "DataArrival", "Enrolment", "EvidenceFile",
     "Contact", "JobRun", "Mark", "NudgeStop", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School",

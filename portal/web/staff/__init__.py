@@ -36,6 +36,7 @@ def staff_view(permission: str = "view"):
 def navigation(active: str) -> list[dict]:
     items = [("Queue", "staff.queue"), ("Leave requests", "staff.leave_queue"), ("First-day contact", "staff.first_day"),
              ("Oversight", "staff.oversight"), ("Support plans", "staff.plans"), ("Messages", "staff.messages"),
+             ("Legal pathway", "staff.legal_home"),
              ("Audit log", "staff.audit_log"),
              ("Subject access", "staff.subject_access")]
     if any(r.role == "admin" for r in current_user.roles):
@@ -45,5 +46,6 @@ def navigation(active: str) -> list[dict]:
 
 
 from portal.web.staff import (  # noqa: E402,F401  (register the views on bp)
-    accounts, audit, auth, first_day, leave, messages, oversight, password, plans, queue, subject_access, system,
+    accounts, audit, auth, first_day, leave, legal, legal_records, messages, oversight, password, plans, queue,
+    subject_access, system,
 )
