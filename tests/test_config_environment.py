@@ -198,7 +198,15 @@ def test_database_url_and_instance_path(deploy, tmp_path):
     assert (tmp_path / "elsewhere.db").exists()
 
 
-TESTED = {"PORTAL_BASE_URL", "PORTAL_SIGN_IN_LINK_MINUTES", "PORTAL_TRUSTED_PROXIES", "PORTAL_STAFF_IDLE_MINUTES",
+def test_health_token(deploy):
+    client = deploy(PORTAL_HEALTH_TOKEN="monitoring-token-from-the-environment").test_client()
+    assert client.get("/health").get_data(as_text=True).strip() in ("ok", "degraded")  # a load balancer: one word
+    detailed = client.get("/health", headers={"Authorization": "Bearer monitoring-token-from-the-environment"})
+    assert detailed.is_json and "database" in detailed.get_json()
+    assert client.get("/health", headers={"Authorization": "Bearer a-guess"}).status_code == 403
+
+
+TESTED = {"PORTAL_BASE_URL", "PORTAL_HEALTH_TOKEN", "PORTAL_SIGN_IN_LINK_MINUTES", "PORTAL_TRUSTED_PROXIES", "PORTAL_STAFF_IDLE_MINUTES",
           "PORTAL_PASSWORD_RESET_MINUTES", "PORTAL_MAIL_SERVER", "PORTAL_MAIL_PORT", "PORTAL_MAIL_USE_TLS",
           "PORTAL_MAIL_USERNAME", "PORTAL_MAIL_PASSWORD", "PORTAL_MAIL_DEFAULT_SENDER", "PORTAL_MAIL_TO_CONSOLE",
           "PORTAL_SESSION_COOKIE_SECURE", "PORTAL_SECRET_KEY", "DATABASE_URL", "PORTAL_INSTANCE_PATH"}

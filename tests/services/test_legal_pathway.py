@@ -80,7 +80,7 @@ def test_sending_later_dates_the_letter_and_the_period_from_the_day_sent(family)
 
 
 def test_only_the_legal_roles_at_the_pupils_school(family):
-    with pytest.raises(NotPermitted, match="headteacher or senior leader"):
+    with pytest.raises(NotPermitted, match="Only the headteacher or the senior leader can take the legal steps"):
         notices.draft_notices(family["officer"], family["sam"].id, notices.NoticeInput("x", "y"), LETTER_DAY)
     with pytest.raises(NotFound):
         notices.draft_notices(family["elsewhere"], family["sam"].id, notices.NoticeInput("x", "y"), LETTER_DAY)
