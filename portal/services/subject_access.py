@@ -27,7 +27,6 @@ declaration), which the school may need to redact. Making an export records an a
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -60,7 +59,7 @@ from portal.models import (
     SupportPlan,
 )
 from portal.models.leave import EVIDENCE_OWNER as LEAVE_OWNER
-from portal.services import NotFound, uploads
+from portal.services import NotFound, csv_files, uploads
 from portal.services.audit import record
 from portal.services.staff import NotPermitted, require, roles_at
 
@@ -371,7 +370,7 @@ def _zip(document: dict, evidence: list, pupils: list[Pupil], staff: StaffUser, 
 
 def _marks_csv(document: dict) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_files.writer(out, lineterminator="\n")
     writer.writerow(["upn", "date", "session", "code", "minutes_late", "comment", "source", "recorded_at"])
     for pupil in document["pupils"]:
         for m in pupil["marks"]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from portal.extensions import db
-from portal.services import ServiceError
+from portal.services import ServiceError, csv_files
 from portal.services.audit import record
 
 Progress = Callable[[int, int], None]  # (bytes read so far, total bytes)
@@ -115,7 +115,7 @@ def field_getter(index: dict[str, int]):
 def write_rejected(path: Path, header: list[str], rows: list[tuple[int, list[str], str]]) -> None:
     """The bad rows as they were, with their line and what to fix, so the office can correct and re-import them."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_files.writer(handle)
         writer.writerow([*header, "line", "problem"])
         for line, fields, problem in rows:
             writer.writerow([*fields, line, problem])
