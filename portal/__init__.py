@@ -116,6 +116,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(evidence.bp)
     site.register(app)  # the parent site's pages exist only in the app `site build` creates
     errors.register(app)
+    from portal.web import mail as web_mail  # make run (MAIL_TO_CONSOLE): queued email printed at once
+    web_mail.register(app)
 
 
 def register_commands(app: Flask) -> None:

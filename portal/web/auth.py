@@ -6,7 +6,6 @@ from flask_login import current_user, login_user, logout_user
 from forms.auth import SignInForm, SignOutForm, UseLinkForm
 from portal.extensions import limiter
 from portal.services import parent_access
-from portal.web.mail import deliver_after_response
 
 bp = Blueprint("auth", __name__)
 
@@ -36,7 +35,6 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         parent_access.request_sign_in_link(form.email.data)
-        deliver_after_response()
         # The same page whether or not the address is known: nobody can probe who is a parent here.
         return redirect(url_for("auth.check_email"), code=303)
     return render_template("auth/sign_in.html", form=form)

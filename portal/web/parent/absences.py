@@ -15,7 +15,6 @@ from portal.clock import school_now
 from portal.domain import absence as rules
 from portal.models.absence import QUESTION
 from portal.services import NotFound, ServiceError, absences, uploads
-from portal.web.mail import deliver_after_response
 from portal.web.parent import bp, my_children, navigation
 
 DRAFT = "absence_draft"
@@ -103,7 +102,6 @@ def check_report():
         except absences.ReportNotValid:
             return redirect(url_for("parent.report_absence"), code=303)  # e.g. the day has passed: show why
         session[JUST_SENT] = report.reference
-        deliver_after_response()
         return redirect(url_for("parent.report", reference=report.reference), code=303)
     previews = absences.preview(current_user, draft, school_now())
     return render_template("parent/report_check.html", form=form, draft=draft, previews=previews, rules=rules,
@@ -151,7 +149,6 @@ def answer(reference: str, child_id: int):
         except ServiceError as exc:
             form.answer.errors = [*form.answer.errors, str(exc)]
         else:
-            deliver_after_response()
             flash(f"Your answer about {child.pupil.forename} has been sent to the school.", "success")
             return redirect(url_for("parent.report", reference=found.reference), code=303)
     return _report_page(found, failed=form, failed_child=child_id)

@@ -18,7 +18,6 @@ from portal.domain.leave import UNIT_WORDS
 from portal.models.leave import OUTCOME_WORDS
 from portal.services import NotFound, ServiceError, leave, uploads
 from portal.web.evidence import send_evidence
-from portal.web.mail import deliver_after_response
 from portal.web.parent import bp, my_children, navigation
 
 DRAFT = "leave_draft"
@@ -128,7 +127,6 @@ def check_leave_request():
             return redirect(url_for("parent.new_leave_request"), code=303)
         session.pop(DRAFT, None)
         session[JUST_SENT] = sent.reference
-        deliver_after_response()
         return redirect(url_for("parent.leave_request", reference=sent.reference), code=303)
     pupils = [c.pupil for c in checked.children]
     return render_template(

@@ -13,7 +13,6 @@ from portal.domain import codes
 from portal.services import NotFound, ServiceError, absences, review, support_plans
 from portal.services.attendance import pupil_attendance
 from portal.services.staff import AUTHORISE_ABSENCE, may, schools_of
-from portal.web.mail import deliver_after_response
 from portal.web.staff import bp, navigation, staff_view
 
 QUEUE_PAGE = 100  # reports a page: a busy morning of a large trust is thousands, too many for one page
@@ -65,7 +64,6 @@ def absence(child_id: int):
         except ServiceError as exc:
             form.action.errors.append(str(exc))
         else:
-            deliver_after_response()
             flash(f"Saved: {child.pupil.name}, report {child.report.reference}.", "success")
             return redirect(url_for("staff.queue"), code=303)
     pupil = child.pupil
@@ -104,7 +102,6 @@ def bulk_accept():
         except (NotFound, ServiceError) as exc:
             flash(str(exc), "error")
         else:
-            deliver_after_response()
             message = f"Accepted {accepted} report{'s' * (accepted != 1)}."
             if left:
                 message += f" Left for you to decide (no suggested code): {', '.join(left)}."
