@@ -3,8 +3,10 @@
 The life of a file:
   check(stream, name)       reads at most the size limit + 1 byte and runs every content rule: the pure ones of
                             `portal.domain.file_types` (signature at offset 0, the polyglot rule, PDF scripts), then
-                            filetype and libmagic, which must both name the same accepted kind, then Pillow, which
-                            must decode an image from end to end. Raises UploadRejected with a message for parents.
+                            filetype and libmagic, which must both name the same accepted kind, then pypdf, which
+                            must parse a PDF and find nothing active in any object (services/pdf_content.py), or
+                            Pillow, which must decode an image from end to end. Raises UploadRejected with a
+                            message for parents.
   store(detected, ...)      writes `<instance>/uploads/<2 hex>/<32 random hex>` and flushes an EvidenceFile row,
                             state "pending", in the caller's transaction. If that transaction does not commit (a
                             rollback, a savepoint rolled back, a session closed or removed without a commit) the
@@ -42,7 +44,7 @@ from portal.domain import file_types as ft
 from portal.extensions import db
 from portal.models import ParentAccount, School, StaffUser
 from portal.models.evidence import ATTACHED, PENDING, EvidenceFile
-from portal.services import NotFound, ServiceError
+from portal.services import NotFound, ServiceError, pdf_content
 from portal.services.audit import record
 
 log = logging.getLogger(__name__)
@@ -129,6 +131,10 @@ def check(stream, filename: str | None, *, limit: int | None = None) -> Detected
     by_magic = ft.DETECTED_MIME.get(magic.from_buffer(data, mime=True))
     if not (kind is by_filetype is by_magic):
         raise reject(ft.NOT_ALLOWED)
+    if kind is ft.PDF:
+        reason = pdf_content.problem(data)
+        if reason:
+            raise reject(reason)
     if kind.image:
         reason = image_problem(data, kind)
         if reason:
