@@ -19,6 +19,7 @@ from wtforms import BooleanField, DateField, MultipleFileField, RadioField, Sele
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forms import BaseForm
+from portal.domain.ids import coerce_id
 from forms.validators import EvidenceFiles
 from portal.domain import absence as rules
 
@@ -56,7 +57,7 @@ class ChildrenField(SelectMultipleField):
 
 
 class AbsenceReportForm(BaseForm):
-    children = ChildrenField("Who is absent?", coerce=int, widget=GovCheckboxesInput(),
+    children = ChildrenField("Who is absent?", coerce=coerce_id, widget=GovCheckboxesInput(),
                                    description="Select all that apply.",
                                    validators=[DataRequired("Select the children who are absent")])
     first_day = GovDateField("First day of absence", description="For example, 27 3 2026",

@@ -105,6 +105,9 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.web import auth, errors, evidence, health, home, parent, security, session, site, staff, templating
 
+    from portal.web import inputs, mail as web_mail  # ids capped, NUL refused; make run prints queued email
+    inputs.register(app)  # first: the blueprints' <int:...> rules take its converter when registered
+    web_mail.register(app)
     security.register(app)
     session.register(app)
     templating.register(app)
@@ -116,8 +119,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(evidence.bp)
     site.register(app)  # the parent site's pages exist only in the app `site build` creates
     errors.register(app)
-    from portal.web import mail as web_mail  # make run (MAIL_TO_CONSOLE): queued email printed at once
-    web_mail.register(app)
 
 
 def register_commands(app: Flask) -> None:
