@@ -3,6 +3,7 @@
 from portal.models.absence import AbsenceReport, AbsenceReportChild
 from portal.models.audit import AuditEvent
 from portal.models.contact_attempt import ContactAttempt
+from portal.models.draft import Draft
 from portal.models.evidence import EvidenceFile
 from portal.models.figures import PupilFigures
 from portal.models.leave import LeaveDeclaration, LeaveRequest, LeaveRequestChild
@@ -17,6 +18,6 @@ from portal.models.throttle import ThrottleCounter
 __all__ = [
     "LeaveDeclaration", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
     "SupportPlanVersion",
-    "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "EvidenceFile", "Contact", "Mark", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School", "Site",
+    "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "Draft", "EvidenceFile", "Contact", "Mark", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School", "Site",
     "SignInLink", "StaffRole", "StaffUser", "ThrottleCounter", "Trust",
 ]
