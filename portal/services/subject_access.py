@@ -20,7 +20,7 @@ The ZIP holds:
                     details; emails the portal sent about those reports, requests and plans; the audit events
                     about all of these
     marks.csv       the register marks again, one row per session, for a spreadsheet
-    evidence/       the evidence files themselves, as they were sent
+    evidence/       the evidence files themselves, as stored (photos without their metadata, as served to staff)
 
 Staff must review it before sending: it can name other people (staff who decided, other parents in a
 declaration), which the school may need to redact. Making an export records an audit event

@@ -134,7 +134,11 @@ def check(stream, filename: str | None, *, limit: int | None = None) -> Detected
         reason = evidence_images.problem(data, kind)
         if reason:
             raise reject(reason)
-        data = evidence_images.stripped(data, kind)  # no GPS location or other metadata is ever stored
+        try:
+            data = evidence_images.stripped(data, kind)  # no GPS location or other metadata is ever stored
+        except Exception:  # noqa: BLE001 - an orientation or profile Pillow cannot apply: as damaged as any
+            log.warning("Could not save %r again without its metadata", name, exc_info=True)
+            raise reject(ft.DAMAGED) from None
     return DetectedFile(data=data, kind=kind, original_name=name, sha256=hashlib.sha256(data).hexdigest())
 
 
