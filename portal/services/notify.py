@@ -57,9 +57,10 @@ def queue(recipients: list[str], subject: str, template: str, key: str | None = 
     return message
 
 
-def deliver_due(now: datetime | None = None, limit: int = 200, even_if_not_due: bool = False) -> tuple[int, int]:
+def deliver_due(now: datetime | None = None, limit: int = 200, even_if_not_due: bool = False,
+                stop: threading.Event | None = None) -> tuple[int, int]:
     """Send what is due (or everything unsent); returns (sent, failed). Safe to run from several workers at
-    once: each message is claimed before it is sent."""
+    once: each message is claimed before it is sent. Once `stop` is set, no further message is started."""
     now = now or utcnow()
     due_by = datetime.max if even_if_not_due else now
     due = db.session.scalars(
@@ -70,6 +71,8 @@ def deliver_due(now: datetime | None = None, limit: int = 200, even_if_not_due: 
     ).all()
     sent = failed = 0
     for message_id in due:
+        if stop is not None and stop.is_set():
+            break
         if _claim(message_id, now, due_by):
             if _send(message_id, now):
                 sent += 1
@@ -152,7 +155,7 @@ def work(stop: threading.Event, interval: float = WORK_INTERVAL_SECONDS) -> int:
     sent_in_all = 0
     while not stop.is_set():
         try:
-            sent, _ = deliver_due()
+            sent, _ = deliver_due(stop=stop)  # a stop waits for the message being sent, not the whole pass
             sent_in_all += sent
         except Exception:  # noqa: BLE001 - keep working: the next pass retries whatever failed
             current_app.logger.exception("outbox pass failed")

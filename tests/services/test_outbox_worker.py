@@ -123,3 +123,17 @@ def test_make_run_still_prints_the_sign_in_email_at_once(make_app, capsys):
     assert response.status_code == 303
     printed = capsys.readouterr().out
     assert "email to jo@example.com: Your sign-in link for the attendance portal" in printed
+
+
+def test_a_stopped_worker_starts_no_further_message(hung_app):
+    import threading
+
+    with hung_app.app_context():
+        for n in range(3):
+            notify.queue(["jo@example.com"], "Test", "sign_in_link", key=f"stop:{n}", link="http://x/sign-in/abc",
+                         minutes=20, schools=["Bothal Primary School"])
+        db.session.commit()
+        stop = threading.Event()
+        stop.set()  # SIGTERM arrived: the pass ends before the next message, not after all of them
+        assert notify.deliver_due(stop=stop) == (0, 0)
+        assert all(m.attempts == 0 for m in db.session.scalars(select(OutboxMessage)))
