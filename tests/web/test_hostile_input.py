@@ -127,8 +127,11 @@ def test_no_hostile_input_gets_a_server_error(world, endpoint):
                 attempts.append(("GET", lambda: {"query_string": {name: value for name in QUERY_NAMES}}))
             if "POST" in rule.methods:
                 attempts.append(("POST", lambda: {"data": body}))
+                # Multipart, with a file, under 500 KB: Werkzeug's test client spools a larger body to a
+                # temporary file it never closes, whose ResourceWarning would fail a later test.
+                short = {name: [value[:500]] * 3 for name in FIELDS}
                 attempts.append(("POST", lambda: {"content_type": "multipart/form-data", "data": {
-                    **body, "evidence": (io.BytesIO(b"%PDF-1.4\n%%EOF"), f"../{value[:50]}.pdf")}}))
+                    **short, "evidence": (io.BytesIO(b"%PDF-1.4\n%%EOF"), f"../{value[:50]}.pdf")}}))
             for url in urls(rule, side, value):
                 for actor, session in sessions.items():
                     for method, options in attempts:
