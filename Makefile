@@ -7,7 +7,7 @@ POLICY ?= examples/alp.toml
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint scan install db assets bench site clean
+.PHONY: run test test-packages test-moved lint scan install db assets bench site clean
 
 # Set up, create the database, load the example policy with a demo trust's pupils and a year of marks (the same
 # every time: re-running imports nothing new), and serve on http://127.0.0.1:5000
@@ -15,10 +15,13 @@ run: install db
 	$(FLASK) demo --policy $(POLICY)
 	PORTAL_MAIL_TO_CONSOLE=true $(FLASK) run --host $(HOST) --port $(PORT)
 
-# Set up, check the code with bandit, and run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL
-# is set).
-test: install lint
-	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
+# Set up (Chromium included), check the code with bandit, and run the whole test suite, nothing skipped (SQLite;
+# PostgreSQL instead when TEST_DATABASE_URL is set), on every core (pytest-xdist; TEST_WORKERS=0 for one process).
+# PYTEST_ARGS adds pytest options, e.g. PYTEST_ARGS="-x".
+TEST_WORKERS ?= auto
+PYTEST_ARGS ?=
+test: test-packages lint
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 	@# The rules engine is what schools are judged by: keep it fully exercised.
 	$(BIN)/python -m coverage report --include='portal/domain/*' --fail-under=95 > /dev/null \
 		|| { $(BIN)/python -m coverage report --include='portal/domain/*'; echo "portal/domain is under 95% line coverage"; exit 1; }
@@ -34,26 +37,27 @@ scan: install
 
 install: $(VENV)/.installed
 
-# Debian libraries the Python packages load: libmagic (uploads checked by content), pango (PDF letters).
-SYSTEM_LIBS := libmagic.so.1:libmagic1 libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0
-
-$(VENV)/.installed: pyproject.toml
-	@missing=""; for pair in $(SYSTEM_LIBS); do ldconfig -p | grep -q "$${pair%%:*}" || missing="$$missing $${pair#*:}"; done; \
-	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
-	if [ -n "$$missing" ]; then echo "Installing from apt:$$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+# The Debian packages serving needs (debian-packages.txt, group "run"), then the venv.
+$(VENV)/.installed: pyproject.toml debian-packages.txt
+	scripts/debian-packages.sh run
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
+# What the whole suite needs besides (group "test": Chromium for the browser journeys).
+test-packages: install
+	scripts/debian-packages.sh test
+
 db: install
 	$(FLASK) db upgrade
 
 SITE_DIR ?= build/site
-# The static parent website of the example policy (docs/static-site.md); open $(SITE_DIR)/index.html.
+# The static parent website of the example policy (docs/static-site.md); open $(SITE_DIR)/index.html. PORTAL_URL: the
+# portal's address for its links; ALLOW_EXAMPLES=1 builds although the policy marks values as examples (both do).
 site: install
-	$(FLASK) site build $(SITE_DIR) --policy $(POLICY)
+	$(FLASK) site build $(SITE_DIR) --policy $(POLICY) $(if $(PORTAL_URL),--portal-url $(PORTAL_URL)) \
+		$(if $(ALLOW_EXAMPLES),--allow-examples)
 
 # The benchmarks (benchmarks/README.md, figures in BENCHMARKS.md), a trust of 20,000 pupils by default: the import
 # and alerts against SQLite's own tools, then the morning peak under load (gunicorn, wrk) on SQLite and PostgreSQL
@@ -76,3 +80,9 @@ assets:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .coverage htmlcov
+
+# The suite with the clock moved (scripts/moved-date.sh, libfaketime): WHEN="2027-03-28 00:59:00" (UTC) replays
+# one moment, WHEN=all runs every moment of the list, and no WHEN draws one at random (printed).
+WHEN ?=
+test-moved: test-packages
+	PYTEST_ARGS="-n $(TEST_WORKERS) $(PYTEST_ARGS)" scripts/moved-date.sh $(if $(WHEN),"$(WHEN)",)

@@ -80,7 +80,7 @@ def run(args, work: Path, sqlite3: str) -> int:
         elif stale.exists():
             stale.unlink()
     env = dict(os.environ, PORTAL_INSTANCE_PATH=str(work / "instance"), DATABASE_URL=f"sqlite:///{database}",
-               PYTHONWARNINGS="ignore")
+               PORTAL_BASE_URL="http://127.0.0.1", PYTHONWARNINGS="ignore")  # an app outside `flask` needs one
     csvs = work / "csv"
     csvs.mkdir(exist_ok=True)
 

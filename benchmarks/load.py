@@ -153,6 +153,7 @@ def run_database(kind: str, args, pages, folder: Path, mail_port: int | None) ->
                 return {"skipped": why}
             url = stack.enter_context(private_postgres())
         env = dict(os.environ, PORTAL_INSTANCE_PATH=str(folder / "instance"), DATABASE_URL=url,
+                   PORTAL_BASE_URL="http://127.0.0.1",  # served as in production, which needs one
                    PYTHONWARNINGS="ignore",
                    PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
         if mail_port:

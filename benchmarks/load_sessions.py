@@ -15,7 +15,7 @@ Runs in the app's own environment (PORTAL_INSTANCE_PATH, DATABASE_URL), in an ap
   staff.json           a trust-wide headteacher's cookie, to time the queue and oversight pages
   meta.json            counts and the day the reports are for
 
-Parents are signed in without email: each one's session is made as Flask-Login makes it on sign-in (login_user in
+Parents are signed in without email: each one's session is made as signing in makes it (portal.web.session.sign_in in
 a request context from 127.0.0.1 with the benchmark's User-Agent, so session protection sees the same client),
 with a CSRF token, and signed with the instance's SECRET_KEY as Flask signs its session cookie. A draft report is
 put in the session as the form's POST would leave it (portal/web/parent/absences.py, save_draft). Nothing else of
@@ -64,7 +64,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_all(app, args) -> None:
-    from flask_login import login_user
     from flask_wtf.csrf import generate_csrf
     from flask import g, session
     from sqlalchemy import select
@@ -75,6 +74,7 @@ def write_all(app, args) -> None:
     from portal.services import absences, staff as staff_service
     from portal.services.audit import utcnow
     from portal.services.parent_access import children_of
+    from portal.web.session import sign_in
 
     rng = random.Random(args.seed)
     serializer = app.session_interface.get_signing_serializer(app)
@@ -85,7 +85,7 @@ def write_all(app, args) -> None:
         """The session Flask-Login makes on sign-in, and the CSRF token a form on that session carries."""
         with app.test_request_context("/", environ_base=environ, headers=headers):
             g.pop(app.config["WTF_CSRF_FIELD_NAME"], None)  # g outlives the request here: make a token per session
-            login_user(user)
+            sign_in(user)
             token = generate_csrf()
             return dict(session), token
 

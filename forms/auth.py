@@ -1,7 +1,7 @@
 """Sign-in forms: parents by emailed link, staff by password."""
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 from forms import BaseForm
@@ -19,13 +19,30 @@ class SignInForm(BaseForm):
 
 
 class UseLinkForm(BaseForm):
-    # Signing in is a POST from this page, so an email scanner that opens the link cannot use it up.
+    # Signing in is a POST from this page, so an email scanner that opens the link cannot use it up; the token comes
+    # in the form's body, never in a URL a log would keep (portal/web/auth.py).
+    token = StringField(
+        "Your sign-in link",
+        description="If this box is empty, copy the whole link from the email and paste it here.",
+        widget=GovTextInput(),
+        validators=[DataRequired("Paste the sign-in link from your email, or open the link from the email again"),
+                    Length(max=2000)],
+    )
     keep_signed_in = BooleanField("Keep me signed in on this device for 30 days", widget=GovCheckboxInput())
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
+    def token_value(self) -> str:
+        """The token, from the link itself or what follows `#` in a pasted link."""
+        return self.token.data.strip().rpartition("#")[2].strip()
+
+
 class SignOutForm(BaseForm):
     submit = SubmitField("Sign out", widget=GovSubmitInput())
+
+
+class SignOutEverywhereForm(BaseForm):
+    submit = SubmitField("Sign out on every device", widget=GovSubmitInput())
 
 
 class StaffSignInForm(BaseForm):

@@ -56,9 +56,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' INT TERM
 
+PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$PORT"
+export PORTAL_BASE_URL="$BASE"  # served as in production, which needs it (links in emails)
 export PORTAL_INSTANCE_PATH="$WORK/instance" DATABASE_URL="sqlite:///$WORK/portal.sqlite" PYTHONWARNINGS=ignore \
     PORTAL_MAIL_SUPPRESS_SEND=true PORTAL_RATELIMIT_ENABLED=false \
-    PORTAL_PORTAL_ARGON2_TIME_COST=1 PORTAL_PORTAL_ARGON2_MEMORY_KIB=1024
+    PORTAL_ARGON2_TIME_COST=1 PORTAL_ARGON2_MEMORY_KIB=1024
 echo "== a local instance with $SCAN_PUPILS demo pupils (in $WORK)"
 "$PYTHON" -m flask --app portal db upgrade >"$WORK/db.log" 2>&1 || { cat "$WORK/db.log"; exit 2; }
 "$PYTHON" -m flask --app portal demo --pupils "$SCAN_PUPILS" >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log"; exit 2; }
@@ -91,8 +94,6 @@ EOF
 mkdir -p "$SCAN_OUT"
 for old in access gunicorn; do rm -f "$SCAN_OUT/$old.log"; done
 for who in $SCAN_AS; do rm -f "$SCAN_OUT/$who.json" "$SCAN_OUT/wapiti-$who.log"; done
-PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$PORT"
 CONTROL=()
 "$PYTHON" -m gunicorn --help | grep -q -- --no-control-socket && CONTROL=(--no-control-socket)
 "$PYTHON" -m gunicorn --workers 2 --bind "127.0.0.1:$PORT" "${CONTROL[@]}" --log-level warning \

@@ -65,6 +65,7 @@ class Side:
     plan_sha: str  # version 1: the one sent for signing
     plan_ref: str
     review_day: date  # a school day some six weeks ahead, for a plan's review
+    colleague: int  # a member of staff at the side's school (StaffUser.id), whose account an admin there runs
     # The family's child at the other side's school (another trust): their surname and UPN. This family may see
     # them, and so may the other side's staff; nobody else.
     sibling: tuple[str, ...] = ()
@@ -136,9 +137,9 @@ def build() -> dict[str, Side]:
     _staff("gone@bothal.example").active = False
     db.session.commit()
     a = _side("A", BOTHAL, "Sam", "Ashdown", "jo@ashdown.example", "attendance_officer@bothal.example",
-              "headteacher@bothal.example")
+              "headteacher@bothal.example", "teacher@bothal.example")
     b = _side("B", RISE_PARK_URN, "Kim", "Quennell", "pat@quennell.example", "head@risepark.example",
-              "head@risepark.example")
+              "head@risepark.example", "head@risepark.example")
     # Sam's half-brother Ali is at Rise Park, in another trust: Sam's parent is his parent too.
     ali = make_pupil(RISE_PARK_URN, forename="Ali", surname="Brightwater")
     make_parent("jo@ashdown.example", ali, name="Parent Ashdown")
@@ -152,7 +153,8 @@ def _staff(email: str) -> StaffUser:
     return db.session.scalar(select(StaffUser).where(StaffUser.email == email))
 
 
-def _side(name: str, urn: str, forename: str, surname: str, email: str, drafter: str, head: str) -> Side:
+def _side(name: str, urn: str, forename: str, surname: str, email: str, drafter: str, head: str,
+          colleague: str) -> Side:
     school = get_school(urn)
     pupil = make_pupil(school, forename=forename, surname=surname, site=school.sites[0].slug)
     parent = make_parent(email, pupil, name=f"Parent {surname}")
@@ -203,10 +205,13 @@ def _side(name: str, urn: str, forename: str, surname: str, email: str, drafter:
                 question_child=question.children[0].id, decided=decided.reference,
                 decided_child=decided.children[0].id, decided_file=decided_file, pending=pending.reference,
                 pending_child=pending.children[0].id, pending_file=pending_file, plan_id=plan.id, plan_sha=sha,
-                plan_ref=plan.reference, review_day=review_day)
+                plan_ref=plan.reference, review_day=review_day, colleague=_staff(colleague).id)
 
 
 DERIVED = {"pupil_figures"}  # a cache of figures worked out from the register, which any page may fill
+# Columns any request may write: a session's last-seen time (portal/services/sessions.py). The rest of a session
+# (ended or not) counts as a change like any other.
+BOOKKEEPING = {"account_session": {"last_seen_at"}}
 
 
 def fingerprint() -> dict[str, str]:
@@ -214,7 +219,8 @@ def fingerprint() -> dict[str, str]:
     state = {"uploads/": _uploads()}
     for table in db.metadata.sorted_tables:
         if table.name not in DERIVED:
-            rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
+            columns = [c for c in table.columns if c.name not in BOOKKEEPING.get(table.name, ())]
+            rows = db.session.execute(select(*columns).order_by(*table.primary_key.columns)).all()
             state[table.name] = f"{len(rows)} rows, {hashlib.sha256(repr(rows).encode()).hexdigest()[:16]}"
     db.session.rollback()  # end the read transaction: the next request must see fresh data
     return state

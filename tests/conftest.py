@@ -1,14 +1,24 @@
 """Fixture ladder: app -> client/runner -> app_ctx. A fresh database per test.
 
 The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (.ci/run does both).
+
+Every test runs on a set date, never the real one (`school_clock`): the example policies' calendars are fixed, so a
+test that read the real date would pass in one term and fail in the next. A test that needs another moment moves
+the clock itself (`time_machine.travel(...)`, which nests). Tests marked `real_clock` (the browser journeys and the
+tests that start other processes, which neither time-machine nor the browser's cookie jar can follow) run on the
+machine's clock, against an example policy moved to it (tests/moved_policy.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import MetaData
 
 from portal import create_app, database_uri
@@ -18,6 +28,55 @@ pytest_plugins = ["browser_fixtures"]  # live server, Chromium and axe for tests
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (`make test` runs two workers), each worker has a PostgreSQL database of its own: every
+    test drops and creates the tables, so two workers sharing one would undo each other's work."""
+    worker, url = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("TEST_DATABASE_URL")
+    if not (worker and url):
+        return
+    from sqlalchemy import create_engine, make_url, text
+
+    server = make_url(database_uri(url))
+    own = server.set(database=f"{server.database}_{worker}")
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    os.environ["TEST_DATABASE_URL"] = own.render_as_string(hide_password=False)
+
+
+# Thursday 3 December 2026, 2 pm in England: a school day in both example policies' calendars, after the
+# registers have closed, with a term of register behind it.
+SCHOOL_DAY = datetime.fromisoformat("2026-12-03T14:00:00+00:00")
+_STARTED = time.monotonic()
+
+
+def _on_school_day(node) -> contextlib.AbstractContextManager:
+    if node.get_closest_marker("real_clock"):
+        return contextlib.nullcontext()
+    return time_machine.travel(SCHOOL_DAY + timedelta(seconds=time.monotonic() - _STARTED), tick=True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_on_school_day(request):
+    """The same clock for what a module's fixtures build (a served app, a CSRF token, demo data)."""
+    with _on_school_day(request.node):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def school_clock(request, _module_on_school_day):
+    """The portal's clock on SCHOOL_DAY for the test, ticking; `real_clock` tests keep the machine's.
+
+    Each test starts as long after 2 pm as the run has lasted, so the clock never goes back from one test to the
+    next or from a module's fixtures to its tests: a signed token they kept (a CSRF token) would be from the
+    future, and refused."""
+    with _on_school_day(request.node) as traveller:
+        yield traveller
 
 
 def test_config(**overrides) -> dict:

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from stdnum.gb import upn as upn_check
 
+from portal.clock import SCHOOL_ZONE
 from portal.domain.calendar import SchoolCalendar
 from portal.extensions import db
 from portal.models import Mark, Pupil, School
@@ -25,6 +26,11 @@ BOTHAL, CENTRAL, RISE_PARK_URN = "122239", "131021", "122580"
 LA_NUMBERS = {BOTHAL: 929, CENTRAL: 929, RISE_PARK_URN: 892}  # Northumberland, Nottingham
 
 _serials = itertools.count(1)
+
+
+def in_england(moment: datetime) -> datetime:
+    """A school wall-clock time (naive, UK time) as the aware moment time-machine travels to."""
+    return moment.replace(tzinfo=SCHOOL_ZONE)
 
 
 def make_upn(serial: int, la: int = 929, establishment: int = 2001, year: int = 25) -> str:

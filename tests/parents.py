@@ -6,6 +6,7 @@ from datetime import datetime
 
 from portal.extensions import db
 from portal.models import Contact, ParentAccount, Pupil
+from portal.services import sessions
 
 
 def make_parent(email: str, *children: Pupil, parental_responsibility: bool = True,
@@ -22,8 +23,11 @@ def make_parent(email: str, *children: Pupil, parental_responsibility: bool = Tr
     return account
 
 
-def sign_in_as(client, account) -> None:
-    """Signed in as Flask-Login would after the emailed link."""
+def sign_in_as(client, account) -> str:
+    """Signed in as the sign-in pages sign in (a parent or a member of staff): a session started on the server, its
+    token in the session cookie where Flask-Login keeps it. Returns the token. Use in an app context."""
+    token = sessions.start(account)
     with client.session_transaction() as session:
-        session["_user_id"] = account.get_id()
+        session["_user_id"] = token
         session["_fresh"] = True
+    return token

@@ -47,7 +47,7 @@ class SmtpServer:
 
 
 def wait_for_mail(inbox: Inbox, count: int, timeout: float = 60.0) -> EmailMessage:
-    """The count-th message delivered, waiting for it (mail goes out after the response, in another thread)."""
+    """The count-th message delivered, waiting for it (the outbox worker sends mail, in another thread)."""
     deadline = time.monotonic() + timeout
     while len(inbox.messages) < count:
         if time.monotonic() > deadline:

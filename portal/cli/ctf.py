@@ -17,7 +17,12 @@ from portal.services import ctf
 
 @import_cli.command("ctf")
 @click.argument("path", type=click.Path(dir_okay=False))
-def import_ctf(path: str) -> None:
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the rest when the only problems are marks on days with no session or pupils not "
+                   "loaded; those marks are written to a marks CSV to fix and import.")
+@click.option("--rejected", type=click.Path(dir_okay=False),
+              help="Where to write the marks left out (default: PATH with .rejected.csv).")
+def import_ctf(path: str, skip_invalid: bool, rejected: str | None) -> None:
     """Import the attendance marks (AttendSessions) of the Common Transfer File PATH; all or nothing.
 
     Marks are read AM then PM for every calendar day from each year's start date; `#` (not in session) and `-`
@@ -25,7 +30,8 @@ def import_ctf(path: str) -> None:
     """
     name = Path(path).name
     try:
-        result = ctf.import_ctf(path, actor=cli_actor())
+        result = ctf.import_ctf(path, actor=cli_actor(), skip_invalid=skip_invalid,
+                                rejected_path=Path(rejected) if rejected else None)
     except ctf.CtfRejected as exc:
         for problem in exc.read.problems:
             click.echo(f"{name}: {problem}", err=True)
@@ -34,7 +40,7 @@ def import_ctf(path: str) -> None:
     read = result.read
     source = f" from {read.source_school}" if read.source_school else ""
     click.echo(f"{name}: CTF {read.version or '(version not given)'}{source}, "
-               f"marks recorded {read.recorded_at:%Y-%m-%d %H:%M}.")
+               f"marks recorded {read.recorded_at:%Y-%m-%d %H:%M}, read as {read.encoding or 'UTF-8'}.")
     for year in read.years:
         school = f", {year.school}" if year.school else ""
         if year.totals_only:
@@ -45,6 +51,10 @@ def import_ctf(path: str) -> None:
                    f"({year.not_in_session} sessions not in session{extra})")
     for warning in read.warnings:
         click.echo(f"{name}: warning: {warning}", err=True)
+    if result.skipped:
+        for problem in read.problems:
+            click.echo(f"{name}: left out: {problem}", err=True)
+        click.echo(f"{name}: {result.skipped} mark(s) left out, written to {result.rejected_path}", err=True)
     counts = result.counts
     click.echo(f"Marks: {counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged, "
                f"{counts.kept_newer} kept newer ({len(read.marks)} marks read for {len(set(read.pupils))} "

@@ -37,7 +37,7 @@ def summary_line(path: str, problems: list[Problem]) -> str:
 @click.argument("path", type=click.Path(dir_okay=False))
 def policy_check(path: str) -> None:
     """Validate PATH; list conflicts with the national 2024 rules. Exit 1 on errors."""
-    policy, problems = policies.read_policy_file(path)
+    policy, problems = policies.read_policy_file(path, today=school_today())
     echo_problems(path, problems)
     click.echo(summary_line(path, problems))
     if policy is None:

@@ -29,7 +29,10 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", UNSPECIFIED}
                    "needed). Give it more than once for several trusts.")
 @click.option("--portal-url", help="The live portal's address, for the links into it "
                                    "(default: the PORTAL_BASE_URL setting).")
-def site_build(outdir: str, paths: tuple[str, ...], portal_url: str | None) -> None:
+@click.option("--allow-examples", is_flag=True, envvar="PORTAL_SITE_ALLOW_EXAMPLES",
+              help="Build even though the policy marks values as examples (its example_values, or term dates not "
+                   "yet published); every page then says which values are examples.")
+def site_build(outdir: str, paths: tuple[str, ...], portal_url: str | None, allow_examples: bool) -> None:
     """Write the static parent website of every school to OUTDIR.
 
     OUTDIR/index.html lists the schools; OUTDIR/<school>/ holds each school's pages and term-dates.ics. Publish the
@@ -42,14 +45,15 @@ def site_build(outdir: str, paths: tuple[str, ...], portal_url: str | None) -> N
                    "publishing.", err=True)
     site_app = _site_app(current_app)
     try:
-        result = site_service.build_site(site_app, found, outdir, portal_url=portal_url, today=school_today())
+        result = site_service.build_site(site_app, found, outdir, portal_url=portal_url, today=school_today(),
+                                         allow_examples=allow_examples)
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from None
-    for policy in found:
-        for school in policy.schools:
-            if school.calendar_info.status != "published":
-                click.echo(f"Note: the term dates of {school.name} are marked {school.calendar_info.status!r}, "
-                           "not published; its pages say so.", err=True)
+    examples = [f"{school.name}: {', '.join(values)}" for policy in found for school in policy.schools
+                if (values := site_service.example_values(policy, school))]
+    if examples:
+        click.echo("Note: built with example values, which every page of their school names: "
+                   + "; ".join(examples), err=True)
     click.echo(f"Built {len(result.pages)} pages for {', '.join(result.schools)} in {result.outdir} "
                f"({len(result.files)} files). Open {Path(result.outdir) / 'index.html'} to check them.")
 

@@ -105,6 +105,8 @@ class SchoolCalendar:
         if day in self._holidays:
             return f"Bank holiday ({self._holidays[day]})"
         if self.term_of(day) is None:
+            if self.last_day is None or day > self.last_day:
+                return "Term dates not published yet"
             return "School holiday"
         if day in self.inset_days:
             return "INSET day (staff training, school closed to pupils)"
@@ -186,3 +188,57 @@ class SchoolCalendar:
         monday = monday_of(day)
         index = bisect.bisect_left(self._weeks, monday)
         return index < len(self._weeks) and self._weeks[index] == monday
+
+
+# ---------------------------------------------------------------- holidays, and a calendar that runs out
+
+@dataclass(frozen=True)
+class Holiday:
+    """The weekdays between two terms: the first and last weekday off."""
+
+    name: str
+    starts: date
+    ends: date
+
+
+def _holiday_name(first: date) -> str:
+    return {10: "October half term", 11: "October half term", 12: "Christmas holiday", 1: "Christmas holiday",
+            2: "February half term", 3: "Easter holiday", 4: "Easter holiday", 5: "May half term",
+            6: "May half term"}.get(first.month, "Summer holiday")
+
+
+def holidays_between_terms(terms) -> list[Holiday]:
+    """Each gap between consecutive terms that holds a weekday, named as parents know it ("Easter holiday")."""
+    ordered = sorted(terms, key=lambda t: t.starts)
+    found = []
+    for before, after in zip(ordered, ordered[1:]):
+        first, last = before.ends + timedelta(days=1), after.starts - timedelta(days=1)
+        while first <= last and first.weekday() >= 5:
+            first += timedelta(days=1)
+        while last >= first and last.weekday() >= 5:
+            last -= timedelta(days=1)
+        if first <= last:
+            found.append(Holiday(_holiday_name(first), first, last))
+    return found
+
+
+RUNS_OUT_WARNING_FROM = (3, 1)  # 1 March of the last school year: leave is asked for months ahead
+
+
+def school_year_label(day: date) -> str:
+    """"2026-27" for any day from 1 September 2026 to 31 August 2027."""
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def calendar_runs_out(calendar: SchoolCalendar, today: date) -> date | None:
+    """The last day of the calendar's terms, once it is time to add the next school year's dates; else None.
+
+    From 1 March of the last school year the calendar holds (or at once, if that year has already ended): parents
+    ask for leave and report absences ahead, and a date past the calendar has no school days to check against."""
+    if not calendar.terms:
+        return None
+    last = max(t.ends for t in calendar.terms)
+    year_start = last.year if last.month >= 9 else last.year - 1
+    month, day = RUNS_OUT_WARNING_FROM
+    return last if today >= date(year_start + 1, month, day) else None

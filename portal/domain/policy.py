@@ -13,6 +13,8 @@ from decimal import Decimal
 from portal.domain import codes
 from portal.domain.calendar import Closure, SchoolCalendar, Term
 from portal.domain.policy_file import ERROR, Problem, Reader, key_lines, parse_toml
+from portal.domain.policy_examples import ExampleValue, read_example_values
+from portal.domain.policy_links import ParentLinks, read_links
 from portal.domain.settings import (
     CONTACT_ACTIONS,
     DECISION_UNITS,
@@ -31,6 +33,7 @@ from portal.domain.settings import (
     Tier,
 )
 from portal.domain.support_plan import ALP_APPENDIX_1, PlanTemplate, parse_template
+from portal.domain.wording import with_wording_filled
 
 SCHEMA = 1
 
@@ -118,20 +121,25 @@ class Policy:
     code_wording: dict[str, str] = field(default_factory=dict)
     conflicts: tuple[Conflict, ...] = ()
     support_plan: PlanTemplate = ALP_APPENDIX_1  # [support_plan]: the attendance support plan's template
+    example_values: tuple[ExampleValue, ...] = ()
+    links: ParentLinks = ParentLinks()  # where parents are pointed: full policy, attendance lead, LA, DPO
 
     def school(self, urn: str) -> School | None:
         return next((s for s in self.schools if s.urn == urn), None)
 
 
-def load_policy(source: str) -> tuple[Policy | None, list[Problem]]:
+def load_policy(source: str, today: date | None = None) -> tuple[Policy | None, list[Problem]]:
+    """`today`, when given, adds the warnings that depend on the date (`policy check`: term dates running out)."""
     data, problems = parse_toml(source)
     if data is None:
         return None, problems
     reader = Reader(data, (), problems, key_lines(source))
     policy = _policy(reader)
-    from portal.domain.policy_checks import national_warnings
+    from portal.domain.policy_checks import dated_warnings, national_warnings
 
     problems.extend(national_warnings(policy, reader))
+    if today is not None:
+        problems.extend(dated_warnings(policy, reader, today))
     if any(p.level == ERROR for p in problems):
         return None, problems
     return policy, problems
@@ -177,11 +185,13 @@ def _policy(r: Reader) -> Policy:
         code_wording=_code_wording(wording),
         conflicts=tuple(_conflict(t) for t in r.tables("conflicts")),
         support_plan=_support_plan(r.table("support_plan")),
+        example_values=read_example_values(r),
+        links=read_links(r),
     )
     for table in (reporting, register, roles_table, attendance, wording):
         table.done()
     r.done()
-    return policy
+    return with_wording_filled(policy, r)
 
 
 def _trust(t: Reader) -> TrustInfo:
@@ -408,7 +418,11 @@ def _contact_step(t: Reader) -> ContactStep:
         who=t.choice("who", ROLES),
         description=t.str("description"),
         at=t.time("at", default=None) if t.has("at") else None,
+        condition=t.str("condition", required=False),
     )
+    if step.condition is not None and not step.condition.startswith(("if ", "when ", "unless ")):
+        t.error("condition", f"{step.condition!r} should start with \"if\", \"when\" or \"unless\", as parents "
+                "read it before the step: \"if there are welfare concerns\"")
     t.done()
     return step
 

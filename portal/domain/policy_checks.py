@@ -6,22 +6,16 @@ shows them so the people who sign the policy off see each one.
 
 from __future__ import annotations
 
-import re
+from datetime import date
 
+from portal.domain.calendar import calendar_runs_out, school_year_label
+from portal.domain.policy_examples import parse_key
 from portal.domain.policy_file import ERROR, NOTE, WARNING, Problem, Reader, key_name
 from portal.domain.settings import Fines, PenaltyRules
 
 MAX_REGISTER_MINUTES = 30  # WTTISA via Nottinghamshire: the register stays open at most 30 minutes
 MIN_REGISTER_YEARS = 6  # [REGS] reg 7: each entry kept at least 6 years (was 3)
 NATIONAL_FINES = Fines()
-
-
-def parse_key(key: str) -> tuple:
-    """'schools[0].sites[1].am' -> ("schools", 0, "sites", 1, "am")."""
-    path: tuple = ()
-    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", key):
-        path += (int(index),) if index else (name,)
-    return path
 
 
 def national_warnings(policy, reader: Reader) -> list[Problem]:
@@ -61,6 +55,9 @@ def national_warnings(policy, reader: Reader) -> list[Problem]:
     bands = policy.bands
     if bands.at_risk_absence_over is not None and bands.at_risk_absence_over >= bands.persistent_absence:
         add(WARNING, ("attendance", "at_risk"), "the at-risk band starts at or above persistent absence")
+    for example in policy.example_values:
+        add(NOTE, example.path, f"{example.value!r} is marked as an example (example_values): `site build` will not "
+                                "publish it without --allow-examples")
     for index, conflict in enumerate(policy.conflicts):
         path = parse_key(conflict.key)
         if path not in reader.lines:
@@ -68,6 +65,28 @@ def national_warnings(policy, reader: Reader) -> list[Problem]:
             continue
         add(WARNING, path, f"seed conflict: chose {conflict.chosen}; the seed also says {conflict.also_stated} "
                            f"({conflict.source}). {conflict.reason}")
+    return found
+
+
+def dated_warnings(policy, reader: Reader, today: date) -> list[Problem]:
+    """What depends on the date: each calendar whose term dates run out (domain.calendar.calendar_runs_out)."""
+    found = []
+    seen = set()
+    for school in policy.schools:
+        info = school.calendar_info
+        if info is None or info.key in seen:
+            continue
+        seen.add(info.key)
+        last = calendar_runs_out(school.calendar, today)
+        if last is None:
+            continue
+        following = school_year_label(date(int(school_year_label(last)[:4]) + 1, 9, 1))
+        path = ("calendars", info.key, "terms")
+        found.append(Problem(
+            WARNING, key_name(path),
+            f"{info.authority}: the term dates end on {last:%A} {last.day} {last:%B %Y} and those for {following} "
+            "are missing: add them, as parents report absences and ask for leave ahead, and the portal has no "
+            "school days to check a date past the calendar against", reader.line(path)))
     return found
 
 

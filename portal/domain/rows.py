@@ -5,10 +5,12 @@ Pure, so the same checks serve every import and can be table-tested without a da
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.gb import upn as stdnum_upn
+
+from portal.domain.uk_dates import DateProblem, read_date, read_datetime
 
 YES = {"Y", "YES", "TRUE", "1"}
 NO = {"N", "NO", "FALSE", "0", ""}
@@ -31,21 +33,23 @@ def parse_upn(value: str) -> tuple[str | None, str | None]:
 
 
 def parse_date(value: str, what: str = "date") -> tuple[date | None, str | None]:
+    """ISO or day-first (portal.domain.uk_dates), with or without a midnight time."""
     try:
         return date.fromisoformat(value.strip()), None
     except ValueError:
-        return None, f"{what} {value!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-09-03"
+        pass
+    try:
+        return read_date(value), None
+    except DateProblem as problem:
+        return None, f"{what} {problem}"
 
 
 def parse_datetime(value: str, what: str = "recorded_at") -> tuple[datetime | None, str | None]:
-    """An ISO date and time; a time zone is converted to UTC, which is how the portal stores times."""
+    """An ISO or day-first date and time; a time zone is converted to UTC, which is how the portal stores times."""
     try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None, f"{what} {value!r} is not a date and time: write it as YYYY-MM-DDTHH:MM, e.g. 2026-09-03T09:35"
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
-    return parsed, None
+        return read_datetime(value), None
+    except DateProblem as problem:
+        return None, f"{what} {problem}"
 
 
 def parse_flag(value: str, what: str) -> tuple[bool | None, str | None]:

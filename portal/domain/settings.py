@@ -126,6 +126,9 @@ class ContactStep:
     who: str  # a role
     description: str
     at: time | None = None
+    # In words for parents, when the step is taken only sometimes: "if there are attendance, welfare or
+    # safeguarding concerns". The parent site says it with the step, so a conditional step never reads as certain.
+    condition: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 from portal.models.absence import AbsenceReport, AbsenceReportChild
 from portal.models.audit import AuditEvent
 from portal.models.contact_attempt import ContactAttempt
+from portal.models.data_arrival import DataArrival
 from portal.models.draft import Draft
+from portal.models.enrolment import Enrolment
 from portal.models.evidence import EvidenceFile
 from portal.models.figures import PupilFigures
 from portal.models.leave import LeaveDeclaration, LeaveRequest, LeaveRequestChild
@@ -11,13 +13,14 @@ from portal.models.marks import Mark
 from portal.models.outbox import OutboxMessage
 from portal.models.people import Contact, ParentAccount, Pupil, StaffRole, StaffUser
 from portal.models.school import School, Site, Trust
-from portal.models.sign_in import SignInLink
+from portal.models.sign_in import AccountSession, PasswordReset, SignInLink
 from portal.models.support_plan import PlanReview, PlanSignature, SupportPlan, SupportPlanVersion
 from portal.models.throttle import ThrottleCounter
 
 __all__ = [
     "LeaveDeclaration", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
     "SupportPlanVersion",
-    "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "Draft", "EvidenceFile", "Contact", "Mark", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School", "Site",
-    "SignInLink", "StaffRole", "StaffUser", "ThrottleCounter", "Trust",
+    "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "DataArrival", "Draft", "Enrolment",
+    "EvidenceFile", "Contact", "Mark", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School", "Site",
+    "AccountSession", "PasswordReset", "SignInLink", "StaffRole", "StaffUser", "ThrottleCounter", "Trust",
 ]

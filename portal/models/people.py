@@ -31,6 +31,9 @@ class Pupil(db.Model):
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="pupil", order_by="Contact.priority", cascade="all, delete-orphan"
     )
+    # Every school the pupil has been on roll at (portal.models.enrolment); the fields above are the current one's.
+    enrolments = relationship("Enrolment", back_populates="pupil", order_by="Enrolment.admission_date",
+                              cascade="all, delete-orphan")
 
     @property
     def forename(self) -> str:
@@ -61,8 +64,34 @@ class Contact(db.Model):
     parent_account: Mapped[ParentAccount | None] = relationship(back_populates="contacts")
 
 
-class ParentAccount(UserMixin, db.Model):
+class SignedIn(UserMixin):
+    """An account as Flask-Login sees it. What the session cookie (and the "keep me signed in" cookie) holds is
+    the random token of this browser's own session (portal/services/sessions.py), never the account's id: ending
+    the session on the server makes the cookie worthless."""
+
+    kind = ""  # "parent" or "staff"
+    session_token = None  # set when a session is started or resumed, for this request only
+
+    # One object per row in a database session: identity, not Flask-Login's comparison of get_id().
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
+    def get_id(self) -> str:
+        if not self.session_token:
+            raise RuntimeError("sign in through portal.web.session.sign_in, which starts a session")
+        return self.session_token
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names this account."""
+        return f"{self.kind}:{self.id}"
+
+
+class ParentAccount(SignedIn, db.Model):
     """One per email address; reaches every child whose contact with that email has parental responsibility."""
+
+    kind = "parent"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -71,16 +100,15 @@ class ParentAccount(UserMixin, db.Model):
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="parent_account")
 
-    def get_id(self) -> str:
-        return f"parent:{self.id}"  # namespaced: a parent's id can never load a member of staff
-
     @property
     def children(self) -> list[Pupil]:
         pupils = {c.pupil for c in self.contacts if c.parental_responsibility}
         return sorted(pupils, key=lambda p: (p.legal_surname, p.forename))
 
 
-class StaffUser(UserMixin, db.Model):
+class StaffUser(SignedIn, db.Model):
+    kind = "staff"
+
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -93,9 +121,6 @@ class StaffUser(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
-
-    def get_id(self) -> str:
-        return f"staff:{self.id}"
 
 
 class StaffRole(db.Model):
@@ -113,3 +138,5 @@ class StaffRole(db.Model):
     role: Mapped[str] = mapped_column(String(30))
 
     staff: Mapped[StaffUser] = relationship(back_populates="roles")
+    school = relationship("School")
+    trust = relationship("Trust")

@@ -21,6 +21,7 @@ from portal.domain import codes
 from portal.domain.attendance import BAND_WORDS, Summary, band, days_until_below, format_pct, summarise, tier
 from portal.domain.calendar import AM, PM, SESSIONS, SchoolCalendar, monday_of
 from portal.domain.marks import SESSION_ORDER
+from portal.domain.mis_feed import when_words
 from portal.domain.marks import Mark as DomainMark
 from portal.domain.policy import Policy
 from portal.domain.policy import School as SchoolPolicy
@@ -28,7 +29,7 @@ from portal.domain.policy import Site as SitePolicy
 from portal.domain.settings import Bands, Tier
 from portal.extensions import db
 from portal.models import Mark, Pupil
-from portal.services import pupil_figures
+from portal.services import data_arrivals, pupil_figures
 from portal.services.attendance import pupil_attendance, school_year_of
 from portal.services.policies import trust_policy
 
@@ -203,6 +204,7 @@ class ChildAttendance:
     last_marked: date | None  # the date of the latest mark this school year
     lateness_wording: str | None  # the school's own words about lateness, from the policy
     left_on: date | None = None  # the leaving date, once it has passed: the figures are final
+    register_as_of: str | None = None  # "09:42 today": when the school's register data last came from its MIS
 
     @property
     def measured(self) -> bool:
@@ -371,7 +373,13 @@ def child_attendance(pupil: Pupil, as_of: date, register_weeks: int | None = Non
         last_marked=marks[-1].date if marks else None,
         lateness_wording=policy.wording.get("lateness"),
         left_on=pupil.leaving_date if pupil.leaving_date and pupil.leaving_date <= as_of else None,
+        register_as_of=_register_as_of(pupil, as_of),
     )
+
+
+def _register_as_of(pupil: Pupil, as_of: date) -> str | None:
+    arrived = data_arrivals.register_as_of(pupil.school_id)
+    return when_words(arrived, as_of) if arrived else None
 
 
 def _remaining_sessions(calendar: SchoolCalendar | None, marks: list[DomainMark], start: date,

@@ -15,297 +15,55 @@ is read and how two-character 2024 codes (C1, C2, J1, Y1 to Y7) are read; in sho
 Anything else is a problem naming the pupil's UPN, the year, the day and session and the characters. Like the CSV
 imports, it is all or nothing: one problem and nothing is stored; every problem is listed.
 
-The reader is pure (bytes in, marks and problems out); only `import_ctf` touches the database.
+The reader (portal.services.ctf_reader) is pure: bytes in, marks and problems out. Only `import_ctf` touches the
+database, where the marks are also checked against the school calendar (ctf_checks).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-import xml.etree.ElementTree as ET  # nosec B405 # for the types: files are parsed by defusedxml below
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring as parse_xml
 from sqlalchemy import select
 
-from portal.domain.calendar import AM, PM
-from portal.domain.codes import AUTHORISED, UNAUTHORISED, check_code
-from portal.domain.rows import parse_datetime, parse_upn
+from portal.domain.rows import parse_upn
 from portal.extensions import db
 from portal.models import Pupil
 from portal.models.marks import SOURCE_MIS
-from portal.services import ServiceError
+from portal.services import ServiceError, ctf_checks, data_arrivals
 from portal.services.audit import record
+from portal.services.ctf_reader import (  # noqa: F401 - the reader's names, for callers of this module
+    MAX_BYTES,
+    NO_MARK,
+    NOT_IN_SESSION,
+    CtfMark,
+    CtfProblem,
+    CtfRead,
+    YearRead,
+    check_safe,
+    read_ctf,
+    split_marks,
+)
 from portal.services.imports import MarkCounts, store_marks
-
-MAX_BYTES = 200 * 1024 * 1024  # a whole cohort's CTF is a few MB; refuse anything absurd before parsing it
-NOT_IN_SESSION = "#"
-NO_MARK = "-"
-SESSIONS = (AM, PM)
-# One mark: any single character, or a letter followed by one digit (C1, C2, J1, Y1..Y7; X1 etc. are then caught
-# as retired Covid sub-codes, I1 as unknown).
-_MARK = re.compile(r"[A-Za-z][0-9]|.", re.DOTALL)
-_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
-_OUT_OF_STEP = "out of step"
-
-
-@dataclass(frozen=True)
-class CtfProblem:
-    where: str  # "" for the file itself; else the pupil, year, day and session
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
-
-
-_REFUSED_DECLARATION = CtfProblem("", "the file contains a DOCTYPE or ENTITY declaration, which a CTF never needs; "
-                                      "it is refused for safety (entity expansion). Export the CTF again from the MIS")
-
-
-@dataclass(frozen=True)
-class CtfMark:
-    upn: str
-    date: date
-    session: str
-    code: str
-    comment: str
-
-
-@dataclass
-class YearRead:
-    """One AttendSessions block of one pupil: what was read from it."""
-
-    upn: str
-    year: str
-    school: str
-    start: date | None
-    end: date | None = None
-    marks: int = 0
-    not_in_session: int = 0
-    no_mark: int = 0
-    totals_only: bool = False  # a YearData with counts but no mark string: nothing to import
-
-
-@dataclass
-class CtfRead:
-    version: str = ""
-    source_school: str = ""
-    recorded_at: datetime | None = None
-    pupils: list[str] = field(default_factory=list)  # UPNs in file order
-    years: list[YearRead] = field(default_factory=list)
-    marks: list[CtfMark] = field(default_factory=list)
-    problems: list[CtfProblem] = field(default_factory=list)
-    warnings: list[CtfProblem] = field(default_factory=list)
-
+from portal.services.imports.marks import MarkChecker
 
 @dataclass
 class CtfResult:
     read: CtfRead
     counts: MarkCounts | None = None
     path: str = ""
+    skipped: int = 0  # marks left out with skip_invalid, written to rejected_path
+    rejected_path: Path | None = None
+    pupil_ids: set[int] = field(default_factory=set)
+    school_ids: set[int] = field(default_factory=set)
 
 
 class CtfRejected(ServiceError):
     def __init__(self, read: CtfRead):
         super().__init__(f"nothing was imported: {len(read.problems)} problem(s) in the CTF")
         self.read = read
-
-
-# ----------------------------------------------------------------------------------------------- reading (pure)
-
-def _local(tag: str) -> str:
-    """The element name without a namespace: CTFs are not namespaced, but tolerate one."""
-    return tag.rsplit("}", 1)[-1]
-
-
-def _child(element: ET.Element | None, name: str) -> ET.Element | None:
-    if element is None:
-        return None
-    return next((c for c in element if _local(c.tag) == name), None)
-
-
-def _children(element: ET.Element | None, name: str) -> list[ET.Element]:
-    return [] if element is None else [c for c in element if _local(c.tag) == name]
-
-
-def _text(element: ET.Element | None, name: str) -> str:
-    found = _child(element, name)
-    return (found.text or "").strip() if found is not None else ""
-
-
-def check_safe(data: bytes) -> CtfProblem | None:
-    """Refuse what an XML parser should not be given: huge files, other encodings, DTDs and entities."""
-    if len(data) > MAX_BYTES:
-        return CtfProblem("", f"the file is {len(data) // (1024 * 1024)} MB; a CTF larger than "
-                              f"{MAX_BYTES // (1024 * 1024)} MB is not read")
-    if data.startswith(_UTF16_32_BOMS) or b"\x00" in data[:4096]:
-        return CtfProblem("", "the file is not UTF-8 (it looks like UTF-16 or UTF-32): export the CTF as UTF-8")
-    if _DECLARATION.search(data):
-        return _REFUSED_DECLARATION
-    return None
-
-
-def split_marks(text: str) -> list[tuple[int, str]]:
-    """(0-based character offset, mark) for each mark in an AttendanceMarks string."""
-    return [(m.start(), m.group()) for m in _MARK.finditer(text)]
-
-
-def read_ctf(data: bytes) -> CtfRead:
-    """Read a CTF's attendance marks. Never raises for a bad file: problems are listed in the result."""
-    read = CtfRead()
-    problem = check_safe(data)
-    if problem:
-        read.problems.append(problem)
-        return read
-    try:
-        root = parse_xml(data, forbid_dtd=True)
-    except DefusedXmlException:  # check_safe refuses these first; a declaration it missed stops here
-        read.problems.append(_REFUSED_DECLARATION)
-        return read
-    except ET.ParseError as exc:
-        line, column = exc.position
-        read.problems.append(CtfProblem("", f"the file is not well-formed XML (line {line}, column {column + 1}): "
-                                            f"{str(exc).split(':')[0]}"))
-        return read
-    if _local(root.tag) != "CTfile":
-        read.problems.append(CtfProblem("", f"the root element is <{_local(root.tag)}>, not <CTfile>: "
-                                            "this is not a Common Transfer File"))
-        return read
-    header = _child(root, "Header")
-    read.version = _text(header, "CTFversion")
-    source = _child(header, "SourceSchool")
-    read.source_school = " ".join(filter(None, (_text(source, "SchoolName"),
-                                                 f"({_text(source, 'LEA')}{_text(source, 'Estab')})"
-                                                 if _text(source, "Estab") else "")))
-    stamp = _text(header, "DateTime")
-    if not stamp:
-        read.problems.append(CtfProblem("Header", "DateTime is missing: it is needed as the time the marks were "
-                                                  "recorded (a mark never overwrites one recorded later)"))
-    else:
-        read.recorded_at, message = parse_datetime(stamp, "Header DateTime")
-        if message:
-            read.problems.append(CtfProblem("Header", message))
-    pupils = [p for block in _children(root, "CTFpupilData") for p in _children(block, "Pupil")]
-    if not pupils:
-        read.problems.append(CtfProblem("", "the file holds no pupils (no CTFpupilData/Pupil element)"))
-    seen: dict[tuple[str, date, str], CtfMark] = {}
-    for number, pupil in enumerate(pupils, 1):
-        upn = _text(pupil, "UPN").upper()
-        if not upn:
-            read.problems.append(CtfProblem(f"pupil {number} in the file", "UPN is missing"))
-            continue
-        read.pupils.append(upn)
-        for year_data in _children(_child(pupil, "Attendance"), "YearData"):
-            _read_year(read, upn, year_data, seen)
-    return read
-
-
-def _read_year(read: CtfRead, upn: str, year_data: ET.Element, seen: dict) -> None:
-    year = _text(year_data, "Year")
-    school = _text(year_data, "SchoolName") or f"{_text(year_data, 'LEA')}{_text(year_data, 'Estab')}"
-    blocks = _children(year_data, "AttendSessions")
-    if not blocks:
-        read.years.append(YearRead(upn, year, school, None, totals_only=True))
-        return
-    for block in blocks:
-        where = f"UPN {upn}, year {year or '?'}"
-        start_text = _text(block, "AttendanceStartDate")
-        try:
-            start = date.fromisoformat(start_text[:10])
-        except ValueError:
-            read.problems.append(CtfProblem(where, f"AttendanceStartDate {start_text!r} is not a date (YYYY-MM-DD)"))
-            continue
-        marks_element = _child(block, "AttendanceMarks")
-        text = (marks_element.text or "").strip() if marks_element is not None else ""
-        year_read = YearRead(upn, year or str(start.year), school, start)
-        read.years.append(year_read)
-        where = f"UPN {upn}, year {year_read.year}"
-        marks = split_marks(text)
-        if len(marks) % 2:
-            read.problems.append(CtfProblem(where, f"AttendanceMarks holds {len(marks)} marks, an odd number: it "
-                                                   "must hold an AM and a PM mark for every day (is a mark missing, "
-                                                   "or a code written in a way this reader does not know?)"))
-        year_read.end = start + timedelta(days=max(len(marks) - 1, 0) // 2)
-        comment = f"CTF: {school}" if school else "CTF"
-        out_of_step = 0
-        for index, (offset, mark) in enumerate(marks):
-            day = start + timedelta(days=index // 2)
-            session = SESSIONS[index % 2]
-            place = (f"{where}, {day:%a} {day.isoformat()} {session} (mark {index + 1}, "
-                     f"character{'s' if len(mark) > 1 else ''} {offset + 1}"
-                     f"{'-' + str(offset + len(mark)) if len(mark) > 1 else ''})")
-            message = _check_mark(mark, session)
-            if message and message.startswith(_OUT_OF_STEP):
-                out_of_step += 1
-                if out_of_step > 1:  # the first says where the string goes wrong; the rest are counted below
-                    continue
-            if message:
-                read.problems.append(CtfProblem(place, message))
-                continue
-            if mark == NOT_IN_SESSION:
-                year_read.not_in_session += 1
-                continue
-            if mark == NO_MARK:
-                year_read.no_mark += 1
-                continue
-            new = CtfMark(upn, day, session, mark, comment)
-            earlier = seen.get((upn, day, session))
-            if earlier is not None:
-                if earlier.code != mark:
-                    read.problems.append(CtfProblem(place, f"{mark!r} here, but another YearData gives "
-                                                           f"{earlier.code!r} for the same session"))
-                continue
-            seen[(upn, day, session)] = new
-            read.marks.append(new)
-            year_read.marks += 1
-        if out_of_step > 1:
-            read.problems.append(CtfProblem(where, f"{out_of_step - 1} more present mark(s) in the wrong half of "
-                                                   "the day after the first one above"))
-        _check_totals(read, where, year_data, marks)
-
-
-def _check_mark(mark: str, session: str) -> str | None:
-    shown = repr(mark)
-    if mark in (NOT_IN_SESSION, NO_MARK):
-        return None
-    if mark.isspace():
-        return f"a space or line break ({mark.encode('unicode_escape').decode()!r}) inside the mark string is not read"
-    if mark[0].isdigit():
-        return f"{shown} is a digit that does not follow a letter: no attendance code starts with a digit"
-    if mark != mark.upper():
-        return f"{shown} is lower case: CTF marks are upper-case 2024 codes, and a lower-case letter is not guessed"
-    message = check_code(mark)
-    if message:
-        return f"{shown}: {message}"
-    if (mark, session) in (("/", PM), ("\\", AM)):
-        meaning = "present in the morning" if mark == "/" else "present in the afternoon"
-        return (f"{_OUT_OF_STEP}: {shown} ({meaning}) falls on a {session} session, so the marks from here on "
-                "cannot be matched to sessions (is a mark missing, or a code written in a way this reader does "
-                "not know?)")
-    return None
-
-
-def _check_totals(read: CtfRead, where: str, year_data: ET.Element, marks) -> None:
-    """Warn (never refuse) when the year's stated absence totals disagree with the marks as read.
-
-    Only the absence totals are compared: suppliers count SessionsPossible and SessionsAttended differently (some
-    count only `/` and `\\` as attended, some count X or Y1..Y7 sessions as possible), absences they agree on.
-    """
-    codes = [m for _, m in marks if m not in (NOT_IN_SESSION, NO_MARK)]
-    found = {
-        "SessionsAuthorised": sum(c in AUTHORISED for c in codes),
-        "SessionsUnauthorised": sum(c in UNAUTHORISED for c in codes),
-    }
-    for name, counted in found.items():
-        stated = _text(year_data, name)
-        if stated.isdigit() and int(stated) != counted:
-            read.warnings.append(CtfProblem(where, f"{name} says {stated}; the marks read give {counted} "
-                                                   "(the sending school may have changed marks after counting: "
-                                                   "check the year looks right in the portal)"))
 
 
 # ----------------------------------------------------------------------------------------------- importing
@@ -328,27 +86,79 @@ def match_pupils(read: CtfRead) -> dict[str, int]:
     return known
 
 
-def import_ctf(path: str | Path, actor: str) -> CtfResult:
-    """Read, check and store a CTF's marks: all or nothing (CtfRejected lists every problem)."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise CtfRejected(CtfRead(problems=[CtfProblem("", f"{path}: file not found")])) from None
-    except OSError as exc:
-        raise CtfRejected(CtfRead(problems=[CtfProblem("", f"{path}: cannot read the file: {exc.strerror}")])) from None
+def import_ctf(path: str | Path, actor: str, skip_invalid: bool = False,
+               rejected_path: Path | None = None) -> CtfResult:
+    """Read, check and store a CTF's marks: all or nothing (CtfRejected lists every problem), unless skipping, when
+    the marks of pupils not loaded and marks on days with no session are left out and written to a marks CSV."""
+    data = _read_bytes(Path(path))
     read = read_ctf(data)
     pupil_ids = match_pupils(read)  # even when the marks have problems: every problem is listed at once
+    unknown = [p for p in read.problems if p.where.startswith("UPN ") and p.message.startswith("no pupil")]
+    off_calendar = _off_calendar(read)
+    read.problems += [problem for _, problem in off_calendar]
+    result = CtfResult(read, path=str(path))
     if read.problems:
-        raise CtfRejected(read)
-    rows = [(pupil_ids[m.upn], m.date, m.session, m.code, None, m.comment, read.recorded_at) for m in read.marks]
+        skippable = set(map(id, unknown)) | {id(problem) for _, problem in off_calendar}
+        left_out = [(m.upn, m.date, m.session, m.code, str(problem)) for m, problem in off_calendar]
+        left_out += [(m.upn, m.date, m.session, m.code, f"UPN {m.upn}: no pupil with this UPN is loaded")
+                     for m in read.marks if m.upn not in pupil_ids]
+        if skip_invalid:
+            result.rejected_path = Path(rejected_path or Path(path).with_suffix(".rejected.csv"))
+            ctf_checks.write_left_out(result.rejected_path, left_out or [
+                ("", None, "", "", str(p)) for p in read.problems])
+        if not skip_invalid or any(id(p) not in skippable for p in read.problems):
+            raise CtfRejected(read)
+        result.skipped = len(left_out)
+    dropped = {(m.upn, m.date, m.session) for m, _ in off_calendar}
+    marks = [m for m in read.marks if m.upn in pupil_ids and (m.upn, m.date, m.session) not in dropped]
+    rows = [(pupil_ids[m.upn], m.date, m.session, m.code, None, m.comment, read.recorded_at) for m in marks]
     digest = hashlib.sha256(data).hexdigest()
     try:
-        counts = store_marks(rows, actor, source=SOURCE_MIS)
+        result.counts = store_marks(rows, actor, source=SOURCE_MIS)
+        result.pupil_ids = {row[0] for row in rows}
+        result.school_ids = set(db.session.scalars(select(Pupil.school_id).where(Pupil.id.in_(result.pupil_ids))
+                                                   .distinct()))
         record(actor, "import.ctf", object_type="Import", object_id=digest[:16],
                after={"file": Path(path).name, "pupils": len(set(read.pupils)), "marks": len(rows),
-                      "ctf_version": read.version, "source_school": read.source_school})
+                      "ctf_version": read.version, "source_school": read.source_school,
+                      **({"left out": result.skipped} if result.skipped else {})})
+        data_arrivals.note("ctf", Path(path).name, result.school_ids, len(rows))
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    return CtfResult(read, counts, str(path))
+    return result
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise CtfRejected(CtfRead(problems=[check_safe(b" " * (MAX_BYTES + 1)) or CtfProblem("", "too large")]))
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CtfRejected(CtfRead(problems=[CtfProblem("", f"{path}: file not found")])) from None
+    except OSError as exc:
+        raise CtfRejected(CtfRead(problems=[CtfProblem("", f"{path}: cannot read the file: {exc.strerror}")])) from None
+
+
+def _off_calendar(read: CtfRead) -> list[tuple[CtfMark, CtfProblem]]:
+    """Marks on a day or session with no session: by the calendar of the school the pupil was on roll at that day
+    (any of the trust's), and at weekends otherwise (another school's holidays are not known here)."""
+    if not read.marks:
+        return []
+    checker = MarkChecker(read.recorded_at or datetime.min)
+    found = []
+    for mark in read.marks:
+        pupil = checker.pupils.get(mark.upn)
+        if pupil is None:
+            continue
+        _, urn, stays = pupil
+        if any(s.covers(mark.date) for s in stays):
+            message, _ = checker.on_roll(stays, urn, mark.date, mark.session)
+        else:
+            message = ctf_checks.weekend(mark.date) and (
+                f"{mark.date} is a {mark.date:%A}, when no school has a session: the mark is not stored; check the "
+                "AttendanceStartDate and the marks before this one")
+        if message:
+            found.append((mark, CtfProblem(mark.place, f"{mark.code!r}: {message}")))
+    return found

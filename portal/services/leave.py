@@ -33,7 +33,7 @@ from flask import render_template
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from portal.clock import utcnow
+from portal.clock import school_time, utcnow
 from portal.domain import absence as absence_rules
 from portal.domain import codes
 from portal.domain.attendance import format_pct
@@ -300,7 +300,7 @@ def submit(account: ParentAccount, draft: LeaveDraft, declared: bool, now: datet
         if existing.parent_account_id != account.id:
             raise NotFound("no such request")
         return existing
-    checked = preview(account, draft, now.date())
+    checked = preview(account, draft, school_time(now).date())
     problems = list(checked.problems)
     if not declared:
         problems.append(Problem("declaration", "Confirm the declaration to send the request"))
@@ -530,8 +530,8 @@ def assessment_for(child: LeaveRequestChild, has_evidence: bool) -> LeaveAssessm
     policy, rules = school_policy(request.school.urn)
     attendance = (Fraction(child.attended_at_request, child.possible_at_request)
                   if child.possible_at_request else None)
-    return _assess(policy, rules, request.first_day, request.return_day, request.requested_at.date(), attendance,
-                   has_evidence)
+    asked_on = school_time(request.requested_at).date()
+    return _assess(policy, rules, request.first_day, request.return_day, asked_on, attendance, has_evidence)
 
 
 @dataclass
@@ -621,7 +621,8 @@ def decide(staff: StaffUser, child_id: int, approved_days: list[date], reasons: 
     request, pupil = child.request, child.pupil
     require(staff, DECIDE_LEAVE, request.school)
     if child.status != PENDING:
-        raise ServiceError(f"{pupil.forename}’s leave was already decided on {child.decided_at:%-d %B %Y}")
+        decided = school_time(child.decided_at)
+        raise ServiceError(f"{pupil.forename}’s leave was already decided on {decided:%-d %B %Y}")
     if not reasons.strip():
         raise ServiceError("Give the reasons for the decision: the letter to the parents states them")
     policy, rules = school_policy(request.school.urn)
@@ -864,15 +865,15 @@ def _letter(child: LeaveRequestChild, staff: StaffUser, now: datetime, policy: P
         decision = f"{who} has not approved leave of absence for {pupil.name}."
     return {
         "reference": request.reference,
-        "date": now.date().isoformat(),
-        "date_words": _long(now.date()),
+        "date": school_time(now).date().isoformat(),
+        "date_words": _long(school_time(now).date()),
         "school": {"name": rules.name, "address": rules.address, "phone": rules.phone, "email": rules.email},
         "parents": names,
         "pupil": {"name": pupil.name, "forename": pupil.forename, "class": pupil.registration_group},
         "status": child.status,
         "decision": decision,
         "requested": {"first_day": _long(request.first_day), "return_day": _long(request.return_day),
-                      "requested_on": _long(request.requested_at.date())},
+                      "requested_on": _long(school_time(request.requested_at).date())},
         "days": [{"date": d.isoformat(), "words": _long(d), "sessions": len(calendar.sessions_on(d)),
                   "approved": d in approved} for d in requested],
         "closures": [{"words": _closure_words(c.start, c.end), "reasons": ", ".join(c.reasons), "where": c.where}

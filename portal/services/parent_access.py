@@ -49,11 +49,17 @@ def request_sign_in_link(email: str, now: datetime | None = None) -> bool:
     db.session.add(link)
     db.session.flush()
     notify.queue([account.email], "Your sign-in link for the attendance portal", "sign_in_link",
-                 link=notify.external_url("auth.use_link", token=token), minutes=minutes,
+                 link=link_with_token("auth.use_link", token), minutes=minutes,
                  schools=sorted({c.pupil.school.name for c in account.contacts}))
     record(f"parent:{account.id}", "sign_in.link_sent", link, after={"expires_at": link.expires_at.isoformat()})
     db.session.commit()
     return True
+
+
+def link_with_token(endpoint: str, token: str) -> str:
+    """An emailed link that carries its token after `#`: browsers never send that part to a server, so no access
+    or proxy log holds a live link; the page's own form posts the token (portal/web/auth.py)."""
+    return f"{notify.external_url(endpoint)}#{token}"
 
 
 def check_link(token: str, now: datetime | None = None) -> SignInLink:

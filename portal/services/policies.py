@@ -41,10 +41,11 @@ def _read_source(path: str | Path) -> str:
         raise PolicyInvalid([Problem(ERROR, "", f"cannot read the file: {exc}")]) from None
 
 
-def read_policy_file(path: str | Path) -> tuple[Policy | None, list[Problem]]:
-    """Parse and check a policy file; a missing or unreadable file is a problem, not a traceback."""
+def read_policy_file(path: str | Path, today: date | None = None) -> tuple[Policy | None, list[Problem]]:
+    """Parse and check a policy file; a missing or unreadable file is a problem, not a traceback. With `today`,
+    also what depends on the date (term dates that run out)."""
     try:
-        return load_policy(_read_source(path))
+        return load_policy(_read_source(path), today=today)
     except PolicyInvalid as exc:
         return None, exc.problems
 

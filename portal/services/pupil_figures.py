@@ -92,17 +92,21 @@ def current(pupils: Sequence[PupilLike], schools: dict[int, School], as_of: date
     return found
 
 
-def refresh(as_of: date, school_urn: str | None = None) -> int:
-    """Make sure every pupil on roll this school year (or at one school) has stored figures as of `as_of`, working
-    out those that do not; returns how many pupils that is."""
+def refresh(as_of: date, school_urn: str | None = None, pupil_ids: Iterable[int] | None = None) -> int:
+    """Make sure every pupil on roll this school year (or at one school, or among `pupil_ids`: those an import
+    changed) has stored figures as of `as_of`, working out those that do not; returns how many pupils that is."""
     year_start, _ = attendance.school_year_of(as_of)
     schools_query = select(School)
     if school_urn:
         schools_query = schools_query.where(School.urn == school_urn)
     schools = {s.id: s for s in db.session.scalars(schools_query)}
-    pupils = db.session.execute(select(*COLUMNS).where(
-        Pupil.school_id.in_(schools), Pupil.admission_date <= as_of,
-        (Pupil.leaving_date.is_(None)) | (Pupil.leaving_date >= year_start))).all()
+    on_roll = (Pupil.school_id.in_(schools), Pupil.admission_date <= as_of,
+               (Pupil.leaving_date.is_(None)) | (Pupil.leaving_date >= year_start))
+    if pupil_ids is None:
+        pupils = db.session.execute(select(*COLUMNS).where(*on_roll)).all()
+    else:
+        pupils = [row for chunk in _chunks(sorted(set(pupil_ids)))
+                  for row in db.session.execute(select(*COLUMNS).where(Pupil.id.in_(chunk), *on_roll))]
     return len(current(pupils, schools, as_of))
 
 

@@ -44,6 +44,7 @@ from portal.extensions import db
 from portal.models import (
     AbsenceReport,
     AbsenceReportChild,
+    AccountSession,
     ContactAttempt,
     EvidenceFile,
     LeaveDeclaration,
@@ -53,6 +54,7 @@ from portal.models import (
     OutboxMessage,
     Pupil,
     School,
+    PasswordReset,
     SignInLink,
     Trust,
 )
@@ -76,6 +78,8 @@ KINDS = {
     "leave_requests": "leave requests",
     "evidence_files": "evidence files",
     "sign_in_links": "expired sign-in links",
+    "reset_links": "expired password-reset links",
+    "sessions": "sessions long over",
     "sent_emails": "sent emails",
     "rate_limit_windows": "ended rate-limit windows",
 }
@@ -203,6 +207,9 @@ def _plan(cutoffs: dict[int, TrustCutoffs], now: datetime) -> _Plan:
         _plan_leave(plan, cutoffs, trust_of_school)
         _plan_evidence(plan, cutoffs, trust_of_school)
     plan.bulk["sign_in_links"] = [(SignInLink, SignInLink.expires_at < now - SIGN_IN_LINKS_AFTER)]
+    plan.bulk["reset_links"] = [(PasswordReset, PasswordReset.expires_at < now - SIGN_IN_LINKS_AFTER)]
+    # A session's row says when it ended and why (the audit log keeps who ended it): kept as long as sent email.
+    plan.bulk["sessions"] = [(AccountSession, AccountSession.expires_at < now - SENT_EMAIL_FOR)]
     plan.bulk["sent_emails"] = [(OutboxMessage, OutboxMessage.sent_at.is_not(None)
                                  & (OutboxMessage.sent_at < now - SENT_EMAIL_FOR))]
     return plan

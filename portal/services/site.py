@@ -19,16 +19,15 @@ from __future__ import annotations
 import shutil
 import tempfile
 import warnings
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
-from icalendar import Calendar, Event
+from werkzeug.routing import BuildError
 
 from portal.clock import school_today
-from portal.domain.calendar import english_bank_holidays
 from portal.domain.policy import Policy, School
 from portal.services import ServiceError
 
@@ -37,6 +36,13 @@ MANIFEST = ".portal-site"
 MANIFEST_HEADER = "# Files written by `flask --app portal site build`; the next build replaces exactly these."
 PREFIX = "/_site"  # where the site blueprint's rules live; the frozen copy of this folder is the site
 RESERVED_SLUGS = {"static"}  # folders of the site that are not schools
+# Links into the live portal: the portal's endpoint for each. A missing endpoint fails the build (SiteError):
+# a link that quietly went somewhere else would send parents to the wrong page.
+PORTAL_LINKS = {
+    "report_absence": "parent.report_absence",
+    "leave": "parent.new_leave_request",
+    "account": "parent.home",
+}
 
 
 class SiteError(ServiceError):
@@ -86,6 +92,7 @@ class SiteBuild:
     portal_url: str
     today: date
     schools: dict[str, tuple[Policy, School]] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)  # PORTAL_LINKS as absolute addresses
 
     @classmethod
     def of(cls, policies, portal_url: str, today: date) -> SiteBuild:
@@ -120,12 +127,18 @@ def active_build(app: Flask) -> SiteBuild | None:
 
 
 def build_site(app: Flask, policies, outdir: str | Path, *, portal_url: str | None = None,
-               today: date | None = None) -> BuildResult:
-    """Freeze the site of every school of `policies` into `outdir` (created if need be)."""
+               today: date | None = None, allow_examples: bool = False) -> BuildResult:
+    """Freeze the site of every school of `policies` into `outdir` (created if need be).
+
+    Values a policy marks as examples stop the build (SiteError, naming them) unless `allow_examples`: then every
+    page of the school says which they are."""
     if "site" not in app.blueprints:
         raise SiteError("this app has no site pages: build with an app created with SITE_BUILD = True "
                         "(portal.web.site.register must be called by create_app)")
     build = SiteBuild.of(policies, portal_url or app.config["PORTAL_BASE_URL"], today or school_today())
+    build = replace(build, links=portal_links(app, build.portal_url))
+    if not allow_examples:
+        _refuse_examples(build)
     outdir = Path(outdir).resolve()
     prefix = PREFIX.strip("/")
     previous = _check_outdir(outdir)
@@ -165,6 +178,53 @@ FREEZER_CONFIG = {
     "FREEZER_BASE_URL": None,
     "FREEZER_DESTINATION": None,
 }
+
+
+def portal_links(app: Flask, portal_url: str) -> dict[str, str]:
+    """Each of PORTAL_LINKS as an absolute address under `portal_url`, built from the portal's own routes."""
+    adapter = app.url_map.bind("localhost")
+    links = {}
+    for kind, endpoint in PORTAL_LINKS.items():
+        try:
+            links[kind] = portal_url.rstrip("/") + adapter.build(endpoint, {})
+        except BuildError:
+            raise SiteError(f"the site links to the portal's page {endpoint!r} ({kind}), which the portal does "
+                            "not have: correct PORTAL_LINKS in portal/services/site.py") from None
+    return links
+
+
+EXAMPLE_WORDS = {"phone": "phone number", "email": "email address", "urn": "school number (URN)",
+                 "url": "web address", "website": "website", "links": "",
+                 "attendance_policy": "link to the full attendance policy"}
+
+
+def example_values(policy: Policy, school: School) -> list[str]:
+    """The values on `school`'s pages that its policy marks as examples, in words: "phone number (0115 496 0123)"."""
+    index = next(i for i, s in enumerate(policy.schools) if s.urn == school.urn)
+    words = []
+    for example in policy.example_values:
+        head = example.path[:2]
+        if (head[0] == "schools" and head[1] != index) or (
+                head[0] == "calendars" and head[1] != school.calendar_info.key):
+            continue
+        names = [EXAMPLE_WORDS.get(p, p.replace("_", " ")) for p in example.path
+                 if isinstance(p, str) and p != "schools"]
+        names = [n for n in names if n]
+        label = f"{' '.join(names[:-1])}'s {names[-1]}" if len(names) > 1 else names[-1]
+        words.append(f"{label} ({example.value})")
+    if school.calendar_info.status != "published":
+        words.append(f"term dates (an example of {school.calendar_info.authority}'s usual pattern)")
+    return words
+
+
+def _refuse_examples(build: SiteBuild) -> None:
+    found = [f"{school.name}: {', '.join(values)}" for policy, school in build.schools.values()
+             if (values := example_values(policy, school))]
+    if found:
+        raise SiteError("the policy marks values on these pages as examples, not real ones (its `example_values`, "
+                        "or term dates that are not `published`):\n  " + "\n  ".join(found) + "\nPut the real "
+                        "values in the policy, or build with --allow-examples for a site that says on every page "
+                        "that it shows examples.")
 
 
 def site_urls(build: SiteBuild):
@@ -217,66 +277,3 @@ def _replace(outdir: Path, built: Path, files: list[str], previous: list[str]) -
             parent = parent.parent
     shutil.copytree(built, outdir, dirs_exist_ok=True)
     (outdir / MANIFEST).write_text("\n".join([MANIFEST_HEADER, *files]) + "\n", encoding="utf-8")
-
-
-# ---------------------------------------------------------------- the iCalendar feed
-
-def calendar_feed(policy: Policy, school: School, today: date) -> bytes:
-    """The school's term dates, INSET days, bank holidays in term time and planned closures, as iCalendar.
-
-    All-day events; each term is one event from its first to its last day. UIDs are stable from build to build
-    (school URN, kind and date), so a calendar that subscribed updates its events rather than duplicating them."""
-    info, calendar = school.calendar_info, school.calendar
-    stamp = datetime.combine(today, time(0, 0), tzinfo=timezone.utc)
-    cal = Calendar()
-    cal.add("prodid", "-//Attendance portal//Static parent site//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{school.name}: term dates")
-    description = f"Term dates, INSET days and closures of {school.name}, from {info.authority}'s calendar."
-    if info.status != "published":
-        description += " These dates are an example, not the published calendar: check them with the school."
-    cal.add("x-wr-caldesc", description)
-    domain = f"{school.urn}.{policy.trust.slug}.attendance-portal"
-
-    def event(kind: str, first: date, last: date, summary: str, detail: str, category: str) -> None:
-        item = Event()
-        item.add("uid", f"{kind}-{first.isoformat()}@{domain}")
-        item.add("dtstamp", stamp)
-        item.add("dtstart", first)
-        item.add("dtend", last + timedelta(days=1))  # DTEND of an all-day event is the day after
-        item.add("summary", summary)
-        item.add("description", detail)
-        item.add("categories", [category])
-        item.add("transp", "TRANSPARENT")
-        cal.add_component(item)
-
-    for year, term in info.terms:
-        event("term", term.starts, term.ends, f"{term.name} ({year})",
-              f"{school.name}: {term.name}, school year {year}, from {long_day(term.starts)} to "
-              f"{long_day(term.ends)}.", "Term")
-    for day in sorted(calendar.inset_days):
-        event("inset", day, day, "INSET day: school closed to pupils",
-              f"{school.name} is closed to pupils for staff training.", "INSET day")
-    for day, name in bank_holidays_in_term(school):
-        event("bank-holiday", day, day, f"Bank holiday: {name}", f"{school.name} is closed.", "Closed")
-    for closure in calendar.closures:
-        when = {"AM": " (morning)", "PM": " (afternoon)"}.get(closure.session or "", "")
-        event(f"closure-{closure.session or 'day'}", closure.starts, closure.ends, f"School closed{when}: "
-              f"{closure.name}", f"{school.name} is closed{when}: {closure.name}.", "Closed")
-    return cal.to_ical()
-
-
-def bank_holidays_in_term(school: School) -> list[tuple[date, str]]:
-    """Bank holidays that fall on a weekday inside one of the school's terms (the school is closed)."""
-    calendar = school.calendar
-    years = {y for t in calendar.terms for y in range(t.starts.year, t.ends.year + 1)}
-    holidays = calendar.bank_holidays if calendar.bank_holidays is not None else english_bank_holidays(years)
-    return sorted((day, name) for day, name in holidays.items()
-                  if day.weekday() < 5 and calendar.term_of(day) is not None)
-
-
-def long_day(day: date) -> str:
-    """"Monday 1 September 2025"."""
-    return f"{day:%A} {day.day} {day:%B %Y}"

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from portal.clock import utcnow
+from portal.domain import passwords
 from portal.domain.settings import ROLES
 from portal.extensions import db
 from portal.models import School, StaffRole, StaffUser, Trust
@@ -38,10 +39,16 @@ class NotPermitted(ServiceError):
     """The member of staff has no role that allows this here."""
 
 
+class PasswordRefused(ServiceError):
+    """A new password that does not meet the rule (portal/domain/passwords.py): the message says what to choose."""
+
+
 def add_staff(email: str, name: str, role: str, actor: str, school_urn: str | None = None,
-              trust_slug: str | None = None, password: str | None = None) -> tuple[StaffUser, str | None]:
+              trust_slug: str | None = None, password: str | None = None,
+              check_password: bool = True) -> tuple[StaffUser, str | None]:
     """Create (or give another role to) a member of staff. Returns the account and a new password, if one was
-    generated for a new account, to hand over once."""
+    generated for a new account, to hand over once. A password given must meet the rule, unless `check_password`
+    is False (the demo trust's published password)."""
     if role not in ROLES:
         raise ServiceError(f"{role!r} is not a role; roles are: {', '.join(ROLES)}")
     if bool(school_urn) == bool(trust_slug):
@@ -60,6 +67,9 @@ def add_staff(email: str, name: str, role: str, actor: str, school_urn: str | No
     staff = db.session.scalar(select(StaffUser).where(StaffUser.email == email))
     new_password = None
     if staff is None:
+        if password is not None and check_password:
+            refuse_weak(password, email, name, [place for s in ([school] if school else trust.schools)
+                                                for place in (s.name, trust.name)])
         new_password = password or secrets.token_urlsafe(12)
         staff = StaffUser(email=email, name=name, password_hash=_hasher()[0].hash(new_password), active=True,
                           created_at=utcnow())
@@ -72,6 +82,23 @@ def add_staff(email: str, name: str, role: str, actor: str, school_urn: str | No
            after={"email": email, "role": role, "school": school_urn, "trust": trust.slug})
     db.session.commit()
     return staff, None if password else new_password
+
+
+def refuse_weak(password: str, email: str, name: str, places: list[str]) -> None:
+    """PasswordRefused saying why, unless the password meets the rule."""
+    if why := passwords.problem(password, passwords.personal_words(email, name, places)):
+        raise PasswordRefused(why)
+
+
+def hash_password(password: str) -> str:
+    return _hasher()[0].hash(password)
+
+
+def verify_password(staff: StaffUser, password: str) -> bool:
+    try:
+        return bool(staff.password_hash) and _hasher()[0].verify(staff.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def authenticate(email: str, password: str) -> StaffUser | None:

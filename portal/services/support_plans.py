@@ -24,7 +24,7 @@ from flask import render_template
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from portal.clock import utcnow
+from portal.clock import school_time, utcnow
 from portal.domain import support_plan as rules
 from portal.domain.support_plan import PlanTemplate
 from portal.extensions import db
@@ -436,7 +436,7 @@ def draft_plan(staff: StaffUser, pupil_id: int, data: PlanInput, now: datetime |
                        review_date=data.review_date)
     db.session.add(plan)
     db.session.flush()
-    fields = _fields(plan, 1, data, template_for(pupil.school), now.date(), None)
+    fields = _fields(plan, 1, data, template_for(pupil.school), school_time(now).date(), None)
     version = SupportPlanVersion(plan=plan, number=1, created_at=now, created_by=staff, updated_at=now)
     _write(version, fields)
     db.session.add(version)
@@ -458,12 +458,13 @@ def change_plan(staff: StaffUser, plan_id: int, data: PlanInput, now: datetime |
     template = template_for(plan.school)
     if latest.issued_at is None:
         before = {"version": latest.number, "sha256": latest.sha256}
-        _write(latest, _fields(plan, latest.number, data, template, now.date(), latest))
+        _write(latest, _fields(plan, latest.number, data, template, school_time(now).date(), latest))
         latest.updated_at = now
         version = latest
     else:
         before = {"version": latest.number, "sha256": latest.sha256}
-        fields = _fields(plan, latest.number + 1, data, template, now.date(), latest)  # queries: before the add
+        # Its queries run before the new version is added to the session.
+        fields = _fields(plan, latest.number + 1, data, template, school_time(now).date(), latest)
         version = SupportPlanVersion(plan=plan, number=latest.number + 1, created_at=now, created_by=staff,
                                      updated_at=now)
         _write(version, fields)
@@ -674,12 +675,12 @@ def review_plan(staff: StaffUser, plan_id: int, progress: str, outcome: str, nex
     if outcome == CONTINUE:
         if next_review_date is None:
             raise ServiceError("Enter the date of the next review")
-        if next_review_date <= now.date():
+        if next_review_date <= school_time(now).date():
             raise ServiceError("The next review must be after today")
         _on_a_school_day(plan.pupil, next_review_date, "next review date")
     else:
         next_review_date = None
-    since = attendance_since_start(plan, now.date())
+    since = attendance_since_start(plan, school_time(now).date())
     review = PlanReview(plan=plan, due_on=plan.review_date, reviewed_at=now, reviewed_by=staff, progress=progress,
                         outcome=outcome, next_review_date=next_review_date,
                         attendance_before=attendance_at_start(plan), attendance_since=since.json if since else None)

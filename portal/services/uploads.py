@@ -26,6 +26,7 @@ import logging
 import os
 import re
 import secrets
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -332,7 +333,7 @@ def sweep_orphans(older_than: timedelta, *, now: datetime | None = None) -> Swee
 
     files = missing = 0
     root = uploads_root()
-    cutoff_timestamp = cutoff.replace(tzinfo=timezone.utc).timestamp()
+    cutoff_timestamp = _filesystem_now(root) - (utcnow() - cutoff).total_seconds()
     on_disk = {p.name for p in root.iterdir() if p.is_dir()} if root.is_dir() else set()
     in_rows = set(db.session.scalars(select(func.substr(EvidenceFile.stored_name, 1, 2)).distinct()))
     for prefix in sorted(p for p in on_disk | in_rows if re.fullmatch(r"[0-9a-f]{2}", p)):
@@ -353,6 +354,15 @@ def sweep_orphans(older_than: timedelta, *, now: datetime | None = None) -> Swee
     if missing:
         log.warning("%d evidence rows have no file on disk under %s", missing, root)
     return SweepResult(rows=len(stale), files=files, missing=missing)
+
+
+def _filesystem_now(root: Path) -> float:
+    """Now on the clock that stamps the files: the modification time of a file made now. Files are aged by it, not
+    by the portal's clock, which differs from it on a network share and whenever the portal's clock is moved."""
+    if not root.is_dir():
+        return utcnow().replace(tzinfo=timezone.utc).timestamp()
+    with tempfile.NamedTemporaryFile(dir=root, prefix=".clock-") as probe:
+        return os.fstat(probe.fileno()).st_mtime
 
 
 # ------------------------------------------------------------------------------------------------------ reading

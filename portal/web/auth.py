@@ -1,11 +1,18 @@
-"""Parents sign in with an emailed link and sign out."""
+"""Parents sign in with an emailed link and sign out (on every device at once: portal/web/parent/account.py).
+
+The emailed link is /sign-in/link#<token>: what follows `#` never leaves the browser, so the token appears in no
+access or proxy log, and no Referer. The page moves it into its form (static/js/init.js) and the parent presses
+"Sign in"; the POST, with the token in its body, is what spends the link. Opening the link (a GET, as a mail scanner
+does) spends nothing. Without JavaScript the parent pastes the link into the same form.
+"""
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from forms.auth import SignInForm, SignOutForm, UseLinkForm
 from portal.extensions import limiter
 from portal.services import parent_access
+from portal.web import session as signed_in
 
 bp = Blueprint("auth", __name__)
 
@@ -45,24 +52,24 @@ def check_email():
     return render_template("auth/check_email.html")
 
 
-@bp.route("/sign-in/<token>", methods=["GET", "POST"])
+@bp.route("/sign-in/link", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
-def use_link(token: str):
+def use_link():
     form = UseLinkForm()
-    try:
-        if form.validate_on_submit():
-            account = parent_access.use_link(token)
-            login_user(account, remember=form.keep_signed_in.data)
-            return redirect(_safe_next(session.pop(AFTER_SIGN_IN, None)) or url_for("parent.home"), code=303)
-        parent_access.check_link(token)
-    except parent_access.LinkNotValid as exc:
-        return render_template("auth/link_not_valid.html", reason=exc.reason), 410
+    if form.validate_on_submit():
+        try:
+            account = parent_access.use_link(form.token_value())
+        except parent_access.LinkNotValid as exc:
+            return render_template("auth/link_not_valid.html", reason=exc.reason), 410
+        target = _safe_next(session.get(AFTER_SIGN_IN))
+        signed_in.sign_in(account, remember=form.keep_signed_in.data)
+        return redirect(target or url_for("parent.home"), code=303)
     return render_template("auth/use_link.html", form=form)
 
 
 @bp.post("/sign-out")
 def sign_out():
     if SignOutForm().validate_on_submit():
-        logout_user()
+        signed_in.sign_out()
         flash("You have signed out.", "success")
     return redirect(url_for("home.index"), code=303)

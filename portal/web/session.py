@@ -1,20 +1,46 @@
-"""Who is signed in: Flask-Login stores "parent:<id>" or "staff:<id>" in the session."""
+"""Who is signed in. Flask-Login keeps the token of the browser's server-side session (portal/services/sessions.py)
+in the session cookie, and in the "keep me signed in" cookie; each request resumes that session or finds it over."""
 
-from flask import Flask
+from flask import Flask, request, session
+from flask_login import current_user, login_user, logout_user
 
-from portal.extensions import db, login_manager
-from portal.models import ParentAccount, StaffUser
+from portal.extensions import login_manager
+from portal.services import sessions
 
-KINDS = {"parent": ParentAccount, "staff": StaffUser}
+UNCHECKED = {"static", "health.health"}  # nothing of anyone's: no session looked up
 
 
-def load_user(user_id: str):
-    kind, _, pk = user_id.partition(":")
-    model = KINDS.get(kind)
-    if model is None or not pk.isdigit():
-        return None
-    return db.session.get(model, int(pk))
+def load_user(token: str):
+    return sessions.resume(token)
+
+
+def sign_in(account, remember: bool = False) -> None:
+    """Start a session for this browser: the one way anyone signs in."""
+    if current_user.is_authenticated:  # signing in again, perhaps as someone else: the old session ends first
+        sessions.sign_out(current_user._get_current_object())
+    session.clear()  # nothing from before signing in carries over (a fixed session is no use to an attacker)
+    sessions.start(account, remember=remember)
+    login_user(account, remember=remember)
+
+
+def sign_out(everywhere: bool = False) -> int:
+    """End this browser's session on the server (or every session of the account) and forget it here."""
+    ended = 0
+    if current_user.is_authenticated:
+        if everywhere:
+            ended = sessions.sign_out_everywhere(current_user._get_current_object())
+        else:
+            sessions.sign_out(current_user._get_current_object())
+    logout_user()
+    return ended
 
 
 def register(app: Flask) -> None:
     login_manager.user_loader(load_user)
+
+    @app.before_request
+    def resume_session():
+        # Resume (or end) the session before the view does anything: the loader may write, and commits
+        # nothing of the view's.
+        if request.endpoint not in UNCHECKED:
+            current_user.is_authenticated  # noqa: B018  (loads the user)

@@ -18,31 +18,29 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template
-from werkzeug.routing import BuildError
 
 from portal.domain import codes
-from portal.domain.attendance import pct
+from portal.domain.attendance import BAND_WORDS
+from portal.domain.band_table import band_ranges
+from portal.domain.calendar import holidays_between_terms, school_year_label
 from portal.domain.lateness import code_for_arrival
 from portal.domain.leave import UNIT_WORDS
 from portal.domain.penalties import family_total, next_notice
 from portal.domain.policy import Policy, School
-from portal.services.site import PAGES, PREFIX, active_build, bank_holidays_in_term, calendar_feed, long_day
+from portal.domain.wording import clock_words as clock
+from portal.services.site import PAGES, PREFIX, active_build, example_values
+from portal.services.site_calendar import bank_holidays_in_term, calendar_feed, long_day
+from portal.web.site_words import attendance_words, days_missed, days_words, exact_days, number
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 bp = Blueprint("site", __name__, url_prefix=PREFIX, static_folder=str(STATIC), static_url_path="/static")
 
-# Where links into the portal go: the first of these endpoints the portal has (parents are asked to sign in first).
-PORTAL_LINKS = {
-    "report_absence": ("parent.report_absence", "auth.sign_in", "home.index"),
-    "leave": ("parent.request_leave", "parent.home", "auth.sign_in", "home.index"),
-    "account": ("parent.home", "auth.sign_in", "home.index"),
-}
 ROLE_WORDS = {"headteacher": "the headteacher", "senior_leader": "a senior leader",
               "attendance_officer": "the attendance officer", "office": "the school office",
               "teacher": "your child's teacher", "admin": "the portal administrator"}
@@ -72,29 +70,7 @@ def only_while_building():
         abort(404)
 
 
-# ---------------------------------------------------------------- formatting (British, as the seeds write it)
-
-def clock(moment: time) -> str:
-    """"8.30am", "1.10pm", "midday"."""
-    if moment == time(12, 0):
-        return "midday"
-    hour = moment.hour % 12 or 12
-    return f"{hour}.{moment.minute:02d}{'am' if moment.hour < 12 else 'pm'}"
-
-
-def number(value: Decimal | Fraction | int) -> str:
-    """A percentage or a number of days: whole numbers plainly, others to one decimal place ("9.5", "5.7")."""
-    exact = Fraction(value)
-    if exact.denominator == 1:
-        return str(exact.numerator)
-    tenths = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return str(tenths)
-
-
-def days_missed(attendance_pct: Decimal | int, school_days: int) -> Fraction:
-    """Days missed in a year of `school_days` at this attendance: 90% of 190 days is 19 days, 95% is 9.5."""
-    return (1 - pct(attendance_pct)) * school_days
-
+# ---------------------------------------------------------------- formatting (portal/web/site_words.py)
 
 bp.add_app_template_filter(clock, "site_clock")
 bp.add_app_template_filter(long_day, "site_day")
@@ -110,18 +86,6 @@ def _school(slug: str) -> tuple[Policy, School]:
     return found
 
 
-def portal_link(kind: str) -> str:
-    """An absolute link into the live portal, built from the portal's own routes (BuildError: the next one)."""
-    build = active_build(current_app)
-    adapter = current_app.url_map.bind("localhost")
-    for endpoint in PORTAL_LINKS[kind]:
-        try:
-            return build.portal_url + adapter.build(endpoint, {})
-        except BuildError:
-            continue
-    return build.portal_url + "/"
-
-
 def _render(template: str, policy: Policy | None, school: School | None, page=None, **context) -> str:
     build = active_build(current_app)
     return render_template(
@@ -133,7 +97,11 @@ def _render(template: str, policy: Policy | None, school: School | None, page=No
         page=page,
         pages=PAGES,
         several_schools=len(build.schools) > 1,
-        portal={kind: portal_link(kind) for kind in PORTAL_LINKS},
+        portal=build.links,
+        links=policy.links if policy else None,
+        lead=attendance_lead(policy, school) if school else None,
+        examples=example_values(policy, school) if school else
+        [f"{s.name}: {', '.join(v)}" for p, s in build.schools.values() if (v := example_values(p, s))],
         **context,
     )
 
@@ -183,6 +151,15 @@ def key_facts(policy: Policy, school: School) -> list[tuple[str, str]]:
     return facts
 
 
+def attendance_lead(policy: Policy, school: School) -> dict | None:
+    """The attendance lead in words, with the school's own phone and email unless the policy gives theirs."""
+    lead = policy.links.attendance_lead
+    if lead is None:
+        return None
+    who = ", ".join(part for part in (lead.name, lead.role) if part)
+    return {"who": who, "phone": lead.phone or school.phone, "email": lead.email or school.email}
+
+
 def notice_words(policy: Policy) -> str:
     return f"{policy.leave.notice} {UNIT_WORDS[policy.leave.notice_unit]}"
 
@@ -223,6 +200,8 @@ def contact_steps(policy: Policy) -> list[str]:
                 "home_visit": "someone from school may visit your home.",
                 "other_contacts": "we phone your child's other emergency contacts.",
             }[step.action]
+        if step.condition:
+            text = f"{step.condition}, {text}"
         steps.append(when + (text[0].upper() + text[1:] if not when else text))
     return steps
 
@@ -264,6 +243,10 @@ def school_years(school: School) -> list[dict]:
     years: dict[str, list] = {}
     for year, term in info.terms:
         years.setdefault(year, []).append(term)
+    breaks: dict[str, list] = {}  # each holiday goes with the school year of the term before it
+    ordered = sorted(info.terms, key=lambda entry: entry[1].starts)
+    for (year, before), (_, after) in zip(ordered, ordered[1:]):
+        breaks.setdefault(year, []).extend(holidays_between_terms((before, after)))
     one_day = timedelta(days=1)
     holidays = bank_holidays_in_term(school)
     out = []
@@ -280,6 +263,7 @@ def school_years(school: School) -> list[dict]:
             "inset": sorted(d for d in calendar.inset_days if first <= d <= last),
             "bank_holidays": [(d, n) for d, n in holidays if first <= d <= last],
             "closures": [c for c in calendar.closures if first <= c.starts <= last],
+            "holidays": breaks.get(year, []),
             "school_days": calendar.count_school_days(first, last),
                     })
     return out
@@ -302,7 +286,12 @@ def term_dates(policy: Policy, school: School) -> dict:
     today = active_build(current_app).today
     years = school_years(school)
     upcoming = [y for y in years if y["last"] >= today]
-    return {"years": upcoming or years, "all_past": not upcoming, "info": school.calendar_info}
+    following = None
+    if years:
+        start = int(years[-1]["year"][:4]) + 1
+        following = school_year_label(date(start, 9, 1))
+    return {"years": upcoming or years, "all_past": not upcoming, "info": school.calendar_info,
+            "following": following}
 
 
 def leave(policy: Policy, school: School) -> dict:
@@ -342,36 +331,33 @@ def attendance(policy: Policy, school: School) -> dict:
     if policy.leave.attendance_bar is not None and policy.leave.attendance_bar_effect == "refuse":
         shown.add(policy.leave.attendance_bar)
     leave_bar = policy.leave.attendance_bar if policy.leave.attendance_bar_effect == "refuse" else None
-    rows = [{"pct": number(p), "days": number(days_missed(p, days)), "is_target": p == bands.target,
+    rows = [{"pct": number(p), "days": exact_days(days_missed(p, days)), "is_target": p == bands.target,
              "is_leave_bar": p == leave_bar} for p in sorted(shown, reverse=True)]
-    band_rows = [
-        ("On target", f"{number(bands.target)}% or more",
-         f"{number(days_missed(bands.target, days))} days or fewer"),
-        ("Below target", f"under {number(bands.target)}%",
-         f"more than {number(days_missed(bands.target, days))} days"),
-    ]
-    if bands.at_risk_absence_over is not None:
-        line = 100 - bands.at_risk_absence_over
-        band_rows.append(("At risk of persistent absence", f"under {number(line)}%",
-                          f"more than {number(days_missed(line, days))} days"))
-    if bands.at_risk_days_missed_from is not None:
-        band_rows.append(("At risk of persistent absence",
-                          f"about {number(100 * (1 - Fraction(bands.at_risk_days_missed_from) / days))}% or less",
-                          f"{number(bands.at_risk_days_missed_from)} days or more"))
-    band_rows.append(("Persistent absence", f"{number(100 - bands.persistent_absence)}% or less",
-                      f"{number(days_missed(100 - bands.persistent_absence, days))} days or more"))
-    band_rows.append(("Severe absence", f"{number(100 - bands.severe_absence)}% or less",
-                      f"{number(days_missed(100 - bands.severe_absence, days))} days or more"))
+    band_rows = [(BAND_WORDS[r.band], attendance_words(r), days_words(r, days)) for r in band_ranges(bands, days)]
     return {"year": year, "days": days, "sessions": 2 * days, "rows": rows, "bands": bands,
             "band_rows": band_rows, "tiers": sorted(policy.tiers, key=lambda t: t.number),
             "fortnight": number(100 * (1 - Fraction(1, 10)))}
 
 
+FIRST_CODES = ("I", "M")  # illness and appointments: the authorised codes most parents look for, first
+_PENALTY_SENTENCE = re.compile(r"[^.]*penalty notice[^.]*\.\s*")
+
+
+def code_text(code: codes.Code, policy: Policy) -> str:
+    """A code's words on the codes page. The page adds "It counts towards a penalty notice" (with a link) to the
+    codes that do, so a sentence of the explanation saying the same is left out rather than said twice."""
+    text = policy.code_wording.get(code.code, code.explanation)
+    if code.code in policy.penalties.counted_codes:
+        text = _PENALTY_SENTENCE.sub("", text).strip()
+    return text
+
+
 def code_groups(policy: Policy, school: School) -> dict:
     groups = []
     for category, title, meaning in CATEGORY_TITLES:
-        entries = [(c, policy.code_wording.get(c.code, c.explanation)) for c in codes.CODES.values()
-                   if c.category == category]
+        ordered = sorted((c for c in codes.CODES.values() if c.category == category),
+                         key=lambda c: FIRST_CODES.index(c.code) if c.code in FIRST_CODES else len(FIRST_CODES))
+        entries = [(c, code_text(c, policy)) for c in ordered]
         groups.append({"id": category.replace("_", "-"), "title": title, "meaning": meaning, "codes": entries})
     return {"groups": groups, "retired": codes.RETIRED,
             "counted": sorted(policy.penalties.counted_codes, key=list(codes.CODES).index)}

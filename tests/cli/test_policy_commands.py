@@ -134,3 +134,16 @@ def test_calendar_for_an_unknown_school_says_how_to_load_it(runner):
     result = runner.invoke(args=["calendar", "show", "--school", "999999"])
     assert result.exit_code == 1
     assert "no school with URN 999999 is loaded" in result.output
+
+
+def test_policy_check_warns_months_ahead_when_next_years_term_dates_are_missing(runner):
+    import time_machine
+
+    with time_machine.travel(date(2027, 2, 26), tick=False):
+        before = runner.invoke(args=["policy", "check", RISE_PARK])
+    assert "2027-28" not in before.output
+    with time_machine.travel(date(2027, 3, 1), tick=False):
+        result = runner.invoke(args=["policy", "check", RISE_PARK])
+    assert result.exit_code == 0, result.output
+    assert ("warning: calendars.nottingham_city.terms: Nottingham City Council: the term dates end on "
+            "Wednesday 28 July 2027 and those for 2027-28 are missing") in result.output

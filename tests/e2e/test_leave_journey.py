@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zlib
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,12 +20,17 @@ from pypdf import PdfReader
 
 from browser_fixtures import check_axe, fill_date, screenshot
 from factories import BOTHAL, calendar, load_trust, make_pupil
+from moved_policy import example_on
 from parents import make_parent
+from portal.clock import school_today
 from smtp import SmtpServer, plain_body, wait_for_mail
 from staff import make_staff
 
 PASSWORD = "head-password-2026"
 REASONS = "A family wedding abroad that cannot be moved, with the invitation and the hospital letter as evidence."
+
+# The browser's cookie jar keeps the machine's time: the portal must too (tests/conftest.py school_clock).
+pytestmark = pytest.mark.real_clock
 
 
 def squashed(text: str) -> str:
@@ -105,13 +110,13 @@ def test_a_parent_asks_for_leave_the_headteacher_decides_and_the_letter_arrives(
     try:
         server = live_server({"MAIL_SUPPRESS_SEND": False, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port})
         with server.app.app_context():
-            load_trust()
+            load_trust(example_on(school_today()))
             sam = make_pupil(BOTHAL, forename="Sam", surname="Taylor", registration_group="3H")
             make_parent("jo@example.com", sam, name="Jo Taylor")
             make_staff("head@bothal.example", "headteacher", BOTHAL, password=PASSWORD, name="Lee Hall")
             cal = calendar()
             # Four weeks ahead: well past the 14 days' notice ALP asks for, three school days away.
-            first = cal.next_school_day(date.today() + timedelta(days=28))
+            first = cal.next_school_day(school_today() + timedelta(days=28))
             back = cal.nth_school_day_after(first, 3) if first else None
             if first is None or back is None or (cal.last_day and back > cal.last_day):
                 pytest.fail(f"examples/alp.toml's calendar ends {cal.last_day}: add the next school year's terms "

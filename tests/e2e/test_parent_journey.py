@@ -7,15 +7,19 @@ saved under test-results/parent-journey/.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from browser_fixtures import check_axe, fill_date, screenshot
 from factories import calendar, load_trust, make_pupil
+from moved_policy import example_on
 from parents import make_parent
+from portal.clock import school_today
 from smtp import SmtpServer, wait_for_mail
 
+# The browser's cookie jar keeps the machine's time: the portal must too (tests/conftest.py school_clock).
+pytestmark = pytest.mark.real_clock
 
 
 @pytest.mark.e2e
@@ -24,11 +28,11 @@ def test_a_parent_signs_in_by_email_and_reports_two_siblings(live_server, browse
     try:
         server = live_server({"MAIL_SUPPRESS_SEND": False, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port})
         with server.app.app_context():
-            load_trust()
+            load_trust(example_on(school_today()))
             sam = make_pupil("122239", forename="Sam", registration_group="3H")
             ali = make_pupil("122239", forename="Ali", registration_group="1B")
             make_parent("jo@example.com", sam, ali)
-            day = calendar().next_school_day(date.today() + timedelta(days=1))
+            day = calendar().next_school_day(school_today() + timedelta(days=1))
         phone = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844}, is_mobile=True)
         page = phone.new_page()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,13 +18,18 @@ from pypdf import PdfReader
 
 from browser_fixtures import check_axe, fill_date, screenshot
 from factories import BOTHAL, add_marks, calendar, load_trust, make_pupil
+from moved_policy import example_on
 from parents import make_parent
+from portal.clock import school_today
 from portal.extensions import db
 from portal.models.support_plan import SupportPlan
 from smtp import SmtpServer, plain_body, wait_for_mail
 from staff import make_staff
 
 PASSWORD = "officer-password-2026"
+
+# The browser's cookie jar keeps the machine's time: the portal must too (tests/conftest.py school_clock).
+pytestmark = pytest.mark.real_clock
 
 
 def pdf_text(data: bytes) -> str:
@@ -46,16 +51,16 @@ def test_staff_draft_a_plan_and_a_parent_signs_it_through_the_emailed_link(live_
     try:
         server = live_server({"MAIL_SUPPRESS_SEND": False, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port})
         with server.app.app_context():
-            load_trust()
+            load_trust(example_on(school_today()))
             sam = make_pupil(BOTHAL, forename="Sam", surname="Taylor", registration_group="2T")
             cal = calendar()
-            days = cal.school_days(date.today() - timedelta(days=42), date.today() - timedelta(days=1))
+            days = cal.school_days(school_today() - timedelta(days=42), school_today() - timedelta(days=1))
             add_marks(sam, [(d, s, "O" if i % 5 == 0 else ("/" if s == "AM" else "\\"))
                             for i, d in enumerate(days) for s in cal.sessions_on(d)])  # one day in five missed
             make_parent("jo@example.com", sam, name="Jo Taylor")
             make_staff("officer@bothal.example", "attendance_officer", BOTHAL, password=PASSWORD,
                        name="Ann Officer")
-            meeting = date.today()
+            meeting = school_today()
             review = cal.nth_school_day_after(meeting, 30)  # six school weeks on, on a school day
             if review is None:
                 pytest.fail(f"examples/alp.toml's calendar ends {cal.last_day}: add the next school year's terms "

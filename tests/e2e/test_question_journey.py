@@ -4,20 +4,25 @@ the answer. Real Chromium, CSRF on, axe on every page (the seed policy: the offi
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from browser_fixtures import check_axe
 from factories import calendar, load_trust, make_pupil
+from moved_policy import example_on
 from parents import make_parent
+from portal.clock import school_today
 from portal.extensions import db
 from portal.models import OutboxMessage
 from portal.services import absences, parent_access
 from staff import make_staff
 
 PASSWORD = "office-password-2026"
+
+# The browser's cookie jar keeps the machine's time: the portal must too (tests/conftest.py school_clock).
+pytestmark = pytest.mark.real_clock
 
 
 def last_email_to(server, address: str) -> str:
@@ -30,10 +35,10 @@ def last_email_to(server, address: str) -> str:
 def test_the_office_asks_and_the_parent_answers(live_server, page):
     server = live_server()
     with server.app.app_context():
-        load_trust()
+        load_trust(example_on(school_today()))
         sam = make_pupil("122239", forename="Sam", registration_group="3H")
         parent = make_parent("jo@example.com", sam)
-        day = calendar().next_school_day(date.today() + timedelta(days=1))
+        day = calendar().next_school_day(school_today() + timedelta(days=1))
         reference = absences.submit(parent, absences.AbsenceDraft([sam.id], day, day, "day", "illness", "q1")).reference
         make_staff("office@bothal.example", "office", "122239", password=PASSWORD)
 

@@ -7,14 +7,16 @@ as many schools delegate it (both seeds keep it to the headteacher: see tests/se
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
 from browser_fixtures import check_axe
-from factories import EXAMPLES, add_marks, calendar, make_pupil
+from factories import add_marks, calendar, make_pupil
+from moved_policy import example_on
 from parents import make_parent
+from portal.clock import school_today
 from portal.extensions import db
 from portal.models import OutboxMessage
 from portal.services import absences, parent_access
@@ -23,15 +25,18 @@ from staff import make_staff
 
 PASSWORD = "office-password-2026"
 
+# The browser's cookie jar keeps the machine's time: the portal must too (tests/conftest.py school_clock).
+pytestmark = pytest.mark.real_clock
+
 
 @pytest.mark.e2e
 def test_the_office_works_the_first_day_list_and_the_queue(live_server, page, tmp_path):
     server = live_server()
     with server.app.app_context():
-        policy = (EXAMPLES / "alp.toml").read_text().replace(
+        policy = example_on(school_today()).read_text().replace(
             'authorise_absence = ["headteacher"]', 'authorise_absence = ["office", "headteacher"]', 1)
         load_policy_source(policy, actor="test")
-        day = calendar().previous_school_day(date.today())
+        day = calendar().previous_school_day(school_today())
         sam = make_pupil("122239", forename="Sam", registration_group="3H")
         parent = make_parent("jo@example.com", sam)
         add_marks(sam, [(day, "AM", "N"), (day, "PM", "N")], recorded_at=datetime.combine(day, datetime.min.time()))

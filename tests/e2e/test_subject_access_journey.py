@@ -10,20 +10,25 @@ from datetime import date
 import pytest
 
 # Registers the page on the staff blueprint until portal/web/staff/__init__.py imports it (the lead's line).
-import portal.web.staff.subject_access  # noqa: F401
 from browser_fixtures import check_axe
 from factories import BOTHAL, add_marks, load_trust, make_pupil
+from moved_policy import example_on
 from parents import make_parent
+from portal.clock import school_today
+import portal.web.staff.subject_access  # noqa: F401
 from staff import make_staff
 
 PASSWORD = "head-password-2026"
+
+# The browser's cookie jar keeps the machine's time: the portal must too (tests/conftest.py school_clock).
+pytestmark = pytest.mark.real_clock
 
 
 @pytest.mark.e2e
 def test_the_head_downloads_a_familys_data(live_server, page, tmp_path):
     server = live_server()
     with server.app.app_context():
-        load_trust()
+        load_trust(example_on(school_today()))
         sam = make_pupil(BOTHAL, forename="Sam", surname="Taylor")
         tom = make_pupil(BOTHAL, forename="Tom", surname="Taylor")
         make_parent("jo@example.com", sam, tom, name="Jo Taylor")

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Mark, Pupil, School
-from portal.services import ctf, policies
+from portal.services import ctf, ctf_reader, policies
 from portal.services.imports import import_pupils
 from tests.conftest import EXAMPLES
 
@@ -190,7 +190,7 @@ def test_doctype_and_entity_declarations_are_refused_before_parsing(prolog):
 @pytest.mark.parametrize("prolog", ['<!DOCTYPE CTfile [<!ENTITY lol "lol">]>', "<!DOCTYPE CTfile>"])
 def test_the_parser_refuses_declarations_too(prolog, monkeypatch):
     # A second line of defence (defusedxml), should a declaration ever get past check_safe.
-    monkeypatch.setattr(ctf, "check_safe", lambda data: None)
+    monkeypatch.setattr(ctf_reader, "check_safe", lambda data: None)
     read = ctf.read_ctf(ctf_file(pupil(ANNA, year_data("2024-09-02", "/\\")), prolog=prolog))
     assert len(read.problems) == 1
     assert "DOCTYPE or ENTITY declaration" in problems(read)[0]
@@ -200,7 +200,8 @@ def test_the_parser_refuses_declarations_too(prolog, monkeypatch):
 @pytest.mark.parametrize("data, expected", [
     (b"<CTfile><Header>", "not well-formed XML (line 1"),
     (b"<Other/>", "the root element is <Other>, not <CTfile>"),
-    ("<CTfile/>".encode("utf-16"), "not UTF-8"),
+    (b"PK\x03\x04\x14\x00\x00\x00", "is a ZIP archive (an Excel .xlsx workbook is one), not a Common Transfer File"),
+    (b"<CTfile>\x00</CTfile>", "holds zero bytes"),
     (b"<CTfile><Header><DateTime>2025-07-18T10:30:00</DateTime></Header></CTfile>", "holds no pupils"),
 ])
 def test_files_that_are_not_ctfs(data, expected):

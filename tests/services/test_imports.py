@@ -94,7 +94,8 @@ def test_a_changed_pupil_is_updated(school, tmp_path):
         pytest.param({"upn": wrong_check_letter(upn(7))}, "wrong check letter", id="check-letter"),
         pytest.param({"upn": "A9291234"}, "should be 13 characters", id="short-upn"),
         pytest.param({"school_urn": "999999"}, "not a loaded school", id="unknown-school"),
-        pytest.param({"date_of_birth": "04/05/2018"}, "write it as YYYY-MM-DD", id="uk-date"),
+        pytest.param({"date_of_birth": "05/14/2018"}, "month-first (US) date", id="us-date"),
+        pytest.param({"date_of_birth": "4/5/18"}, "two-digit year", id="two-digit-year"),
         pytest.param({"year_group": "Year Three"}, "N1, N2, R or Y1 to Y14", id="year-group"),
         pytest.param({"site": "annexe"}, "not a site of Bothal Primary School", id="unknown-site"),
         pytest.param({"legal_surname": ""}, "legal_surname is empty", id="empty-name"),
@@ -127,7 +128,8 @@ def test_a_duplicate_upn_is_rejected_naming_both_lines(school, tmp_path):
     path = write_csv(tmp_path / "pupils.csv", PUPIL_COLUMNS, [pupil_row(1), pupil_row(2), pupil_row(1)])
     with pytest.raises(imports.ImportRejected) as rejected:
         imports.import_pupils(path, actor="office")
-    assert str(rejected.value.result.problems[0]) == f"line 4: UPN {upn(1)} is also on line 2: keep one row per pupil"
+    assert str(rejected.value.result.problems[0]) == (f"line 4: UPN {upn(1)} is also on line 2: keep one row per pupil "
+                                                      "(and school)")
 
 
 def test_a_missing_column_is_reported_before_any_row(school, tmp_path):

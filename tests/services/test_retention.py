@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import (
     AbsenceReport, AbsenceReportChild, AuditEvent, ContactAttempt, EvidenceFile, LeaveDeclaration, LeaveRequest,
-    LeaveRequestChild, Mark, OutboxMessage, ParentAccount, Pupil, SignInLink,
+    LeaveRequestChild, Mark, OutboxMessage, ParentAccount, Pupil, SignInLink, AccountSession, PasswordReset,
 )
 from portal.models.throttle import ThrottleCounter
 from portal.services import retention, throttle, uploads
@@ -325,3 +325,22 @@ def test_a_school_of_another_trust_is_judged_by_its_own_policy(ctx):
     assert result.counts["marks"] == 1
     assert [m.pupil_id for m in db.session.scalars(select(Mark))] == [there.id]
     assert get_school(RISE_PARK_URN).trust.slug in {t.slug for t in result.trusts}
+
+
+def test_sessions_long_over_and_expired_password_reset_links_go(family):
+    _, parent = family
+    now = datetime(2025, 9, 1, 12, 0)
+    staff = make_staff("office@bothal.example", "office", "122239")
+    for n, expires in enumerate([now - timedelta(days=91), now - timedelta(days=89), now + timedelta(days=29)]):
+        db.session.add(AccountSession(token_hash=f"{n:064d}", parent_account_id=parent.id, remember=True,
+                                      created_at=expires - timedelta(days=30), last_seen_at=expires,
+                                      expires_at=expires))
+    for n, expires in enumerate([now - timedelta(days=2), now + timedelta(minutes=5)]):
+        db.session.add(PasswordReset(staff_id=staff.id, token_hash=f"{n:064d}", created_at=expires,
+                                     expires_at=expires))
+    db.session.commit()
+
+    result = purge(now=now)
+
+    assert (result.counts["sessions"], result.counts["reset_links"]) == (1, 1)
+    assert count(AccountSession) == 2 and count(PasswordReset) == 1

@@ -44,7 +44,8 @@ def site_app(**overrides):
 def build(outdir: Path, *paths: Path, today: date = TODAY):
     """Build the site of the policies in `paths` into `outdir` (the service, as `site build --policy` does)."""
     app = site_app()
-    return site_service.build_site(app, [policy(p) for p in paths], outdir, portal_url=PORTAL_URL, today=today)
+    return site_service.build_site(app, [policy(p) for p in paths], outdir, portal_url=PORTAL_URL, today=today,
+                                   allow_examples=True)
 
 
 class Page(HTMLParser):

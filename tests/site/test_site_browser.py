@@ -30,6 +30,36 @@ def test_axe_finds_no_violation_on_any_page(out, static_server, page):  # noqa: 
         check_axe(page)
 
 
+PHONE = {"width": 375, "height": 812}
+
+
+def test_every_page_of_every_schools_site_fits_a_phone_and_passes_axe(out, static_server, browser):
+    """Both example policies, every page reached from the front page, at 375 px wide: no page scrolls sideways
+    (the school-times table once made pages 461-472 px wide), and axe finds nothing at that width either."""
+    base = static_server(out)
+    context = browser.new_context(viewport=PHONE, locale="en-GB", timezone_id="Europe/London")
+    try:
+        phone = context.new_page()
+        seen, queue, wide = set(), [f"{base}/index.html"], []
+        while queue:
+            url = queue.pop()
+            if url in seen:
+                continue
+            seen.add(url)
+            assert phone.goto(url).status == 200, url
+            overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if overflow > 0:
+                wide.append((url.removeprefix(base), overflow))
+            check_axe(phone)
+            for href in phone.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+                if href.startswith(base) and href.endswith(".html"):
+                    queue.append(href.split("#")[0])
+        assert len(seen) == 34  # the front page and 11 pages for each of 3 schools
+        assert not wide, f"pages wider than the phone (path, extra px): {wide}"
+    finally:
+        context.close()
+
+
 def test_a_folder_opened_from_disk_works(out, page):  # noqa: F811
     failed = []
     page.on("requestfailed", lambda request: failed.append(request.url))

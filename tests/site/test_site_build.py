@@ -86,8 +86,13 @@ def test_every_page_is_reachable_from_the_front_page(built, site):
 
 
 def test_links_out_are_to_the_portal_or_named_public_sites(built, site):
-    allowed = (PORTAL_URL + "/", "https://ico.org.uk/", "http://nottinghamcity.gov.uk/",
-               "https://www.riseparkprimaryschool.co.uk")
+    named = set()
+    for loaded in (policy(ALP), policy(RP)):
+        links = loaded.links
+        named.update((loaded.trust.website, links.attendance_policy, links.too_ill_for_school,
+                      links.dfe_guide_for_parents, links.local_authority_service.url))
+        named.update(school.calendar_info.source for school in loaded.schools)
+    allowed = (PORTAL_URL + "/", "https://ico.org.uk/", *(url for url in named if url))
     for name, page in site.items():
         for _, url in page.links:
             if urlsplit(url).scheme in ("http", "https"):
@@ -224,7 +229,8 @@ def test_a_build_leaves_the_app_as_it_was(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
     app = site_app()
     before = dict(app.config)
-    site_service.build_site(app, [policy(RP)], tmp_path / "out", portal_url=PORTAL_URL, today=TODAY)
+    site_service.build_site(app, [policy(RP)], tmp_path / "out", portal_url=PORTAL_URL, today=TODAY,
+                            allow_examples=True)
     assert site_service.active_build(app) is None
     assert {k: v for k, v in app.config.items() if not k.startswith("FREEZER_")} == before
     assert app.test_client().get(f"{site_service.PREFIX}/").status_code == 404
@@ -237,11 +243,11 @@ def test_cli_builds_from_policy_files_without_a_database(tmp_path, monkeypatch):
     app = portal_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'never-created.sqlite'}")
     out = tmp_path / "out"
     result = app.test_cli_runner().invoke(args=["site", "build", str(out), "--policy", str(ALP), "--policy",
-                                                str(RP), "--portal-url", PORTAL_URL])
+                                                str(RP), "--portal-url", PORTAL_URL, "--allow-examples"])
     assert result.exit_code == 0, result.output
     assert "Built 37 pages for Bothal Primary School, Central Primary School, Rise Park Primary and Nursery School" \
         in result.output
-    assert "term dates of Bothal Primary School are marked 'realistic'" in result.output
+    assert "term dates (an example of Northumberland County Council's usual pattern)" in result.output
     assert (out / "rise-park" / "term-dates" / "index.html").is_file()
     assert not (tmp_path / "never-created.sqlite").exists()
     assert f'href="{PORTAL_URL}/' in (out / "bothal" / "index.html").read_text()
@@ -252,7 +258,7 @@ def test_cli_builds_every_loaded_trust_by_default(make_app, tmp_path):
     with app.app_context():
         load_policy_file(RP, actor="test")
     out = tmp_path / "out"
-    result = app.test_cli_runner().invoke(args=["site", "build", str(out)])
+    result = app.test_cli_runner().invoke(args=["site", "build", str(out), "--allow-examples"])
     assert result.exit_code == 0, result.output
     assert "Rise Park Primary and Nursery School" in result.output
     assert "only works on this computer" not in result.output
@@ -261,7 +267,8 @@ def test_cli_builds_every_loaded_trust_by_default(make_app, tmp_path):
 
 def test_cli_warns_when_portal_links_would_point_at_this_computer(make_app, tmp_path):
     app = make_app()  # the default PORTAL_BASE_URL, http://127.0.0.1:5000
-    result = app.test_cli_runner().invoke(args=["site", "build", str(tmp_path / "out"), "--policy", str(RP)])
+    result = app.test_cli_runner().invoke(args=["site", "build", str(tmp_path / "out"), "--policy", str(RP),
+                                                "--allow-examples"])
     assert result.exit_code == 0, result.output
     assert "only works on this computer" in result.output
 
@@ -286,6 +293,25 @@ def test_cli_refuses_a_folder_that_is_not_a_site(make_app, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "thesis.docx").write_text("precious")
-    result = make_app().test_cli_runner().invoke(args=["site", "build", str(out), "--policy", str(RP)])
+    result = make_app().test_cli_runner().invoke(args=["site", "build", str(out), "--policy", str(RP),
+                                                       "--allow-examples"])
     assert result.exit_code == 1
     assert "not empty" in result.output
+
+
+# ---------------------------------------------------------------- links into the portal
+
+def test_ask_for_leave_online_goes_to_the_leave_form(built, site):
+    leave = site["rise-park/leave-in-term-time/index.html"]
+    hrefs = [url for tag, url in leave.links if tag == "a"]
+    assert f"{PORTAL_URL}/parent/leave/new" in hrefs
+    home = site["bothal/index.html"]
+    assert f"{PORTAL_URL}/parent/report-absence" in [url for _, url in home.links]
+
+
+def test_a_portal_link_to_a_page_the_portal_lacks_fails_the_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setitem(site_service.PORTAL_LINKS, "leave", "parent.no_such_page")
+    with pytest.raises(site_service.SiteError, match="parent.no_such_page"):
+        build(tmp_path / "out", RP)
+    assert not (tmp_path / "out").exists()

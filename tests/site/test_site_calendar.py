@@ -10,7 +10,7 @@ from icalendar import Calendar
 from site_helpers import ALP, RP, TODAY, build, instance_folder, policy
 
 from portal.domain.calendar import Closure
-from portal.services.site import bank_holidays_in_term, calendar_feed
+from portal.services.site_calendar import bank_holidays_in_term, calendar_feed
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +31,15 @@ def by_category(items, category):
 
 
 @pytest.mark.parametrize(("path", "slug"), [(ALP, "bothal"), (ALP, "central"), (RP, "rise-park")])
-def test_feed_holds_every_term_and_inset_day(out, path, slug):
+def test_feed_marks_each_term_and_holds_every_inset_day(out, path, slug):
+    """Terms are markers on the pupils' first day back (one day each), not 6-8 week events."""
     school = next(s for s in policy(path).schools if s.slug == slug)
     items = events(out / slug / "term-dates.ics")
-    terms = {(e.decoded("dtstart"), e.decoded("dtend") - timedelta(days=1)) for e in by_category(items, "Term")}
-    assert terms == {(t.starts, t.ends) for _, t in school.calendar_info.terms}
+    terms = by_category(items, "Term")
+    assert {e.decoded("dtstart") for e in terms} == \
+        {school.calendar.next_school_day(t.starts) for _, t in school.calendar_info.terms}
+    assert all(e.decoded("dtend") - e.decoded("dtstart") == timedelta(days=1) for e in terms)
+    assert all(str(e["summary"]).startswith("Back to school: ") for e in terms)
     inset = {e.decoded("dtstart") for e in by_category(items, "INSET day")}
     assert inset == set(school.calendar.inset_days) and len(inset) == 10
     for event in items:
@@ -43,6 +47,16 @@ def test_feed_holds_every_term_and_inset_day(out, path, slug):
         assert event.decoded("dtend") > event.decoded("dtstart")
     uids = [str(e["uid"]) for e in items]
     assert len(uids) == len(set(uids))
+
+
+def test_feed_has_each_holiday_as_days_off(out):
+    items = events(out / "rise-park" / "term-dates.ics")
+    holidays = {(e.decoded("dtstart"), e.decoded("dtend") - timedelta(days=1)): str(e["summary"])
+                for e in by_category(items, "Holiday")}
+    assert holidays[(date(2026, 10, 19), date(2026, 10, 30))] == "October half term: school closed"
+    assert holidays[(date(2026, 12, 21), date(2027, 1, 1))] == "Christmas holiday: school closed"
+    assert holidays[(date(2026, 7, 28), date(2026, 8, 31))] == "Summer holiday: school closed"
+    assert len(holidays) == 11  # six terms a year for two years: five gaps in each, and the summer between
 
 
 def test_feed_names_the_school_and_says_when_dates_are_an_example(out):

@@ -23,6 +23,19 @@ def page(out, school, folder=None):
     return text_of(out, f"{school}/{folder}/index.html" if folder else f"{school}/index.html")
 
 
+def session_times(out, school) -> list[list[str]]:
+    """The school-times tables (a column per session, a row per time) read back as one row per session."""
+    found, header, columns = [], None, []
+    for row in table_rows(out, f"{school}/school-times/index.html") + [[""]]:
+        if row[0] == "":  # a table's header row (or the end)
+            found.extend([name, *times] for name, times in zip(header or [], columns))
+            header, columns = row[1:], [[] for _ in row[1:]]
+        else:
+            for column, value in zip(columns, row[1:]):
+                column.append(value)
+    return found
+
+
 # ---------------------------------------------------------------- ALP: Bothal and Central
 
 @pytest.mark.parametrize("school", ["bothal", "central"])
@@ -41,10 +54,8 @@ def test_alp_target_leave_notice_and_attendance_bar(out, school):
 
 @pytest.mark.parametrize("school", ["bothal", "central"])
 def test_alp_upper_and_lower_site_times(out, school):
-    rows = table_rows(out, f"{school}/school-times/index.html")
+    rows = session_times(out, school)
     # Session, doors open, late from, register closes, ends; upper site first, then lower (ALP §10, §16).
-    assert ["Morning", "8.30am", "8.40am", "9.30am", "midday"] in rows
-    assert ["Morning", "8.40am", "8.50am", "9.30am", "midday"] in rows
     assert rows.index(["Morning", "8.30am", "8.40am", "9.30am", "midday"]) < \
         rows.index(["Morning", "8.40am", "8.50am", "9.30am", "midday"])
     text = page(out, school, "school-times")
@@ -87,7 +98,7 @@ def test_alp_has_no_local_penalty_rule(out):
 # ---------------------------------------------------------------- Rise Park
 
 def test_rp_register_closes_at_9_30_and_1_10(out):
-    rows = table_rows(out, "rise-park/school-times/index.html")
+    rows = session_times(out, "rise-park")
     assert ["Morning", "8.50am", "9.00am", "9.30am", "midday"] in rows
     assert ["Afternoon", "12.50pm", "1.00pm", "1.10pm", "3.15pm"] in rows
     text = page(out, "rise-park", "school-times")
@@ -121,7 +132,13 @@ def test_rp_nottingham_local_rule_and_2024_amounts(out):
 
 def test_rp_days_based_at_risk_band_and_cme_referral(out):
     rows = table_rows(out, "rise-park/attendance-percentages/index.html")
-    assert ["At risk of persistent absence", "about 93.7% or less", "12 days or more"] in rows
+    assert rows[-5:] == [
+        ["On target", "97% or more", "5.5 days or fewer"],  # 3% of 190 days is 5.7: 6 days is below target
+        ["Below target", "about 93.7% or more and under 97%", "6 to 11.5 days"],
+        ["At risk of persistent absence", "over 90% and about 93.7% or less", "12 to 18.5 days"],
+        ["Persistent absence", "over 50% and 90% or less", "19 to 94.5 days"],
+        ["Severe absence", "50% or less", "95 days or more"],
+    ]
     text = page(out, "rise-park", "report-an-absence")
     assert "Day 2: we phone your child's other emergency contacts" in text
     assert "after 10 days" in text and "Children Missing Education" in text
@@ -131,7 +148,7 @@ def test_rp_days_based_at_risk_band_and_cme_referral(out):
 def test_rp_term_dates_follow_the_published_calendar(out):
     text = page(out, "rise-park", "term-dates")
     assert "follows Nottingham City Council’s school calendar" in text
-    assert "example" not in text
+    assert "These dates are an example" not in text and "term dates (an example" not in text
     assert "Monday 12 April 2027" in text  # an INSET day
 
 
@@ -192,3 +209,100 @@ def test_code_explanations_use_each_policys_wording(out):
     alp = page(out, "bothal", "attendance-codes")
     assert "after 1.10pm" not in alp
     assert "H : now C (leave granted) or G (holiday not authorised)" in alp
+
+
+def test_the_levels_table_is_exact_at_its_edges(tmp_path, monkeypatch):
+    """A 95% target over a 189-day year: on target is 9 days or fewer (9.5 days is 94.97%), and with the at-risk
+    line at 95% too there is no "below target" level at all: every row says what `band` does."""
+    from dataclasses import replace
+    from datetime import date
+
+    from site_helpers import PORTAL_URL, TODAY, site_app
+
+    from portal.domain.calendar import Closure
+    from portal.services import site as site_service
+
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    alp = policy(ALP)
+    snow = Closure("Snow", date(2027, 1, 12), date(2027, 1, 12))
+    schools = tuple(replace(s, calendar=replace(s.calendar, closures=(snow,))) for s in alp.schools)
+    alp = replace(alp, schools=schools, bands=replace(alp.bands, target=Decimal(95)))
+    site_service.build_site(site_app(), [alp], tmp_path / "out", portal_url=PORTAL_URL, today=TODAY,
+                            allow_examples=True)
+    rows = [r for r in table_rows(tmp_path / "out", "bothal/attendance-percentages/index.html") if len(r) == 3]
+    assert rows[1:] == [
+        ["On target", "95% or more", "9 days or fewer"],
+        ["At risk of persistent absence", "over 90% and under 95%", "9.5 to 18.5 days"],
+        ["Persistent absence", "over 50% and 90% or less", "19 to 94 days"],
+        ["Severe absence", "50% or less", "94.5 days or more"],
+    ]
+    assert "in a year of 189 days" in rows[0][2]
+    days = {r[0].split("%")[0]: r[1] for r in table_rows(tmp_path / "out", "bothal/attendance-percentages/index.html")
+            if len(r) == 2}
+    assert days["95"] == "9.45" and days["96"] == "7.56" and days["90"] == "18.9"  # exact, not rounded
+
+
+def test_rp_first_day_call_keeps_the_policys_condition(out):
+    """RP App. 5: the day-1 call happens only "if there are attendance, welfare or safeguarding concerns"."""
+    text = page(out, "rise-park", "report-an-absence")
+    assert "Day 1: if there are attendance, welfare or safeguarding concerns, we phone you." in text
+    assert "Day 1: we phone you" not in text
+    assert "At 11.00am: we phone you" in page(out, "bothal", "report-an-absence")  # ALP's call is unconditional
+
+
+def test_codes_page_puts_illness_first_among_authorised_codes_and_says_each_thing_once(out):
+    rows = table_rows(out, "bothal/attendance-codes/index.html")
+    authorised = [r[0] for r in rows if len(r) == 2 and r[0] in {"I", "M", "C1", "J1", "S", "C2", "C", "T", "R"}]
+    assert authorised[:2] == ["I", "M"]  # the reasons most parents give, first
+    [g] = [r[1] for r in rows if r and r[0] == "G"]
+    assert g.count("penalty notice") == 1, g
+    assert g == "A holiday the school did not agree to. This is an unauthorised absence. It counts towards a " \
+                "penalty notice ."
+
+
+def test_term_dates_list_every_holiday_and_say_when_the_next_year_is_missing(out):
+    rows = table_rows(out, "rise-park/term-dates/index.html")
+    assert ["October half term", "Monday 19 October 2026", "Friday 30 October 2026"] in rows
+    assert ["Christmas holiday", "Monday 21 December 2026", "Friday 1 January 2027"] in rows
+    assert ["February half term", "Monday 15 February 2027", "Friday 19 February 2027"] in rows
+    assert ["Easter holiday", "Friday 26 March 2027", "Friday 9 April 2027"] in rows
+    assert ["May half term", "Monday 31 May 2027", "Friday 4 June 2027"] in rows
+    text = page(out, "rise-park", "term-dates")
+    assert "The term dates for 2027-28 are not published yet" in text
+
+
+NHS = "https://www.nhs.uk/live-well/is-my-child-too-ill-for-school/"
+DFE = "https://www.gov.uk/government/publications/working-together-to-improve-school-attendance"
+
+
+def links_of(out, name):
+    from site_helpers import Page
+
+    return [url for tag, url in Page(out / name).links if tag == "a"]
+
+
+def test_each_school_names_its_attendance_lead_with_contact_details(out):
+    bothal = page(out, "bothal", "contact")
+    assert "Catharine Harle, Designated Senior Leader for attendance" in bothal and "01670 812 360" in bothal
+    assert "Catharine Harle" in page(out, "central", "contact") and "01670 810 570" in page(out, "central", "contact")
+    assert "Catharine Harle" in page(out, "bothal", "support")
+    assert "the Attendance Officer" in page(out, "rise-park", "contact")
+
+
+def test_links_to_the_full_policy_the_nhs_the_dfe_and_the_local_authority(out):
+    for school in ("bothal", "rise-park"):
+        home = links_of(out, f"{school}/index.html")
+        assert DFE in home
+        full_policy = policy(ALP if school == "bothal" else RP).links.attendance_policy
+        assert full_policy and full_policy in home  # the school's full attendance policy
+        assert NHS in links_of(out, f"{school}/report-an-absence/index.html")
+    rp = page(out, "rise-park", "support")
+    assert "Nottingham City Council Education Welfare and EOTAS Service" in rp and "0115 876 2965" in rp
+    assert ("https://www.nottinghamcity.gov.uk/information-for-residents/education-and-schools/education-welfare/"
+            "school-attendance/") in links_of(out, "rise-park/support/index.html")
+
+
+def test_privacy_notice_names_the_data_protection_officer(out):
+    for school in ("bothal", "rise-park"):
+        text = page(out, school, "privacy")
+        assert "data protection officer is" in text and "dpo@" in text, text

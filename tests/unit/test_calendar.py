@@ -7,7 +7,16 @@ from datetime import date
 import pytest
 from school_year import BANK_HOLIDAYS, school_year
 
-from portal.domain.calendar import Closure, SchoolCalendar, Term, monday_of
+from portal.domain.calendar import (
+    Closure,
+    Holiday,
+    SchoolCalendar,
+    Term,
+    calendar_runs_out,
+    holidays_between_terms,
+    monday_of,
+    school_year_label,
+)
 
 POLLING = Closure("Polling station", date(2025, 5, 1), date(2025, 5, 1), session="AM")
 SNOW = Closure("Snow", date(2025, 1, 14), date(2025, 1, 14))
@@ -24,6 +33,7 @@ CAL = school_year(closures=(POLLING, SNOW))
                  id="inset-before-half-term"),
     pytest.param(date(2025, 1, 14), (), "School closed: Snow", id="whole-day-closure"),
     pytest.param(date(2025, 5, 1), ("PM",), None, id="half-day-closure-keeps-pm"),
+    pytest.param(date(2025, 9, 8), (), "Term dates not published yet", id="after-the-published-calendar"),
 ])
 def test_sessions_and_reasons(day, sessions, why):
     assert CAL.sessions_on(day) == sessions
@@ -122,3 +132,26 @@ def test_a_day_closed_in_both_halves_says_why():
     ))
     assert not calendar.is_school_day(date(2025, 5, 1))
     assert calendar.why_closed(date(2025, 5, 1)) is not None
+
+
+# ---------------------------------------------------------------- holidays and a calendar that runs out
+
+def test_holidays_between_terms_are_the_weekdays_off_named_as_parents_know_them():
+    terms = (Term("Autumn 1", date(2026, 9, 1), date(2026, 10, 16)), Term("Autumn 2", date(2026, 11, 2),
+             date(2026, 12, 18)), Term("Spring 1", date(2027, 1, 4), date(2027, 2, 12)),
+             Term("Spring 2", date(2027, 2, 15), date(2027, 3, 25)))  # no weekday between Spring 1 and 2
+    assert holidays_between_terms(terms) == [
+        Holiday("October half term", date(2026, 10, 19), date(2026, 10, 30)),
+        Holiday("Christmas holiday", date(2026, 12, 21), date(2027, 1, 1)),
+    ]
+
+
+def test_a_calendar_runs_out_from_1_march_of_its_last_school_year():
+    calendar = SchoolCalendar(terms=(Term("Autumn", date(2026, 9, 1), date(2026, 12, 18)),
+                                     Term("Summer", date(2027, 4, 12), date(2027, 7, 21))))
+    assert calendar_runs_out(calendar, date(2027, 2, 28)) is None
+    assert calendar_runs_out(calendar, date(2027, 3, 1)) == date(2027, 7, 21)
+    assert calendar_runs_out(calendar, date(2027, 9, 6)) == date(2027, 7, 21)  # already past it
+    longer = SchoolCalendar(terms=(*calendar.terms, Term("Autumn", date(2027, 9, 1), date(2027, 12, 17))))
+    assert calendar_runs_out(longer, date(2027, 3, 1)) is None  # next year's dates are in
+    assert school_year_label(date(2027, 7, 21)) == "2026-27" and school_year_label(date(2027, 9, 1)) == "2027-28"

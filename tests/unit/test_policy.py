@@ -82,6 +82,16 @@ deciders = ["headteacher"]
 [roles]
 authorise_absence = ["office", "headteacher"]
 decide_leave = ["headteacher"]
+
+[links]
+attendance_policy = "https://test.example/attendance-policy"
+
+[attendance_lead]
+name = "A Lead"
+
+[data_protection_officer]
+name = "A Officer"
+email = "dpo@test.example"
 '''
 
 

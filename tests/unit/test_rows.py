@@ -31,7 +31,8 @@ def test_a_valid_and_a_temporary_upn_are_accepted():
 
 def test_dates_times_flags_and_numbers():
     assert parse_date("2026-09-07") == (date(2026, 9, 7), None)
-    assert "YYYY-MM-DD" in parse_date("07/09/2026")[1]
+    assert parse_date("07/09/2026") == (date(2026, 9, 7), None)
+    assert "YYYY-MM-DD" in parse_date("Monday")[1]
     assert parse_datetime("2026-09-07T09:35") == (datetime(2026, 9, 7, 9, 35), None)
     # A time with a zone is stored in UTC: 09:35 in British Summer Time is 08:35 UTC.
     assert parse_datetime("2026-09-07T09:35+01:00") == (datetime(2026, 9, 7, 8, 35), None)

@@ -21,9 +21,11 @@ Besides the status, every page or CSV answered with 200 must hold nothing of a s
 (its pupils' surnames and UPNs, its references), and list pages must show the actor's own side, so that a missing
 filter cannot hide behind an empty page. POSTs carry a valid CSRF token. An actor who is refused sends the data
 that would act (sign the plan, decide the leave, accept the report...), and afterwards every table and the uploads
-folder must be exactly as before; the actor who may sends an empty form, which must change nothing either. The three
-empty forms that act on their own (assign to me, send a plan, still off) are the matrix's last cases, so they
-cannot spoil a refusal case before them.
+folder must be exactly as before; the actor who may sends an empty form, which must change nothing either. The
+empty forms that act on their own (assign to me, send a plan, still off, sign out, sign out everywhere) are the
+matrix's last cases, so they cannot spoil a refusal case before them; a case that signs out is given a session of its
+own to end (signing out ends the session on the server), and "sign out everywhere", which ends the actor's other
+sessions too, comes last of all.
 
 One world for the module: each case is one request, with its own client and the actor's signed-in session.
 A new route fails test_every_route_has_a_matrix_entry until it has its line in ROUTES.
@@ -57,6 +59,7 @@ PUBLIC, PARENT, STAFF, EVIDENCE = "public", "parent", "staff", "evidence"
 DECIDE = frozenset({"headteacher"})  # authorise_absence, decide_leave (leave deciders)
 PLANS = frozenset({"attendance_officer", "senior_leader", "headteacher"})  # draft_support_plans
 EXPORT = frozenset({"headteacher", "senior_leader", "attendance_officer", "admin"})
+ADMIN = frozenset({"admin"})  # runs staff accounts (portal/services/staff_accounts.py)
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TEXT_TYPES = ("text/html", "text/csv", "application/json", "text/plain")
 
@@ -91,6 +94,7 @@ class Route:
     shows: tuple[str, ...] = ()  # Side attributes the allowed actor's page must show (a list of their own side)
     sees: frozenset[str] | None = None  # staff roles shown their side on this page; others must see no side at all
     public: Callable[[Actor], Expect] | None = None  # a public route's answer for each actor
+    ends_session: bool = False  # signs the actor out: each case gets a session of its own to end
 
     def scoped(self, method: str) -> bool:
         return bool(self.args or (self.query if method == GET else self.body))
@@ -126,10 +130,14 @@ ROUTES = {route.endpoint: route for route in (
     Route("health.health", (GET,), PUBLIC, public=everyone(OK)),
     Route("auth.sign_in", (GET, POST), PUBLIC, public=signed_in_elsewhere("/parent/")),
     Route("auth.check_email", (GET,), PUBLIC, public=everyone(OK)),
-    # A link's token is its own credential: a made-up one is "no longer valid" for everyone.
-    Route("auth.use_link", (GET, POST), PUBLIC, fixed={"token": "not-a-real-link"}, public=everyone(Expect(410))),
-    Route("auth.sign_out", (POST,), PUBLIC, public=everyone(Expect(303, "/"))),
+    # The link's token comes in the form (from the link's #fragment): the page is the same for everyone, and an
+    # empty form is answered with the form again.
+    Route("auth.use_link", (GET, POST), PUBLIC, public=everyone(OK)),
+    Route("auth.sign_out", (POST,), PUBLIC, public=everyone(Expect(303, "/")), acts_when_empty=True,
+          ends_session=True),
     Route("staff.sign_in", (GET, POST), PUBLIC, public=everyone(OK)),
+    Route("staff.forgot_password", (GET, POST), PUBLIC, public=everyone(OK)),
+    Route("staff.reset_password", (GET, POST), PUBLIC, public=everyone(OK)),
     # ------------------------------------------------------------ parents: lists and forms
     Route("parent.home", (GET,), PARENT, shows=("surname",)),
     Route("parent.reports", (GET,), PARENT, shows=("report",)),
@@ -198,7 +206,13 @@ ROUTES = {route.endpoint: route for route in (
           ok_post=Expect(303, "/staff/"), other=Expect(303, "/staff/"), act=(DECIDE, Expect(303, "/staff/"))),
     Route("staff.first_day_chase", (POST,), STAFF, ok_post=Expect(303, "/staff/first-day"),
           body=lambda s: {"pupils": [s.pupil_id], "day": NOW.date().isoformat(), "click": "probe"}),
-    Route("staff.sign_out", (POST,), STAFF, ok_post=Expect(303, "/staff/sign-in")),
+    Route("staff.sign_out", (POST,), STAFF, ok_post=Expect(303, "/staff/sign-in"), acts_when_empty=True,
+          ends_session=True),
+    # Staff accounts: an admin runs those of their schools' staff; everyone their own password.
+    Route("staff.accounts_list", (GET,), STAFF, reach=ADMIN),
+    Route("staff.account_page", (GET, POST), STAFF, args=lambda s: {"staff_id": s.colleague}, reach=ADMIN,
+          body=lambda s: {"a-action": "switch_off"}),
+    Route("staff.account", (GET, POST), STAFF),
     # ------------------------------------------------------------ staff: one school's objects
     Route("staff.absence", (GET, POST), STAFF, args=lambda s: {"child_id": s.absence_child},
           body=lambda s: {"action": "accept", "code": "I"}, act=(DECIDE, Expect(200, text="does not allow")),
@@ -233,6 +247,11 @@ ROUTES = {route.endpoint: route for route in (
           body=lambda s: {"progress": "Probe", "outcome": "closed"}, reach=PLANS),
     Route("staff.plan_version", (GET,), STAFF, args=lambda s: {"plan_id": s.plan_id, "number": 1}, reach=PLANS),
     Route("staff.plan_pdf", (GET,), STAFF, args=lambda s: {"plan_id": s.plan_id, "number": 1}, reach=PLANS),
+    # ------------------------------------------------------------ last: these end every session of the actor
+    Route("parent.sign_out_everywhere", (GET, POST), PARENT, ok_post=Expect(303, "/sign-in"), acts_when_empty=True,
+          ends_session=True),
+    Route("staff.sign_out_everywhere", (POST,), STAFF, ok_post=Expect(303, "/staff/sign-in"), acts_when_empty=True,
+          ends_session=True),
 )}
 
 class Leak(AssertionError):
@@ -397,6 +416,10 @@ def test_matrix(world, case: Case):
         url = url_for(case.endpoint, **url_args, **query)
 
     session, token = world.sessions[actor.name]
+    if route.ends_session and case.method == POST:  # a session of its own to end, made before the case begins
+        session, token = _session(world.app, actor)
+        with world.app.app_context():
+            world.changes.since_last()
     client = world.app.test_client()
     with client.session_transaction() as stored:
         stored.update(session)

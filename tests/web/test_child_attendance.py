@@ -4,18 +4,18 @@ words, what happens next, the register explained code by code, and the trend as 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
 
 import pytest
 
-import portal.web.parent.attendance as view  # registers the route until portal.web.parent imports it
+import portal.web.parent.attendance  # noqa: F401  registers the route until portal.web.parent imports it
 from portal.domain import codes
 from portal.domain.attendance import days_until_below, summarise
 from portal.domain.marks import Mark as DomainMark
 from portal.services.policies import school_policy
 
-from factories import BOTHAL, add_marks, calendar, load_trust, make_pupil, sessions
+from factories import BOTHAL, add_marks, calendar, in_england, load_trust, make_pupil, sessions
 from parents import make_parent, sign_in_as
 
 AS_OF = date(2025, 9, 8)  # Monday of the second week of the ALP 2025-26 calendar (1 September is an INSET day)
@@ -66,8 +66,8 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(autouse=True)
-def fixed_day(monkeypatch):
-    monkeypatch.setattr(view, "today", lambda: AS_OF)
+def fixed_day(school_clock):
+    school_clock.move_to(in_england(datetime.combine(AS_OF, time(18, 0))))
 
 
 @pytest.fixture
@@ -82,14 +82,18 @@ def family(app):
         return {"jo": jo.id, "sam": sam.id, "alex": alex.id}
 
 
-@pytest.fixture
-def signed_in(client, app, family):
+def sign_in_jo(client, app, family):
     from portal.extensions import db
     from portal.models import ParentAccount
 
     with app.app_context():
         sign_in_as(client, db.session.get(ParentAccount, family["jo"]))
     return client
+
+
+@pytest.fixture
+def signed_in(client, app, family):
+    return sign_in_jo(client, app, family)
 
 
 def child_page(client, pupil_id: int, status: int = 200) -> Page:
@@ -265,9 +269,10 @@ def test_the_page_says_when_the_register_was_last_updated(signed_in, app, family
     assert "Days after Thursday 4 September 2025 are not shown yet." in updated
 
 
-def test_the_page_shows_the_last_month_of_the_register_and_links_to_every_week(signed_in, app, family, monkeypatch):
+def test_the_page_shows_the_last_month_of_the_register_and_links_to_every_week(signed_in, app, family, school_clock):
     give_marks(app, family["sam"], ["/", "\\"] * 30)  # six school weeks from Tuesday 2 September
-    monkeypatch.setattr(view, "today", lambda: date(2025, 10, 13))
+    school_clock.move_to(in_england(datetime(2025, 10, 13, 18, 0)))
+    sign_in_jo(signed_in, app, family)  # a sign-in on the new day: the last one has ended
 
     page = child_page(signed_in, family["sam"])
     register = page.by_id["register"]

@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 
 from portal.extensions import db
 from portal.models import ParentAccount, StaffUser
+from portal.services import sessions
 from portal.web.session import load_user
 
 
@@ -32,10 +33,12 @@ def test_a_session_id_loads_only_its_own_kind_of_user(app_ctx):
     staff = StaffUser(email="office@example.com", name="Office", created_at=datetime(2026, 9, 1))
     db.session.add_all([parent, staff])
     db.session.commit()
-    assert load_user(parent.get_id()) == parent
-    assert load_user(staff.get_id()) == staff
-    # The same number under the other kind, or a forged value, loads nobody else.
-    assert load_user(f"staff:{parent.id + 100}") is None
+    assert load_user(sessions.start(parent)) == parent
+    assert load_user(sessions.start(staff)) == staff
+    # An account's id (what the cookie held before sessions were kept on the server), or a forged value, loads
+    # nobody.
+    assert load_user(f"staff:{staff.id}") is None
+    assert load_user(f"parent:{parent.id}") is None
     assert load_user(str(parent.id)) is None
     assert load_user("admin:1") is None
 

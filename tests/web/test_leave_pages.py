@@ -16,26 +16,25 @@ from portal.extensions import db
 from portal.models import Mark, OutboxMessage, ParentAccount, StaffUser
 from portal.models.leave import LeaveRequest, LeaveRequestChild
 from portal.services import leave
-from portal.web.parent import leave as parent_views  # until the blueprints import these modules (the lead's line)
-from portal.web.staff import leave as staff_views
+import portal.web.parent.leave  # noqa: F401  until the blueprints import these modules (the lead's line)
+import portal.web.staff.leave  # noqa: F401
 
-from factories import ALP, BOTHAL, CENTRAL, RISE_PARK, RISE_PARK_URN, add_marks, calendar, load_trust, make_pupil, \
-    sessions
+from factories import ALP, BOTHAL, CENTRAL, RISE_PARK, RISE_PARK_URN, add_marks, calendar, in_england, \
+    load_trust, make_pupil, sessions
 from parents import make_parent, sign_in_as
 from services.test_leave import png
 from staff import make_staff
 from web.test_layout import Page, assert_strict_csp_and_no_govuk_branding
 
 BROWSER = {"Accept": "text/html"}
-NOW = datetime(2026, 11, 23, 10, 0)  # a Monday in the ALP and RP calendars
+NOW = datetime(2026, 11, 23, 10, 0)  # a Monday in the ALP and RP calendars, in England (and UTC: winter)
 
 
 @pytest.fixture(autouse=True)
-def frozen(monkeypatch):
-    """"Now" for the services and views: the calendars are fixed, so the tests do not depend on today."""
+def frozen(school_clock):
+    """"Now" for the services and views, on the school's clock."""
     def at(moment):
-        for module in (leave, parent_views, staff_views):
-            monkeypatch.setattr(module, "utcnow", lambda: moment)
+        school_clock.move_to(in_england(moment))
     at(NOW)
     return at
 

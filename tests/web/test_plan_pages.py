@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from markupsafe import escape
@@ -15,14 +15,14 @@ from sqlalchemy import select
 
 # Until the lead imports them from the blueprints' __init__, the views are registered here.
 import portal.web.parent.plans  # noqa: F401
-import portal.web.staff.plans as staff_plans
+import portal.web.staff.plans  # noqa: F401
 from portal.domain.policy import load_policy
 from portal.extensions import db
 from portal.models import OutboxMessage, ParentAccount
 from portal.models.support_plan import SupportPlan
 from portal.services import support_plans as plans
 
-from factories import ALP, BOTHAL, CENTRAL, add_marks, calendar, load_trust, make_pupil
+from factories import ALP, BOTHAL, CENTRAL, add_marks, calendar, in_england, load_trust, make_pupil
 from parents import make_parent, sign_in_as
 from staff import make_staff
 
@@ -327,13 +327,13 @@ def test_every_error_on_the_plan_form_is_shown_at_once(client, app, school):
         assert words in text, words
 
 
-def test_the_review_page_shows_the_attendance_since_the_plan_started(client, app, school, monkeypatch):
+def test_the_review_page_shows_the_attendance_since_the_plan_started(client, app, school, school_clock):
     plan_id = draft_and_send(client, app, school)
-    staff_signed_in(client)
     with app.app_context():
         plan = db.session.get(SupportPlan, plan_id)
         review_date, escalation = plan.review_date, plans.template_for(plan.school).escalation
-    monkeypatch.setattr(staff_plans, "today", lambda: review_date)
+    school_clock.move_to(in_england(datetime.combine(review_date, time(12, 0))))
+    staff_signed_in(client)  # on the review day: yesterday's sign-in has ended
     listing = client.get("/staff/plans").get_data(as_text=True)
     assert "Support plan reviews due (1)" in listing and f"/staff/plans/{plan_id}/review" in listing
     page = client.get(f"/staff/plans/{plan_id}/review").get_data(as_text=True)

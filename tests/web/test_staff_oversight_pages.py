@@ -20,7 +20,7 @@ from portal.services import absences, review
 from portal.services import first_day as first_day_service
 from portal.services.oversight import CSV_COLUMNS
 
-from factories import BOTHAL, CENTRAL, add_marks, calendar, load_trust, make_pupil, sessions
+from factories import BOTHAL, CENTRAL, add_marks, calendar, in_england, load_trust, make_pupil, sessions
 from parents import make_parent
 from staff import make_staff
 
@@ -30,10 +30,10 @@ AS_OF = "as_of=30&as_of=9&as_of=2025"
 
 
 @pytest.fixture
-def school(app, monkeypatch):
+def school(app, school_clock):
     """Bothal with Sam (absent today, no word from home) and Vic (vulnerable, likewise), Sam severely absent in
     September 2025; a headteacher there, and a teacher at Central with a pupil of her own."""
-    monkeypatch.setattr(first_day_service, "local_now", lambda: datetime(2026, 11, 23, 10, 0))
+    school_clock.move_to(in_england(datetime(2026, 11, 23, 10, 0)))
     with app.app_context():
         load_trust()
         cal = calendar(BOTHAL)

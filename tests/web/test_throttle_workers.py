@@ -83,12 +83,13 @@ def server(tmp_path_factory):
         "PYTHONPATH": str(ROOT),
         "PORTAL_INSTANCE_PATH": str(folder / "instance"),
         "DATABASE_URL": database,
-        "PORTAL_SECRET_KEY": "workers-test-secret",  # the same in every worker: their session cookies agree
+        "PORTAL_SECRET_KEY": "workers-test-secret",
+        "PORTAL_BASE_URL": "http://127.0.0.1",  # served as in production, which needs it  # the same in every worker: their session cookies agree
         "PORTAL_RATELIMIT_STORAGE_URI": "portal-db://",
         "PORTAL_RATELIMIT_ENABLED": "true",
         # A cheap password hash, as in the rest of the suite: the attempts still overlap across the workers.
-        "PORTAL_PORTAL_ARGON2_TIME_COST": "1",
-        "PORTAL_PORTAL_ARGON2_MEMORY_KIB": "1024",
+        "PORTAL_ARGON2_TIME_COST": "1",
+        "PORTAL_ARGON2_MEMORY_KIB": "1024",
     }
     subprocess.run([sys.executable, "-m", "flask", "--app", "portal", "db", "upgrade"], cwd=ROOT, env=env,
                    check=True, capture_output=True)

@@ -1,18 +1,22 @@
-"""What every import shares: reading the CSV with line numbers, the result, and the file of rejected rows."""
+"""What every import shares: reading the CSV (any encoding, MIS headings) with line numbers, the result, and the
+file of rejected rows."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal.domain import encodings, mis_columns
+from portal.domain.encodings import Encoding
 from portal.extensions import db
-from portal.services import ServiceError, csv_files
+from portal.services import ServiceError, csv_files, data_arrivals
 from portal.services.audit import record
 
 Progress = Callable[[int, int], None]  # (bytes read so far, total bytes)
+Columns = Mapping[str, Mapping[str, str]]  # a school's own headings: {kind: {heading: portal column}}
 
 
 @dataclass(frozen=True)
@@ -34,8 +38,12 @@ class ImportResult:
     rejected: int = 0
     removed: int = 0  # contacts no longer in the MIS for a pupil in the file
     kept_newer: int = 0  # marks not overwritten because the portal holds one recorded later
+    no_mark: int = 0  # marks rows with "-" or no code: nothing to store
     problems: list[RowProblem] = field(default_factory=list)
     rejected_path: Path | None = None
+    notes: list[str] = field(default_factory=list)  # the encoding read, the headings taken for columns
+    pupil_ids: set[int] = field(default_factory=set)  # the pupils the file names, whose figures to refresh
+    school_ids: set[int] = field(default_factory=set)  # the schools whose data this was
 
     def counts(self) -> dict[str, int]:
         counts = {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
@@ -44,6 +52,8 @@ class ImportResult:
             counts["removed"] = self.removed
         if self.kept_newer:
             counts["kept newer"] = self.kept_newer
+        if self.no_mark:
+            counts["no mark"] = self.no_mark
         return counts
 
 
@@ -55,46 +65,99 @@ class ImportRejected(ServiceError):
 
 
 class CsvFile:
-    """A CSV export with a header row. Rows come as (line number, {column: value}); extra columns are ignored."""
+    """A CSV export with a header row, in whatever encoding and with whatever headings the MIS wrote.
 
-    def __init__(self, path: str | Path, required: tuple[str, ...], optional: tuple[str, ...] = ()):
+    Rows come as (line number, fields); `index()` gives each portal column's place in them (domain.mis_columns
+    maps the MIS's headings). Extra columns are ignored. Nothing here raises for a bad file: what is wrong with
+    the file itself is a RowProblem at line 0 (`check_header`, or `broken` once the rows have been read)."""
+
+    def __init__(self, path: str | Path, kind: str, mapping: Mapping[str, Mapping[str, str]] | None = None,
+                 defaults: Mapping[str, str] | None = None):
         self.path = Path(path)
-        self.required = required
-        self.optional = optional
-        self.size = self.path.stat().st_size if self.path.exists() else 0
-        self.header: list[str] = []
+        self.kind = kind
+        self.required, self.optional = mis_columns.REQUIRED[kind], mis_columns.OPTIONAL[kind]
+        self.extra = (mapping or {}).get(kind)
+        self.defaults = {k: v for k, v in (defaults or {}).items() if v}
+        self.size = self.path.stat().st_size if self.path.is_file() else 0
+        self.header: list[str] = []  # as written in the file, then any columns filled from `defaults`
+        self.encoding: Encoding | None = None
+        self.match: mis_columns.HeaderMatch | None = None
+        self.broken: RowProblem | None = None
+        self._width = 0
+        self._filled: list[str] = []
+        self.delimiter = ","
 
     def check_header(self) -> list[RowProblem]:
         if not self.path.is_file():
             return [RowProblem(0, f"{self.path}: file not found")]
-        with self._open() as handle:
-            first = next(csv.reader(handle), [])
-        self.header = [h.strip().lower() for h in first]
-        missing = [c for c in self.required if c not in self.header]
-        if missing:
-            return [RowProblem(1, f"the header row lacks the column(s) {', '.join(missing)}; it needs "
-                                  f"{','.join(self.required)}")]
+        try:
+            self.encoding = encodings.detect(self._chunks)
+            with self._open() as handle:
+                self.delimiter = _delimiter(handle.readline(1 << 20))
+                handle.seek(0)
+                first = next(csv.reader(handle, delimiter=self.delimiter), [])
+        except encodings.EncodingProblem as problem:
+            return [RowProblem(0, f"{self.path.name}: {problem}")]
+        except (csv.Error, UnicodeError, OSError) as exc:
+            return [RowProblem(0, f"{self.path.name}: the header row cannot be read as CSV ({_reason(exc)}): "
+                                  "is this the MIS's CSV export?")]
+        self.header = [h.strip() for h in first]
+        self._width = len(self.header)
+        self.match = mis_columns.match_header(self.kind, self.header, self.extra)
+        self._filled = [c for c in self.match.missing if c in self.defaults]
+        for column in self._filled:
+            self.match.columns[column] = len(self.header)
+            self.header.append(column)
+        if any(c not in self._filled for c in self.match.missing):
+            missing = mis_columns.HeaderMatch(self.kind, self.match.columns, self.match.renamed,
+                                              tuple(c for c in self.match.missing if c not in self._filled))
+            return [RowProblem(1, mis_columns.describe_missing(missing, self.header[:self._width]))]
         return []
 
+    def _chunks(self) -> Iterator[bytes]:
+        with open(self.path, "rb") as handle:
+            yield from iter(lambda: handle.read(1 << 20), b"")
+
     def _open(self):
-        # utf-8-sig: Excel saves CSV with a byte-order mark.
-        return open(self.path, newline="", encoding="utf-8-sig", errors="strict")
+        return open(self.path, newline="", encoding=self.encoding.codec if self.encoding else "utf-8-sig",
+                    errors="strict")
 
     def rows(self, progress: Progress | None = None, every: int = 20000) -> Iterator[tuple[int, list[str]]]:
-        """(line, fields in header order of `columns`) for each data row; blank rows are skipped."""
-        with self._open() as handle:
-            reader = csv.reader(handle)
-            next(reader, None)
-            for count, fields in enumerate(reader, 1):
-                if fields and any(f.strip() for f in fields):
-                    yield reader.line_num, fields
-                if progress and count % every == 0:
-                    progress(min(handle.buffer.tell(), self.size), self.size)
+        """(line, fields) for each data row, with any filled columns at the end; blank rows are skipped."""
+        fill = [self.defaults[c] for c in self._filled]
+        line = 1
+        try:
+            with self._open() as handle:
+                reader = csv.reader(handle, delimiter=self.delimiter)
+                next(reader, None)
+                for count, fields in enumerate(reader, 1):
+                    line = reader.line_num
+                    if fields and any(f.strip() for f in fields):
+                        if fill:
+                            fields = fields[:self._width] + [""] * (self._width - len(fields)) + fill
+                        yield line, fields
+                    if progress and count % every == 0:
+                        progress(min(handle.buffer.tell(), self.size), self.size)
+        except (csv.Error, UnicodeError, OSError) as exc:
+            self.broken = RowProblem(0, f"{self.path.name}: line {line + 1} cannot be read as CSV ({_reason(exc)}); "
+                                        "nothing was imported: export the file again")
+            return
         if progress:
             progress(self.size, self.size)
 
     def index(self) -> dict[str, int]:
-        return {name: i for i, name in enumerate(self.header)}
+        return dict(self.match.columns) if self.match else {}
+
+    def notes(self) -> list[str]:
+        """What the import should tell the person: the encoding read and the headings taken for columns."""
+        notes = [f"read as {self.encoding.label}"] if self.encoding else []
+        if self.delimiter != ",":
+            notes.append(f"columns separated by {DELIMITERS[self.delimiter]}")
+        if self.match and self.match.renamed:
+            notes.append(f"columns read: {self.match.describe_renames()}")
+        if self._filled:
+            notes.append("filled in: " + ", ".join(f"{c} = {self.defaults[c]}" for c in self._filled))
+        return notes
 
     def sha256(self) -> str:
         digest = hashlib.sha256()
@@ -102,6 +165,35 @@ class CsvFile:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         return digest.hexdigest()
+
+
+DELIMITERS = {",": "commas", "\t": "tabs", ";": "semicolons"}
+
+
+def _delimiter(first_line: str) -> str:
+    """Commas, or what the header row holds more of: tabs (Excel's "Unicode Text") or semicolons (a PC set to a
+    language that writes a decimal comma)."""
+    counts = {d: first_line.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def too_long(values: dict, columns: dict[str, str], model) -> list[str]:
+    """A problem for each value longer than its database column holds (PostgreSQL would refuse the whole file)."""
+    problems = []
+    for key, label in columns.items():
+        limit = model.__mapper__.columns[key].type.length
+        if isinstance(values.get(key), str) and len(values[key]) > limit:
+            problems.append(f"{label} is longer than {limit} characters")
+    return problems
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, csv.Error) and "field larger than field limit" in str(exc):
+        return f"a field is longer than {csv.field_size_limit():,} characters"
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return str(exc)[:200]
 
 
 def field_getter(index: dict[str, int]):
@@ -123,14 +215,28 @@ def write_rejected(path: Path, header: list[str], rows: list[tuple[int, list[str
 
 def finish(result: ImportResult, csv_file: CsvFile, bad_rows: list, skip_invalid: bool,
            rejected_path: Path | None) -> None:
-    """Refuse the import if any row is bad (unless skipping), else note the rejected rows' file."""
+    """Refuse the import if any row is bad (unless skipping), else note the rejected rows' file.
+
+    A problem with the file itself (line 0, or the header) refuses it even when skipping; when skipping, the
+    rejected rows are written even then, so the office always has them to correct."""
+    if csv_file.broken and csv_file.broken not in result.problems:
+        result.problems.insert(0, csv_file.broken)
+    result.notes = csv_file.notes()
     if not result.problems:
         return
+    if skip_invalid:
+        result.rejected = len({line for line, _, _ in bad_rows})
+        # A file refused as a whole has no rows to give back: its rejected-rows file says why instead.
+        rows = bad_rows or [(p.line, [], p.message) for p in result.problems]
+        target = Path(rejected_path or csv_file.path.with_suffix(".rejected.csv"))
+        try:
+            write_rejected(target, csv_file.header if bad_rows else [], rows)
+            result.rejected_path = target
+        except OSError as exc:
+            result.problems.append(RowProblem(0, f"the rejected rows could not be written to {target}: "
+                                                 f"{exc.strerror or exc}"))
     if not skip_invalid or any(p.line <= 1 for p in result.problems):
         raise ImportRejected(result)
-    result.rejected = len({line for line, _, _ in bad_rows})
-    result.rejected_path = Path(rejected_path or csv_file.path.with_suffix(".rejected.csv"))
-    write_rejected(result.rejected_path, csv_file.header, bad_rows)
 
 
 def check_rows(csv_file: CsvFile, result: ImportResult, check, progress: Progress | None) -> tuple[list, list]:
@@ -153,6 +259,7 @@ def in_one_transaction(actor: str, csv_file: CsvFile, result: ImportResult, appl
         apply()
         record(actor, f"import.{result.kind}", object_type="Import", object_id=csv_file.sha256()[:16],
                after={"file": csv_file.path.name, **result.counts()})
+        data_arrivals.note(result.kind, csv_file.path.name, result.school_ids, result.rows)
         db.session.commit()
     except BaseException:
         db.session.rollback()

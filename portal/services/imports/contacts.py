@@ -15,7 +15,9 @@ from portal.clock import utcnow
 from portal.domain.rows import parse_flag, parse_upn, parse_whole_number
 from portal.extensions import db
 from portal.models import Contact, ParentAccount, Pupil
+from portal.services import sessions
 from portal.services.imports.common import (
+    Columns,
     CsvFile,
     ImportResult,
     Progress,
@@ -23,17 +25,16 @@ from portal.services.imports.common import (
     field_getter,
     finish,
     in_one_transaction,
+    too_long,
 )
 
-REQUIRED = ("upn", "contact_name", "relationship", "email", "phone", "parental_responsibility",
-            "lives_with_pupil", "priority")
 EMAIL = re.compile(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+")
 FIELDS = ("relationship_to_pupil", "email", "phone", "parental_responsibility", "lives_with_pupil", "priority")
 
 
 def import_contacts(path: str | Path, actor: str, skip_invalid: bool = False, rejected_path: Path | None = None,
-                    progress: Progress | None = None) -> ImportResult:
-    csv_file = CsvFile(path, REQUIRED)
+                    progress: Progress | None = None, columns: Columns | None = None) -> ImportResult:
+    csv_file = CsvFile(path, "contacts", columns)
     result = ImportResult("contacts", problems=csv_file.check_header())
     if result.problems:
         finish(result, csv_file, [], skip_invalid, rejected_path)
@@ -52,7 +53,14 @@ def import_contacts(path: str | Path, actor: str, skip_invalid: bool = False, re
 
     good, bad = check_rows(csv_file, result, check, progress)
     finish(result, csv_file, bad, skip_invalid, rejected_path)
-    return in_one_transaction(actor, csv_file, result, lambda: _apply(good, result))
+
+    def apply():
+        _apply(good, result)
+        db.session.flush()
+        # A parent the MIS no longer gives parental responsibility for any child is signed out everywhere, now.
+        sessions.end_for_former_parents(actor)
+
+    return in_one_transaction(actor, csv_file, result, apply)
 
 
 def _check_row(get, fields, pupils) -> tuple[dict, list[str]]:
@@ -75,6 +83,8 @@ def _check_row(get, fields, pupils) -> tuple[dict, list[str]]:
     for name in ("parental_responsibility", "lives_with_pupil"):
         values[name], problem = parse_flag(get(fields, name), name)
         problems += [problem] if problem else []
+    problems += too_long(values, {"name": "contact_name", "relationship_to_pupil": "relationship",
+                                  "email": "email", "phone": "phone"}, Contact)
     values["priority"], problem = parse_whole_number(get(fields, "priority"), "priority", 1, 99)
     problems += [problem] if problem else []
     values["priority"] = values["priority"] or 1
@@ -88,6 +98,8 @@ def _apply(rows: list[dict], result: ImportResult) -> None:
         by_pupil.setdefault(row["pupil"].id, []).append(row)
     for pupil_rows in by_pupil.values():
         pupil = pupil_rows[0]["pupil"]
+        result.pupil_ids.add(pupil.id)
+        result.school_ids.add(pupil.school_id)
         current = {c.name.lower(): c for c in pupil.contacts}
         for row in pupil_rows:
             contact = current.pop(row["name"].lower(), None)

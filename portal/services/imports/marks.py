@@ -17,20 +17,30 @@ from pathlib import Path
 from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table, and_, exists, func, insert, literal
 from sqlalchemy import or_, select, update
 
-from portal.domain import codes
+from portal.domain import codes, enrolments, mis_columns
+from portal.domain.enrolments import Stay
 from portal.domain.calendar import AM, PM
 from portal.domain.rows import parse_date, parse_datetime, parse_upn, parse_whole_number
 from portal.extensions import db
-from portal.models import Mark, Pupil, School
+from portal.models import Enrolment, Mark, Pupil, School
 from portal.models.marks import SOURCE_MIS
 from portal.services import pupil_figures
-from portal.services.imports.common import CsvFile, ImportResult, Progress, RowProblem, finish, in_one_transaction
+from portal.services.imports.common import (
+    Columns,
+    CsvFile,
+    ImportResult,
+    Progress,
+    RowProblem,
+    finish,
+    in_one_transaction,
+)
 from portal.services.policies import trust_policy
 
-REQUIRED = ("upn", "date", "session", "code")
-OPTIONAL = ("minutes_late", "comment", "recorded_at")
+REQUIRED = mis_columns.REQUIRED["marks"]
+OPTIONAL = mis_columns.OPTIONAL["marks"]
 DAY_ZERO = date(2000, 1, 1).toordinal()
 NOT_IN_SESSION = "#"
+NO_MARK = ("", "-")  # what MIS exports write for a session with no mark yet: nothing to store
 BULK_CACHE_KIB = 256 * 1024
 
 
@@ -47,11 +57,18 @@ class MarkChecker:
 
     def __init__(self, default_recorded_at: datetime):
         self.default_recorded_at = default_recorded_at
-        self.pupils = {}  # upn -> (pupil_id, urn, admitted, left)
+        # upn -> (pupil_id, the current school's URN, every enrolment as Stays keyed by URN)
+        stays: dict[int, list[Stay]] = {}
+        for pupil_id, urn, admitted, left in db.session.execute(
+            select(Enrolment.pupil_id, School.urn, Enrolment.admission_date, Enrolment.leaving_date).join(School)
+        ):
+            stays.setdefault(pupil_id, []).append(Stay(urn, admitted, left))
+        self.pupils: dict[str, tuple[int, str, tuple[Stay, ...]]] = {}
         for upn, pupil_id, urn, admitted, left in db.session.execute(
             select(Pupil.upn, Pupil.id, School.urn, Pupil.admission_date, Pupil.leaving_date).join(School)
         ):
-            self.pupils[upn] = (pupil_id, urn, admitted, left)
+            # A pupil made before enrolments were kept has its own school as its one enrolment.
+            self.pupils[upn] = (pupil_id, urn, tuple(stays.get(pupil_id) or [Stay(urn, admitted, left)]))
         self.schools = {s.urn: (trust_policy(s.trust).school(s.urn).calendar, s.name)
                         for s in db.session.scalars(select(School))}
         self._upns: dict[str, tuple | str] = {}
@@ -60,6 +77,9 @@ class MarkChecker:
         self._stamps: dict[str, datetime | str] = {}
         self._sessions: dict[tuple[str, date], tuple[str, ...] | str] = {}
         self._seen: dict[int, bytearray] = {}
+        self.no_mark = 0
+        self.pupil_ids: set[int] = set()  # the pupils with a mark to store
+        self.urns: set[str] = set()
 
     def check(self, upn: str, day: str, session: str, code: str, minutes: str, comment: str, stamp: str):
         """(row, problems): row is the tuple to store, or None when there is nothing to store (a `#`)."""
@@ -77,7 +97,8 @@ class MarkChecker:
         session = session.upper()
         if session not in (AM, PM):
             problems.append(f"session {session!r} should be AM or PM")
-        code = self._code(code)
+        no_mark = code in NO_MARK
+        code = NOT_IN_SESSION if no_mark else self._code(code)
         if isinstance(code, tuple):
             problems.append(code[0])
             code = None
@@ -91,21 +112,21 @@ class MarkChecker:
             recorded = self._stamps[stamp] = _value_or_problem(parse_datetime(stamp))
         if isinstance(recorded, str):
             problems.append(recorded)
+        if pupil is not None:
+            self.urns.add(pupil[1])  # the school's data arrived, even if only "no mark yet"
         if problems or pupil is None or when is None or code is None:
             return None, problems
-        pupil_id, urn, admitted, left = pupil
-        sessions = self._school_sessions(urn, when)
-        if session not in sessions:
-            if code == NOT_IN_SESSION:
-                return None, []
-            why = sessions if isinstance(sessions, str) else f"only the {' and '.join(sessions)} session that day"
-            return None, [f"{when} {session} is not a session at {self.schools[urn][1]} ({why}): "
-                          "check the date against the school calendar"]
-        if when < admitted or (left and when > left):
-            return None, [f"{when} is outside the pupil's time on roll ({admitted} to {left or 'now'})"]
+        if no_mark:
+            self.no_mark += 1
+            return None, []
+        pupil_id, urn, stays = pupil
+        problem, on_roll = self.on_roll(stays, urn, when, session)
+        if problem:
+            return None, [] if code == NOT_IN_SESSION and on_roll is not False else [problem]
         if self._duplicate(pupil_id, when, session):
             return None, [f"a second mark for UPN {upn.strip().upper()} on {when} {session}: keep one row per "
                           "pupil, date and session"]
+        self.pupil_ids.add(pupil_id)
         return (pupil_id, when, session, code, late, comment, recorded), []
 
     def _upn(self, raw: str):
@@ -128,6 +149,33 @@ class MarkChecker:
             problem = codes.check_code(code)
             found = self._codes[raw] = (problem,) if problem else code
         return found
+
+    def on_roll(self, stays: tuple[Stay, ...], current_urn: str, when: date, session: str):
+        """(problem or None, covered): the day must be a session at a school the pupil was on roll at that day
+        (any of them, under dual registration), by that school's calendar. `covered` is False when the day is
+        outside every enrolment (a problem even for a `#`)."""
+        covering = enrolments.covering(stays, when)
+        schools = [s.school for s in covering] or [current_urn]
+        self.urns.update(schools)
+        reasons = [self.not_a_session(school, when, session) for school in schools]
+        if all(reasons):
+            return reasons[0], None
+        if not covering:
+            if len(stays) == 1:
+                spans = stays[0].words()
+            else:
+                spans = "; ".join(f"{self.schools[s.school][1]} {s.words()}" for s in stays)
+            return f"{when} is outside the pupil's time on roll ({spans})", False
+        return None, True
+
+    def not_a_session(self, urn: str, when: date, session: str) -> str | None:
+        """Why a mark on this day and session is not stored (no session by the school's calendar), or None."""
+        sessions = self._school_sessions(urn, when)
+        if session in sessions:
+            return None
+        why = sessions if isinstance(sessions, str) else f"only the {' and '.join(sessions)} session that day"
+        return (f"{when} {session} is not a session at {self.schools[urn][1]} ({why}): the mark is not stored; "
+                "check the date against the school calendar")
 
     def _school_sessions(self, urn: str, when: date):
         key = (urn, when)
@@ -157,15 +205,16 @@ def _value_or_problem(parsed: tuple):
 
 
 def import_marks(path: str | Path, actor: str, skip_invalid: bool = False, rejected_path: Path | None = None,
-                 progress: Progress | None = None) -> ImportResult:
-    csv_file = CsvFile(path, REQUIRED, OPTIONAL)
+                 progress: Progress | None = None, columns: Columns | None = None) -> ImportResult:
+    """`columns`: the school's own headings (domain.mis_columns)."""
+    csv_file = CsvFile(path, "marks", columns)
     result = ImportResult("marks", problems=csv_file.check_header())
     if result.problems:
         finish(result, csv_file, [], skip_invalid, rejected_path)
     # A row without recorded_at was recorded when the MIS exported the file.
     exported_at = datetime.fromtimestamp(csv_file.path.stat().st_mtime, timezone.utc).replace(tzinfo=None)
     checker = MarkChecker(exported_at)
-    columns = [csv_file.index().get(c) for c in REQUIRED + OPTIONAL]
+    places = [csv_file.index().get(c) for c in REQUIRED + OPTIONAL]
     width = len(csv_file.header)
 
     bad = []
@@ -176,7 +225,7 @@ def import_marks(path: str | Path, actor: str, skip_invalid: bool = False, rejec
             result.rows += 1
             if len(fields) < width:
                 fields = fields + [""] * (width - len(fields))
-            row, problems = checker.check(*[fields[i].strip() if i is not None else "" for i in columns])
+            row, problems = checker.check(*[fields[i].strip() if i is not None else "" for i in places])
             if problems:
                 result.problems += [RowProblem(line, m) for m in problems]
                 bad.append((line, fields, "; ".join(problems)))
@@ -189,7 +238,11 @@ def import_marks(path: str | Path, actor: str, skip_invalid: bool = False, rejec
         finish(result, csv_file, bad, skip_invalid, rejected_path)
         counts = _merge(staging, total, SOURCE_MIS, None)
         result.added, result.updated, result.kept_newer = counts.added, counts.updated, counts.kept_newer
-        result.unchanged = result.rows - result.rejected - counts.added - counts.updated - counts.kept_newer
+        result.no_mark = checker.no_mark
+        result.unchanged = (result.rows - result.rejected - result.no_mark - counts.added - counts.updated
+                            - counts.kept_newer)
+        result.pupil_ids = checker.pupil_ids
+        result.school_ids = set(db.session.scalars(select(School.id).where(School.urn.in_(checker.urns))))
 
     return in_one_transaction(actor, csv_file, result, stage_and_merge)
 

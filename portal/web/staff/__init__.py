@@ -13,7 +13,7 @@ from portal.models import StaffUser
 from portal.services.staff import schools_of
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-PUBLIC = {"staff.sign_in"}
+PUBLIC = {"staff.sign_in", "staff.forgot_password", "staff.reset_password"}
 
 
 def staff_view(permission: str = "view"):
@@ -37,7 +37,11 @@ def navigation(active: str) -> list[dict]:
     items = [("Queue", "staff.queue"), ("Leave requests", "staff.leave_queue"), ("First-day contact", "staff.first_day"),
              ("Oversight", "staff.oversight"), ("Support plans", "staff.plans"), ("Audit log", "staff.audit_log"),
              ("Subject access", "staff.subject_access")]
+    if any(r.role == "admin" for r in current_user.roles):
+        items.append(("Staff accounts", "staff.accounts_list"))
     return [{"href": url_for(endpoint), "text": text, "active": endpoint == active} for text, endpoint in items]
 
 
-from portal.web.staff import audit, auth, first_day, leave, oversight, plans, queue, subject_access  # noqa: E402,F401  (register the views on bp)
+from portal.web.staff import (  # noqa: E402,F401  (register the views on bp)
+    accounts, audit, auth, first_day, leave, oversight, password, plans, queue, subject_access,
+)

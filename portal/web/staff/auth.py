@@ -1,11 +1,11 @@
 """Staff sign in with email and password; attempts are rate limited per address and per network address."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
 
 from forms.auth import SignOutForm, StaffSignInForm
 from portal.extensions import limiter
 from portal.services import staff as staff_service
+from portal.web import session as signed_in
 from portal.web.staff import bp, staff_view
 
 
@@ -21,7 +21,7 @@ def sign_in():
     if form.validate_on_submit():
         staff = staff_service.authenticate(form.email.data, form.password.data)
         if staff is not None:
-            login_user(staff)
+            signed_in.sign_in(staff)
             return redirect(url_for("staff.queue"), code=303)
         form.password.errors.append("The email address or password is not right")
     return render_template("staff/sign_in.html", form=form)
@@ -31,6 +31,6 @@ def sign_in():
 @staff_view()
 def sign_out():
     if SignOutForm().validate_on_submit():
-        logout_user()
+        signed_in.sign_out()
         flash("You have signed out.", "success")
     return redirect(url_for("staff.sign_in"), code=303)

@@ -8,9 +8,9 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forms.oversight import OversightFilterForm
-from portal.clock import school_today
+from portal.clock import school_now, school_today
 from portal.domain.ids import parse_id
-from portal.services import NotFound
+from portal.services import NotFound, data_arrivals
 from portal.services import oversight as service
 from portal.services.staff import schools_of
 from portal.web.staff import bp, navigation, staff_view
@@ -44,6 +44,7 @@ def _overview() -> tuple[OversightFilterForm, service.Overview, dict]:
 def oversight():
     form, result, args = _overview()
     return render_template("staff/oversight.html", filters=form, result=result, args=args,
+                           feed=data_arrivals.feed_status(current_user, school_now()), feed_now=school_now(),
                            navigation=navigation("staff.oversight"))
 
 

@@ -11,7 +11,7 @@ from portal.clock import school_now, school_today, utcnow
 from portal.domain import absence as rules
 from portal.domain import codes
 from portal.domain.ids import parse_id
-from portal.services import NotFound, ServiceError, absences, review, support_plans
+from portal.services import NotFound, ServiceError, absences, data_arrivals, review, support_plans
 from portal.services.attendance import pupil_attendance
 from portal.services.staff import AUTHORISE_ABSENCE, may, schools_of
 from portal.web.staff import bp, navigation, staff_view
@@ -48,6 +48,7 @@ def queue():
     return render_template("staff/queue.html", items=items[first:first + QUEUE_PAGE], pagination=pagination,
                            filters=form, bulk=BulkAcceptForm(), rules=rules,
                            due=support_plans.due_reviews(school_today(), current_user),
+                           feed=data_arrivals.feed_status(current_user, school_now()), feed_now=school_now(),
                            navigation=navigation("staff.queue"))
 
 

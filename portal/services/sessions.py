@@ -1,0 +1,151 @@
+"""Sessions kept on the server, so that they can end.
+
+Signing in starts a session: a random token goes in the browser's cookies (the session cookie, and the "keep me
+signed in" cookie when asked for) and only its hash is stored here. Every request resumes the session from its
+token, or finds it over: signed out, signed out everywhere, the account switched off or no longer a parent, the
+password reset, expired, or (staff) idle too long. A replayed cookie from before any of these opens nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import exists, select, update
+
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.models import AccountSession, Contact, ParentAccount, StaffUser
+from portal.services.audit import record
+
+Account = ParentAccount | StaffUser
+
+# Why a session ended, as the audit log and the sessions table say it.
+SIGNED_OUT = "signed out"
+EVERYWHERE = "signed out everywhere"
+SWITCHED_OFF = "account switched off"
+NO_LONGER_PARENT = "no parental responsibility"
+CREDENTIALS_CHANGED = "password changed"
+EXPIRED = "expired"
+IDLE = "idle"
+
+TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is written at most this often: one write a minute, not a request
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _owner(row: AccountSession) -> Account | None:
+    return row.staff if row.staff_id is not None else row.parent_account
+
+
+def start(account: Account, remember: bool = False, now: datetime | None = None) -> str:
+    """A new session for a browser that just signed in; its token, also set on `account` for Flask-Login."""
+    now = now or utcnow()
+    remember = remember and account.kind == "parent"  # staff are never kept signed in: shared office computers
+    config = current_app.config
+    lasts = config["REMEMBER_COOKIE_DURATION"] if remember else config["PERMANENT_SESSION_LIFETIME"]
+    token = secrets.token_urlsafe(32)
+    row = AccountSession(token_hash=_hash(token), remember=remember, created_at=now, last_seen_at=now,
+                         expires_at=now + lasts)
+    if account.kind == "staff":
+        row.staff = account
+    else:
+        row.parent_account = account
+    db.session.add(row)
+    db.session.flush()
+    record(account.actor, "session.started", row, after={"remember": remember, "until": row.expires_at.isoformat()})
+    db.session.commit()
+    account.session_token = token
+    return token
+
+
+def resume(token: str, now: datetime | None = None) -> Account | None:
+    """The account whose session this token opens, or None if there is no such session or it is over."""
+    now = now or utcnow()
+    row = db.session.scalar(select(AccountSession).where(AccountSession.token_hash == _hash(token)))
+    if row is None or row.ended_at is not None:
+        return None
+    account = _owner(row)
+    why = None
+    if row.expires_at <= now:
+        why = EXPIRED
+    elif account.kind == "staff" and not account.active:
+        why = SWITCHED_OFF
+    elif account.kind == "staff" and now - row.last_seen_at > timedelta(
+            minutes=current_app.config["PORTAL_STAFF_IDLE_MINUTES"]):
+        why = IDLE
+    if why:
+        _end(row, why, now)
+        db.session.commit()
+        return None
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        row.last_seen_at = now
+        db.session.commit()
+    account.session_token = token
+    return account
+
+
+def sign_out(account: Account, now: datetime | None = None) -> None:
+    """End the session this account is signed in with (the browser's own)."""
+    now = now or utcnow()
+    row = db.session.scalar(select(AccountSession).where(AccountSession.token_hash == _hash(account.session_token)))
+    if row is not None and row.ended_at is None:
+        _end(row, SIGNED_OUT, now)
+        record(account.actor, "session.ended", row, after={"why": SIGNED_OUT})
+        db.session.commit()
+    account.session_token = None
+
+
+def sign_out_everywhere(account: Account, now: datetime | None = None) -> int:
+    """End every session of the account, this one included (a lost phone). Returns how many were open."""
+    ended = end_all(account, account.actor, EVERYWHERE, now)
+    db.session.commit()
+    account.session_token = None
+    return ended
+
+
+def end_all(account: Account, actor: str, why: str, now: datetime | None = None, keep: str | None = None) -> int:
+    """End every open session of an account (but the one whose token is `keep`), in the caller's transaction, with
+    one audit event."""
+    now = now or utcnow()
+    column = AccountSession.staff_id if account.kind == "staff" else AccountSession.parent_account_id
+    which = [column == account.id, AccountSession.ended_at.is_(None)]
+    if keep:
+        which.append(AccountSession.token_hash != _hash(keep))
+    ended = db.session.execute(
+        update(AccountSession).where(*which)
+        .values(ended_at=now, ended_why=why).execution_options(synchronize_session=False)
+    ).rowcount
+    record(actor, "session.ended_all", account, after={"why": why, "sessions": ended})
+    return ended
+
+
+def end_for_former_parents(actor: str, now: datetime | None = None) -> int:
+    """End the sessions of every parent account no longer linked to a child with parental responsibility (after a
+    contacts import), in the caller's transaction. Returns how many accounts lost their sessions."""
+    still_parent = exists().where(Contact.parent_account_id == AccountSession.parent_account_id,
+                                  Contact.parental_responsibility.is_(True))
+    ids = db.session.scalars(
+        select(AccountSession.parent_account_id).distinct()
+        .where(AccountSession.parent_account_id.is_not(None), AccountSession.ended_at.is_(None), ~still_parent)
+    ).all()
+    for account_id in ids:
+        end_all(db.session.get(ParentAccount, account_id), actor, NO_LONGER_PARENT, now)
+    return len(ids)
+
+
+def open_sessions(account: Account, now: datetime | None = None) -> int:
+    """How many browsers are signed in to this account (for "sign out everywhere")."""
+    now = now or utcnow()
+    column = AccountSession.staff_id if account.kind == "staff" else AccountSession.parent_account_id
+    return len(db.session.scalars(select(AccountSession.id).where(
+        column == account.id, AccountSession.ended_at.is_(None), AccountSession.expires_at > now)).all())
+
+
+def _end(row: AccountSession, why: str, now: datetime) -> None:
+    row.ended_at = now
+    row.ended_why = why
