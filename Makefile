@@ -53,10 +53,10 @@ db: install
 	$(FLASK) db upgrade
 
 SITE_DIR ?= build/site
-# The static parent website of the example policy (docs/static-site.md); open $(SITE_DIR)/index.html. PORTAL_URL: the
-# portal's address for its links; ALLOW_EXAMPLES=1 builds although the policy marks values as examples (both do).
+# The static parent website of the example policy (docs/static-site.md); open $(SITE_DIR)/index.html. SITE_PORTAL_URL:
+# the portal's address for its links; ALLOW_EXAMPLES=1 builds although the policy marks values as examples (both do).
 site: install
-	$(FLASK) site build $(SITE_DIR) --policy $(POLICY) $(if $(PORTAL_URL),--portal-url $(PORTAL_URL)) \
+	$(FLASK) site build $(SITE_DIR) --policy $(POLICY) $(if $(SITE_PORTAL_URL),--portal-url $(SITE_PORTAL_URL)) \
 		$(if $(ALLOW_EXAMPLES),--allow-examples)
 
 # The benchmarks (benchmarks/README.md, figures in BENCHMARKS.md), a trust of 20,000 pupils by default: the import

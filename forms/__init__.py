@@ -29,6 +29,15 @@ class BaseForm(FlaskForm):
                 return CombinedMultiDict((files, without_nul(request.form)))
             return without_nul(formdata) if formdata is not None else None
 
+    def refuse(self, message: str, field: str | None = None) -> None:
+        """Show a refusal that came after validation (a service's rule): on its field when it names one of this
+        form's fields, so the error summary links to it and the field is marked; else above the form."""
+        target = self._fields.get(field) if field else None
+        if target is None:
+            self.form_errors.append(message)
+        else:
+            target.errors = [*target.errors, message]
+
 
 def without_nul(data) -> MultiDict:
     """Text fields without NUL characters (\\0): no person types one, and PostgreSQL refuses to store or compare

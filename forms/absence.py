@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovCheckboxInput,
     GovDateInput,
     GovFileInput,
     GovRadioInput,
@@ -15,12 +14,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms import BooleanField, DateField, MultipleFileField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, MultipleFileField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forms import BaseForm
 from portal.domain.ids import coerce_id
 from forms.validators import EvidenceFiles
+from portal.clock import school_today
 from portal.domain import absence as rules
 
 TIME_FORMATS = ("%H:%M", "%H.%M", "%I:%M%p", "%I.%M%p", "%I%p")
@@ -31,10 +31,26 @@ def choices(words: dict[str, str]) -> list[SelectChoice]:
 
 
 class GovDateField(DateField):
-    """The GOV.UK date input: day, month and year boxes, read as one date."""
+    """The GOV.UK date input: day, month and year boxes, read as one date.
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    A hint saying "{example}" shows a date `example_days` from today as the boxes take it ("4 12 2026"), worked out
+    when the page is drawn, so an example is never in the past."""
+
+    def __init__(self, label=None, validators=None, example_days: int = 7, **kwargs):
+        self.example_days = example_days
         super().__init__(label, validators, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+
+    @property
+    def description(self) -> str:
+        return self._description.replace("{example}", self.example())
+
+    @description.setter
+    def description(self, value: str) -> None:
+        self._description = value
+
+    def example(self) -> str:
+        day = school_today() + timedelta(days=self.example_days)
+        return f"{day.day} {day.month} {day.year}"
 
     def process_formdata(self, valuelist):
         # The widget redraws exactly three boxes, whatever a hand-made request sent.
@@ -44,7 +60,7 @@ class GovDateField(DateField):
                 self.data = datetime.strptime(" ".join(v.strip() for v in valuelist), "%d %m %Y").date()
             except ValueError:
                 self.data = None
-                raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026") from None
+                raise ValueError(f"{self.label.text} must be a real date, like {self.example()}") from None
 
 
 class ChildrenField(SelectMultipleField):
@@ -56,15 +72,30 @@ class ChildrenField(SelectMultipleField):
             raise ValidationError("Choose from the children listed")
 
 
+# When the absence starts: most reports are for today or tomorrow, which need no date typed (screen-reader users
+# find the three date boxes hard); "another day" asks for the date.
+TODAY, TOMORROW, ANOTHER_DAY = "today", "tomorrow", "other"
+# How long: one day, until a day the parent types, or "not sure yet" (the report covers the first day only).
+ONE_DAY, UNTIL, NOT_SURE = "one", "until", "not_sure"
+ENDS = {ONE_DAY: "Just that day", UNTIL: "More than one day",
+        NOT_SURE: "Not sure yet: I’ll tell you if they’re still off"}
+# The questions each reason asks, and only that reason (the page reveals them under it).
+REASON_FIELDS = {rules.ILLNESS: ("symptoms",), rules.MEDICAL: ("appointment_time", "evidence"),
+                 rules.OTHER: ("details",)}
+
+
 class AbsenceReportForm(BaseForm):
     children = ChildrenField("Who is absent?", coerce=coerce_id, widget=GovCheckboxesInput(),
-                                   description="Select all that apply.",
-                                   validators=[DataRequired("Select the children who are absent")])
-    first_day = GovDateField("First day of absence", description="For example, 27 3 2026",
-                             validators=[InputRequired("Enter the first day of absence")])
-    last_day = GovDateField("Last day of absence", description="Leave blank if you are not sure yet",
+                             description="Select all that apply.",
+                             validators=[DataRequired("Select the children who are absent")])
+    starts = RadioField("When does the absence start?", widget=GovRadioInput(),
+                        validators=[InputRequired("Choose when the absence starts")])
+    first_day = GovDateField("First day of absence", description="For example, {example}", example_days=7,
+                             validators=[Optional()])
+    ends = RadioField("How long will they be off?", choices=choices(ENDS), widget=GovRadioInput(),
+                      validators=[InputRequired("Choose how long they will be off")])
+    last_day = GovDateField("Last day of absence", description="For example, {example}", example_days=9,
                             validators=[Optional()])
-    not_sure = BooleanField("I'm not sure yet: I'll tell you if they're still off", widget=GovCheckboxInput())
     part = RadioField("Is it the whole day?", choices=choices(rules.PART_WORDS), default=rules.WHOLE_DAY,
                       widget=GovRadioInput(), validators=[InputRequired("Choose whole day, morning or afternoon")])
     reason = RadioField("Why are they absent?", choices=choices(rules.REASONS), widget=GovRadioInput(),
@@ -75,16 +106,62 @@ class AbsenceReportForm(BaseForm):
                                    description="For example, 10:30", validators=[Length(max=10)])
     evidence = MultipleFileField("Appointment card or letter (optional)", widget=GovFileInput(multiple=True),
                                  validators=[EvidenceFiles(max_files=2, min_files=0)],
-                                 description="For a medical or dental appointment: a photo or PDF of the card or "
-                                             "letter helps the school record it. PDF, JPEG, PNG or iPhone photo, "
-                                             "10 MB at most.")
-    details = TextAreaField("Details", widget=GovTextArea(), validators=[Length(max=2000)],
-                            description="Needed if the reason is something else.")
+                                 description="A photo or PDF of the card or letter helps the school record it. "
+                                             "PDF, JPEG, PNG or iPhone photo, 10 MB at most.")
+    details = TextAreaField("Tell us the reason", widget=GovTextArea(), validators=[Length(max=2000)])
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
-    def validate_last_day(self, field):
-        if field.data and self.first_day.data and field.data < self.first_day.data:
-            raise ValidationError("The last day must be the same as or after the first day")
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or school_today()
+        tomorrow = self.today + timedelta(days=1)
+        self.starts.choices = [SelectChoice(TODAY, f"Today ({self.today:%A} {self.today.day} {self.today:%B})"),
+                               SelectChoice(TOMORROW, f"Tomorrow ({tomorrow:%A} {tomorrow.day} {tomorrow:%B})"),
+                               SelectChoice(ANOTHER_DAY, "Another day")]
+
+    def first(self) -> date | None:
+        """The first day of absence, whichever way it was given."""
+        return {TODAY: self.today, TOMORROW: self.today + timedelta(days=1)}.get(self.starts.data,
+                                                                                 self.first_day.data)
+
+    def last(self) -> date | None:
+        """The last day of absence; None when the parent is not sure yet."""
+        if self.ends.data == NOT_SURE:
+            return None
+        return self.last_day.data if self.ends.data == UNTIL else self.first()
+
+    def fill(self, first: date, last: date | None) -> None:
+        """Show a draft's days the way it would have been asked (coming back to change an answer)."""
+        self.starts.data = {self.today: TODAY, self.today + timedelta(days=1): TOMORROW}.get(first, ANOTHER_DAY)
+        self.first_day.data = first if self.starts.data == ANOTHER_DAY else None
+        self.ends.data = NOT_SURE if last is None else (ONE_DAY if last == first else UNTIL)
+        self.last_day.data = last if self.ends.data == UNTIL else None
+
+    def field_for(self, name: str):
+        """The field a rule's problem belongs on: a date the parent did not type is answered by its radios."""
+        if name == "first_day" and self.starts.data != ANOTHER_DAY:
+            return self.starts
+        if name == "last_day" and self.ends.data != UNTIL:
+            return self.ends
+        return getattr(self, name)
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        # Boxes under a choice not taken were not asked for: their content (and any mistake in it) is dropped.
+        for field, choice, wanted in ((self.first_day, self.starts, ANOTHER_DAY), (self.last_day, self.ends, UNTIL)):
+            if choice.data != wanted:
+                field.data, field.errors = None, []
+            elif field.data is None and not field.errors:
+                field.errors = [f"Enter the {field.label.text.lower()}"]
+        for reason, names in REASON_FIELDS.items():
+            if self.reason.data != reason:
+                for name in names:
+                    getattr(self, name).data = [] if name == "evidence" else ""
+                    getattr(self, name).errors = []
+        first, last = self.first(), self.last()
+        if first and last and last < first and not self.last_day.errors:
+            self.last_day.errors = ["The last day must be the same as or after the first day"]
+        return not any(f.errors for f in self)
 
     def validate_appointment_time(self, field):
         if (field.data or "").strip() and self.parsed_time() is None:

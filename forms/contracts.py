@@ -43,7 +43,7 @@ def checklist_choices(entries) -> list[SelectChoice]:
 
 
 class PlanForm(BaseForm):
-    meeting_date = GovDateField("Date of the meeting", description="For example, 5 10 2026",
+    meeting_date = GovDateField("Date of the meeting", description="For example, {example}", example_days=0,
                                 validators=[InputRequired("Enter the date of the meeting")])
     attendees_parents = StringField("Parent/Carer(s)", widget=GovTextInput(),
                                     description="Who came to the meeting for the family.",
@@ -71,8 +71,8 @@ class PlanForm(BaseForm):
     additional_actions = TextAreaField("Additional actions agreed", widget=GovTextArea(),
                                        validators=[Length(max=TEXT)])
     school_commitments = ChecklistField("School commitments", description="What the school agrees to do.")
-    review_date = GovDateField("Review date", description="Progress is reviewed on this date. For example, 16 11 2026",
-                               validators=[InputRequired("Enter the review date")])
+    review_date = GovDateField("Review date", description="Progress is reviewed on this date. For example, {example}",
+                               example_days=42, validators=[InputRequired("Enter the review date")])
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def validate_review_date(self, field):
@@ -140,7 +140,7 @@ class ReviewForm(BaseForm):
     outcome = RadioField("What happens now?", choices=OUTCOMES, widget=GovRadioInput(),
                          validators=[InputRequired("Choose whether to continue, close or escalate the plan")])
     next_review_date = GovDateField("Next review date", description="Only if the plan continues. For example, "
-                                    "18 1 2027", validators=[Optional()])
+                                    "{example}", example_days=42, validators=[Optional()])
     submit = SubmitField("Save the review", widget=GovSubmitInput())
 
     def validate(self, extra_validators=None) -> bool:

@@ -20,7 +20,7 @@ class FirstDayFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET form: choosing the day changes nothing
 
-    on = GovDateField("Day", description="For example, 23 11 2026", validators=[Optional()])
+    on = GovDateField("Day", description="For example, {example}", example_days=0, validators=[Optional()])
     school = SelectField("School", widget=GovSelect(), validators=[Optional()])
     submit = SubmitField("Show", widget=GovSubmitInput())
 

@@ -49,7 +49,7 @@ class LeaveRequestForm(BaseForm):
                              description="Select all that apply. Children at another school need a request to that "
                                          "school.",
                              validators=[DataRequired("Select the children the request is for")])
-    first_day = GovDateField("First day of absence", description="For example, 27 3 2027",
+    first_day = GovDateField("First day of absence", description="For example, {example}", example_days=42,
                              validators=[InputRequired("Enter the first day of absence")])
     return_day = GovDateField("Day of return to school", description="The first day they will be back at school",
                               validators=[InputRequired("Enter the day of return to school")])

@@ -15,8 +15,8 @@ class OversightFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET form: filters change nothing
 
-    as_of = GovDateField("As of", description="The lists and figures up to this day, for example 23 11 2026",
-                         validators=[Optional()])
+    as_of = GovDateField("As of", description="The lists and figures up to this day, for example {example}",
+                         example_days=0, validators=[Optional()])
     school = SelectField("School", widget=GovSelect(), validators=[Optional()])
     site = SelectField("Site", widget=GovSelect(), validators=[Optional()])
     year_group = StringField("Year group", widget=GovTextInput(), validators=[Optional(), Length(max=10)])

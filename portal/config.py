@@ -70,6 +70,8 @@ class Defaults:
     # turn it off: they make an app for each test, and frozen objects are never freed.
     PORTAL_FREEZE_GC_AT_START = True
 
+    # Said outright: Flask-Limiter keeps the last app's choice for an app that does not say (one limiter, many apps).
+    RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "portal-db://"  # counters in the database, shared by every gunicorn worker (services/throttle.py)
     RATELIMIT_HEADERS_ENABLED = True
 

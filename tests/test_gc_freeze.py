@@ -10,7 +10,7 @@ def test_a_served_app_freezes_its_startup_objects_and_a_test_app_does_not(make_a
     make_app()  # the tests' settings
     assert gc.get_freeze_count() <= before  # frozen objects can only have been freed since
     try:
-        make_app(TESTING=False, PORTAL_FREEZE_GC_AT_START=True)  # as served
+        make_app(TESTING=False, PORTAL_FREEZE_GC_AT_START=True, PORTAL_BASE_URL="https://portal.test")  # as served
         assert gc.get_freeze_count() > before
     finally:
         gc.unfreeze()

@@ -5,7 +5,7 @@ Parents report; only staff code (Part A point 11). These rules decide what a rep
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from portal.domain.calendar import AM, PM, SchoolCalendar
@@ -63,6 +63,34 @@ def covered_days(first: date, last: date | None, part: str, calendar: SchoolCale
     return days
 
 
+@dataclass(frozen=True)
+class DayRun:
+    """Days as a parent reads them: a day with school on its own, or days without school in one run, so that a
+    Christmas holiday is one line ("Christmas holiday, 21 December to 1 January") rather than twelve."""
+
+    first: date
+    last: date
+    sessions: tuple[str, ...]  # () when there is no school
+    closed_because: str | None = None
+
+
+def day_runs(days: list[CoveredDay], calendar: SchoolCalendar) -> list[DayRun]:
+    """`days` (from `covered_days`) with each run of days without school for one reason joined. Weekends and bank
+    holidays inside a school holiday belong to the holiday."""
+    runs: list[DayRun] = []
+    for day in days:
+        if day.sessions:
+            runs.append(DayRun(day.date, day.date, day.sessions))
+            continue
+        why = calendar.holiday_name(day.date) or day.closed_because
+        last = runs[-1] if runs else None
+        if last and not last.sessions and last.closed_because == why and last.last + timedelta(days=1) == day.date:
+            runs[-1] = replace(last, last=day.date)
+        else:
+            runs.append(DayRun(day.date, day.date, (), why))
+    return runs
+
+
 def sessions_reported(first: date, last: date | None, part: str, calendar: SchoolCalendar) -> int:
     return sum(len(d.sessions) for d in covered_days(first, last, part, calendar))
 
@@ -87,7 +115,10 @@ def check_report(first: date | None, last: date | None, part: str, reason: str, 
         elif last > latest:
             problems.append(Problem("last_day", f"The last day must be on or before {long_date(latest)}"))
     if last is None or last >= first:
-        if not problems and sessions_reported(first, last, part, calendar) == 0:
+        if not problems and calendar.last_day is not None and first > calendar.last_day:
+            problems.append(Problem("first_day", f"The school has not published its term dates for "
+                                                 f"{long_date(first)} yet: please contact the school office"))
+        elif not problems and sessions_reported(first, last, part, calendar) == 0:
             problems.append(Problem("first_day", "There is no school on the days you chose: check the dates"))
     if reason == OTHER and not details.strip():
         problems.append(Problem("details", "Tell us the reason for the absence"))

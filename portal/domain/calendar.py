@@ -47,6 +47,13 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def bank_holiday_words(name: str) -> str:
+    """A bank holiday as people say it: "Boxing Day (observed)" -> "Boxing Day bank holiday",
+    "Spring Bank Holiday" -> "Spring bank holiday"."""
+    name = name.replace(" (observed)", "").replace("Bank Holiday", "bank holiday")
+    return name if name.endswith("bank holiday") else f"{name} bank holiday"
+
+
 def english_bank_holidays(years) -> dict[date, str]:
     """England's bank holidays for the given years, from the `holidays` package."""
     return dict(holidays.country_holidays("GB", subdiv="ENG", years=sorted(set(years))))
@@ -103,11 +110,9 @@ class SchoolCalendar:
         if day.weekday() >= 5:
             return "Weekend"
         if day in self._holidays:
-            return f"Bank holiday ({self._holidays[day]})"
+            return bank_holiday_words(self._holidays[day])
         if self.term_of(day) is None:
-            if self.last_day is None or day > self.last_day:
-                return "Term dates not published yet"
-            return "School holiday"
+            return self.holiday_name(day)
         if day in self.inset_days:
             return "INSET day (staff training, school closed to pupils)"
         closures = [c for c in self.closures if c.covers(day)]
@@ -117,6 +122,22 @@ class SchoolCalendar:
         if {c.session for c in closures} >= set(SESSIONS):
             return "School closed: " + " and ".join(sorted({c.name for c in closures}))
         return None
+
+    def holiday_name(self, day: date) -> str | None:
+        """The school holiday `day` falls in, weekends and bank holidays in it too, named as parents know it
+        ("Christmas holiday", "October half term": `holidays_between_terms`'s names); "School holiday" before the
+        calendar begins, and after its last school day "Term dates not published yet". None in term time."""
+        if self.term_of(day) is not None:
+            return None
+        if self.last_day is None or day > self.last_day:
+            return "Term dates not published yet"
+        before = [t.ends for t in self.terms if t.ends < day]
+        if not before:
+            return "School holiday"
+        first = max(before) + timedelta(days=1)
+        while first.weekday() >= 5:  # named from its first weekday, as holidays_between_terms names it
+            first += timedelta(days=1)
+        return _holiday_name(first)
 
     @cached_property
     def _sessions_memo(self) -> dict[date, tuple[str, ...]]:

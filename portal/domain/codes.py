@@ -127,6 +127,17 @@ _TABLE = (
 
 CODES: dict[str, Code] = {row[0]: Code(*row) for row in _TABLE}
 
+# A word beside each code where a parent scans the register a week at a time (the explanation says the rest, once,
+# in the page's key). Short enough for a phone: a week of five days is one row.
+SHORT_WORDS: dict[str, str] = {
+    "/": "In", "\\": "In", "L": "Late", "K": "Council", "V": "Trip", "P": "Sport", "W": "Work", "B": "Off-site",
+    "D": "Other school", "C1": "Leave", "M": "Medical", "J1": "Interview", "S": "Study", "C2": "Part-time",
+    "C": "Leave", "T": "Travel", "R": "Religious", "I": "Ill", "E": "Excluded", "Q": "Council", "Y1": "Transport",
+    "Y2": "Disruption", "Y3": "Closed", "Y4": "Closed", "Y5": "Custody", "Y6": "Public health", "Y7": "Unavoidable",
+    "G": "Holiday", "N": "No reason", "O": "Absent", "U": "Very late", "X": "Not due", "Z": "Not joined",
+    "#": "Closed",
+}
+
 
 def _of(*categories: str) -> frozenset[str]:
     return frozenset(c.code for c in CODES.values() if c.category in categories)

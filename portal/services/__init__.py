@@ -6,7 +6,11 @@ the command line share one code path.
 
 
 class ServiceError(Exception):
-    """A use case refused: the message says what to fix."""
+    """A use case refused: the message says what to fix; `field`, when given, names the form field to fix."""
+
+    def __init__(self, message: str = "", field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class NotFound(ServiceError):

@@ -45,6 +45,7 @@ class ChildPreview:
     days: list[rules.CoveredDay]
     late: bool
     problems: list[rules.Problem] = field(default_factory=list)
+    runs: list[rules.DayRun] = field(default_factory=list)  # `days`, with the days without school joined
 
     @property
     def sessions(self) -> int:
@@ -70,10 +71,12 @@ def preview(account: ParentAccount, draft: AbsenceDraft, now: datetime) -> list[
         pupil = child_of(account, pupil_id)
         policy, school = school_policy(pupil.school.urn)
         site = school.site(pupil.site.slug) if pupil.site else school.sites[0]
+        days = rules.covered_days(draft.first_day, draft.last_day, draft.part, school.calendar)
         previews.append(ChildPreview(
             pupil=pupil,
             school_name=school.name,
-            days=rules.covered_days(draft.first_day, draft.last_day, draft.part, school.calendar),
+            days=days,
+            runs=rules.day_runs(days, school.calendar),
             late=rules.is_late_report(draft.first_day, draft.part, now, {"AM": site.am, "PM": site.pm},
                                       school.calendar),
             problems=rules.check_report(draft.first_day, draft.last_day, draft.part, draft.reason, draft.details,

@@ -11,7 +11,6 @@ features add their objects with `register_scope` (and `register_pupil_objects` f
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -235,15 +234,23 @@ def _actor_words(actor: str) -> str:
 def _changes(before: dict | None, after: dict | None) -> tuple[Change, ...]:
     before, after = before or {}, after or {}
     keys = list(dict.fromkeys([*before, *after]))
-    return tuple(Change(key, _text(before.get(key)), _text(after.get(key))) for key in keys
+    return tuple(Change(_words(key), _text(before.get(key)), _text(after.get(key))) for key in keys
                  if before.get(key) != after.get(key) or key not in before)
 
 
+def _words(key: str) -> str:
+    """A recorded field's name as staff read it: "marks_replaced" -> "marks replaced"."""
+    return str(key).replace("_", " ")
+
+
 def _text(value) -> str:
-    if value is None:
+    """A recorded value in words, never as JSON: a mapping as "key: value; ...", a list as "a, b"."""
+    if value is None or value == {} or value == []:
         return "–"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else "–"
+    if isinstance(value, dict):
+        return "; ".join(f"{_words(k)}: {_text(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
     return str(value)

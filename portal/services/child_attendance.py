@@ -4,12 +4,12 @@
 and never computes one. Every figure comes from `portal.domain`: the summary and band from `summarise` and
 `band`, percentages from `format_pct`, "what happens next" from `days_until_below` over the sessions left in
 the school year by the school's calendar, the support stage from `tier`. Days are sessions / 2 (domain.md
-Part A point 2); a child with no possible sessions has no percentage ("not yet").
+Part A point 2); a child with no possible sessions has no percentage ("not yet"). The register as a parent reads
+it (a week to a row, and its key) is portal.services.child_register's.
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -17,13 +17,11 @@ from fractions import Fraction
 
 from sqlalchemy import func, select
 
-from portal.domain import codes
 from portal.domain.attendance import BAND_WORDS, Summary, band, days_until_below, format_pct, summarise, tier
-from portal.domain.calendar import AM, PM, SESSIONS, SchoolCalendar, monday_of
+from portal.domain.calendar import AM, PM, SchoolCalendar, monday_of
 from portal.domain.marks import SESSION_ORDER
 from portal.domain.mis_feed import when_words
 from portal.domain.marks import Mark as DomainMark
-from portal.domain.policy import Policy
 from portal.domain.policy import School as SchoolPolicy
 from portal.domain.policy import Site as SitePolicy
 from portal.domain.settings import Bands, Tier
@@ -31,6 +29,8 @@ from portal.extensions import db
 from portal.models import Mark, Pupil
 from portal.services import data_arrivals, pupil_figures
 from portal.services.attendance import pupil_attendance, school_year_of
+from portal.services.child_register import Key, RegisterWeek, register
+from portal.services.child_register import key as register_key
 from portal.services.policies import trust_policy
 
 # The GOV.UK tag colour of each band (its words are portal.domain.attendance.BAND_WORDS).
@@ -44,16 +44,6 @@ BAND_TAGS = {
 }
 # Bands in which the page says what support the school offers.
 SUPPORT_BANDS = frozenset({"at_risk", "persistent", "severe"})
-# A short label for each kind of mark, shown beside the code in the register.
-CATEGORY_WORDS = {
-    codes.PRESENT_CATEGORY: "Present",
-    codes.APPROVED_ACTIVITY_CATEGORY: "Attending (approved activity)",
-    codes.AUTHORISED_CATEGORY: "Authorised absence",
-    codes.UNAUTHORISED_CATEGORY: "Unauthorised absence",
-    codes.NOT_COUNTED_CATEGORY: "Not counted",
-    codes.ADMINISTRATIVE_CATEGORY: "Not counted",
-}
-SESSION_WORDS = {AM: "morning", PM: "afternoon"}
 
 
 # ---------------------------------------------------------------- what the page holds
@@ -96,34 +86,6 @@ class Outlook:
     @property
     def days_words(self) -> str | None:
         return None if self.days is None else f"{self.days} more day{'' if self.days == 1 else 's'}"
-
-
-@dataclass(frozen=True)
-class RegisterEntry:
-    """One session of the register as a parent reads it."""
-
-    session: str  # "AM" or "PM"
-    code: str | None  # None: no mark (not recorded yet, or no session that day)
-    words: str  # the code explained, or why there is no code
-    label: str  # "Present", "Authorised absence"... or "" when there is no mark
-    minutes_late: int | None = None
-
-    @property
-    def session_words(self) -> str:
-        return SESSION_WORDS[self.session]
-
-
-@dataclass(frozen=True)
-class RegisterDay:
-    day: date
-    am: RegisterEntry
-    pm: RegisterEntry
-
-
-@dataclass(frozen=True)
-class RegisterWeek:
-    monday: date
-    days: tuple[RegisterDay, ...]
 
 
 @dataclass(frozen=True)
@@ -198,6 +160,7 @@ class ChildAttendance:
     outlook: tuple[Outlook, ...]
     support: Support | None
     register: tuple[RegisterWeek, ...]  # newest week first: every week, or the latest `register_weeks` asked for
+    key: Key  # the codes in `register`, each explained once, and its days without school
     earlier_weeks: bool  # the register holds weeks before those in `register`
     trend: tuple[TrendPoint, ...]  # oldest week first
     last_updated: datetime | None  # the newest Mark.recorded_at for this child
@@ -264,6 +227,11 @@ class Glance:
     school_name: str
     summary: Summary
     json: dict  # the `attendance summary --json` object
+
+    @property
+    def missed(self) -> Days:
+        """Time missed in the child page's words ("1 day", "half a day"), not the JSON's "1.0"."""
+        return Days(self.summary.absent)
 
 
 def at_a_glance(pupils: list[Pupil], as_of: date) -> list[Glance]:
@@ -335,6 +303,7 @@ def child_attendance(pupil: Pupil, as_of: date, register_weeks: int | None = Non
         support = Support(ordered, matching if matching is not None and matching.absence_over is not None
                           else None)
 
+    weeks = register(marks, calendar, policy, max(start, register_from), end)
     return ChildAttendance(
         pupil_id=pupil.id,
         name=pupil.name,
@@ -366,7 +335,8 @@ def child_attendance(pupil: Pupil, as_of: date, register_weeks: int | None = Non
         full_attendance_pct=full_pct,
         outlook=outlook,
         support=support,
-        register=_register(marks, calendar, policy, max(start, register_from), end),
+        register=weeks,
+        key=register_key(weeks),
         earlier_weeks=register_from > start,
         trend=_trend(marks, bands, year_start, as_of, pupil),
         last_updated=last_updated,
@@ -417,54 +387,6 @@ def _registers_close(pupil: Pupil, school: SchoolPolicy | None) -> dict[str, tim
     if site is None or site.am is None or site.pm is None:
         return {}
     return {AM: site.am.register_closes, PM: site.pm.register_closes}
-
-
-def code_words(code: str, policy: Policy) -> str:
-    """A code in plain words: the school's own wording where its policy gives one, else the national one."""
-    code = codes.normalise(code)
-    wording = {codes.normalise(k): v for k, v in policy.code_wording.items()}
-    if code in wording:
-        return wording[code]
-    entry = codes.CODES.get(code)
-    return entry.explanation if entry else "A code the portal does not know: please ask the school."
-
-
-def _entry(mark: DomainMark | None, session: str, day: date, calendar: SchoolCalendar | None, as_of: date,
-           policy: Policy) -> RegisterEntry:
-    if mark is not None:
-        code = codes.normalise(mark.code)
-        entry = codes.CODES.get(code)
-        label = CATEGORY_WORDS[entry.category] if entry else ""
-        if code == "L":
-            label = "Late, counted as present"
-        late = mark.minutes_late if code in ("L", "U") else None
-        return RegisterEntry(session, code, code_words(code, policy), label, late)
-    if calendar is not None and session not in calendar.sessions_on(day):
-        why = calendar.why_closed(day) or next(
-            (f"School closed: {c.name}" for c in calendar.closures if c.covers(day) and c.session == session),
-            "No session: the school was closed.")
-        return RegisterEntry(session, None, why, "")
-    return RegisterEntry(session, None, "Not recorded yet." if day <= as_of else "", "")
-
-
-def _register(marks: list[DomainMark], calendar: SchoolCalendar | None, policy: Policy, start: date,
-              end: date) -> tuple[RegisterWeek, ...]:
-    """The weeks of the period holding a school day or a mark, newest first, each with its weekdays in the period
-    (a weekday without a session says why: an INSET day, a bank holiday) and any marked weekend day."""
-    marks = [m for m in marks if m.date >= start]
-    by_key = {(m.date, m.session): m for m in marks}
-    days = set(calendar.school_days(start, end)) if calendar is not None and start <= end else set()
-    days.update(m.date for m in marks)
-    for monday in {monday_of(d) for d in days}:
-        days.update(d for d in (monday + timedelta(days=i) for i in range(5)) if start <= d <= end)
-    weeks = []
-    for monday, group in itertools.groupby(sorted(days), key=monday_of):
-        rows = tuple(
-            RegisterDay(day, *(_entry(by_key.get((day, s)), s, day, calendar, end, policy) for s in SESSIONS))
-            for day in group
-        )
-        weeks.append(RegisterWeek(monday, rows))
-    return tuple(reversed(weeks))
 
 
 def _trend(marks: list[DomainMark], bands: Bands, year_start: date, as_of: date,

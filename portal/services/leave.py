@@ -133,6 +133,11 @@ class RequestPreview:
     problems: list[Problem]
 
     @property
+    def runs(self) -> list[absence_rules.DayRun]:
+        """`days`, with the days without school joined: a half-term is one line."""
+        return absence_rules.day_runs(self.days, self.rules.calendar)
+
+    @property
     def assessment(self) -> LeaveAssessment:  # the dates, notice and deadline are the same for every child
         return self.children[0].assessment
 
@@ -565,6 +570,21 @@ class Case:
     @property
     def previous_approved(self) -> list[LeaveRequestChild]:
         return [c for c in self.previous if c.status in (APPROVED, PART_APPROVED)]
+
+
+# The leave settings a policy can contradict itself about, as the staff deciding a request read them.
+CONFLICT_WORDS = {
+    "leave.approved_code": "The code for leave the school grants",
+    "leave.decision_within": "How soon the school decides",
+    "leave.notice": "The notice parents must give",
+    "leave.past_attendance_considered": "Whether past attendance is considered",
+}
+
+
+def conflict_words(key: str) -> str:
+    """A policy setting's name in words: "leave.approved_code" -> "The code for leave the school grants"; a setting
+    without words of its own, its last part with spaces ("leave.bar" -> "Bar")."""
+    return CONFLICT_WORDS.get(key) or key.rsplit(".", 1)[-1].replace("_", " ").capitalize()
 
 
 def case_for(staff: StaffUser, child_id: int, today: date) -> Case:

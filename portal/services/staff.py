@@ -154,12 +154,36 @@ def require(staff: StaffUser, action: str, school: School) -> None:
     if not may(staff, action, school):
         if not roles_at(staff, school):
             raise NotFound("no such pupil")  # another school's pupils look like pupils that do not exist
-        raise NotPermitted(f"your role at {school.name} does not allow this: ask "
-                           f"{_who_may(action, school)}")
+        raise NotPermitted(refusal(action, school))
 
 
-def _who_may(action: str, school: School) -> str:
+# What each decision is, in the words of a sentence: "Only the headteacher can authorise absences".
+ACTION_WORDS = {
+    AUTHORISE_ABSENCE: "authorise absences",
+    DECIDE_LEAVE: "decide leave requests",
+    DRAFT_SUPPORT_PLANS: "run attendance support plans",
+}
+
+
+def refusal(action: str, school: School) -> str:
+    """Why someone may not, naming who may: "Only the headteacher can authorise absences at Bothal Primary School:
+    ask Hilary Head." """
+    roles, names = who_may(action, school)
+    ask = f": ask {_or(names)}" if names else ""
+    return f"Only {roles} can {ACTION_WORDS[action]} at {school.name}{ask}."
+
+
+def who_may(action: str, school: School) -> tuple[str, list[str]]:
+    """The roles the policy lets do `action` at `school`, in words ("the headteacher"), and the names of the active
+    staff who hold one of them there (at the school, or across its trust)."""
     policy = trust_policy(school.trust)
     roles = {AUTHORISE_ABSENCE: policy.roles.authorise_absence, DECIDE_LEAVE: policy.leave.deciders,
              DRAFT_SUPPORT_PLANS: policy.roles.draft_support_plans}[action]
-    return " or ".join(sorted(r.replace("_", " ") for r in roles))
+    names = sorted({r.staff.name for r in db.session.scalars(select(StaffRole).where(
+        StaffRole.role.in_(roles), StaffRole.trust_id == school.trust_id,
+        (StaffRole.school_id == school.id) | StaffRole.school_id.is_(None))) if r.staff.active})
+    return _or([f"the {role.replace('_', ' ')}" for role in sorted(roles)]), names
+
+
+def _or(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"

@@ -89,8 +89,8 @@ def may_export(staff: StaffUser, school) -> bool:
 def _require_export(staff: StaffUser, school) -> None:
     require(staff, "view", school)  # NotFound for a school where the member of staff has no role
     if not may_export(staff, school):
-        raise NotPermitted(f"your role at {school.name} does not allow exporting a family's data: ask the "
-                           "headteacher, a senior leader or the attendance officer")
+        raise NotPermitted(f"Only the headteacher, a senior leader or the attendance officer can export a family's "
+                           f"data at {school.name}: ask one of them.")
 
 
 def pupil_by_upn(staff: StaffUser, upn: str) -> Pupil:

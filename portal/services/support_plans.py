@@ -182,6 +182,18 @@ def plans_of_pupil(staff: StaffUser, pupil: Pupil) -> list[SupportPlan]:
                                    .order_by(SupportPlan.id.desc())))
 
 
+def open_plans_by_pupil(staff: StaffUser, pupil_ids: list[int]) -> dict[int, SupportPlan]:
+    """Each of these pupils' newest plan still open (a draft, or sent and running), at the schools where `staff`
+    may draft plans: a list of pupils links to it rather than offering to start another."""
+    school_ids = _drafting_school_ids(staff)
+    if not school_ids or not pupil_ids:
+        return {}
+    plans = db.session.scalars(select(SupportPlan).where(
+        SupportPlan.pupil_id.in_(pupil_ids), SupportPlan.school_id.in_(school_ids),
+        SupportPlan.state.in_((DRAFT, ACTIVE))).order_by(SupportPlan.id))
+    return {plan.pupil_id: plan for plan in plans}
+
+
 def find_pupils(staff: StaffUser, text: str, limit: int = 25) -> list[Pupil]:
     """Pupils at the staff member's drafting schools whose UPN is `text`, or whose name contains it."""
     text = " ".join((text or "").split())
@@ -359,7 +371,7 @@ def _attendance_figures(pupil: Pupil, as_of: date) -> dict:
     }
 
 
-def _on_a_school_day(pupil: Pupil, day: date, what: str) -> None:
+def _on_a_school_day(pupil: Pupil, day: date, what: str, field: str) -> None:
     """A review is a meeting at school, so it falls on one of the school's days (where its calendar reaches)."""
     _, school = school_policy(pupil.school.urn)
     calendar = school.calendar if school else None
@@ -370,33 +382,37 @@ def _on_a_school_day(pupil: Pupil, day: date, what: str) -> None:
         following = calendar.next_school_day(day)
         instead = f", such as {rules.long_date(following)}" if following else ""
         raise ServiceError(f"The {what}, {rules.long_date(day)}, is not a school day ({why}): choose a school "
-                           f"day{instead}")
+                           f"day{instead}", field=field)
 
 
-def _fields(plan: SupportPlan, number: int, data: PlanInput, template: PlanTemplate, today: date,
-            previous: SupportPlanVersion | None) -> dict:
-    if data.meeting_date is None or data.review_date is None:
-        raise ServiceError("Enter the date of the meeting and the review date")
+def _fields(pupil: Pupil, school_name: str, reference: str | None, number: int, data: PlanInput,
+            template: PlanTemplate, today: date, previous: SupportPlanVersion | None) -> dict:
+    """The version's fields, every check made first: nothing is written until they pass (a new plan's reference,
+    None here, is filled in once it has an id)."""
+    if data.meeting_date is None:
+        raise ServiceError("Enter the date of the meeting", field="meeting_date")
+    if data.review_date is None:
+        raise ServiceError("Enter the review date", field="review_date")
     problems = rules.check_dates(data.meeting_date, data.review_date)
     if problems:
-        raise ServiceError(problems[0][1])
-    _on_a_school_day(plan.pupil, data.review_date, "review date")
+        raise ServiceError(problems[0][1], field=problems[0][0])
+    _on_a_school_day(pupil, data.review_date, "review date", "review_date")
     chosen = {}
     for key in rules.LIST_KEYS:
         offered = checklist(template, key, previous)
         picked = [rules.clean_line(item) for item in getattr(data, key) or []]
         unknown = [item for item in picked if item not in offered]
         if unknown:
-            raise ServiceError(f"{unknown[0]!r} is not on the policy's list: write it under “other” instead")
+            raise ServiceError(f"{unknown[0]!r} is not on the policy's list: write it under “other” instead",
+                               field=key)
         chosen[key] = [item for item in offered if item in picked]  # the policy's order
-    pupil = plan.pupil
     attendance = _attendance_figures(pupil, min(data.meeting_date, today))
     return {
         "schema": rules.FIELDS_SCHEMA,
-        "reference": plan.reference,
+        "reference": reference,
         "version": number,
         "title": template.title,
-        "school": plan.school.name,
+        "school": school_name,
         "pupil_name": pupil.name,
         "pupil_class": pupil.registration_group,
         "meeting_date": data.meeting_date.isoformat(),
@@ -432,11 +448,14 @@ def draft_plan(staff: StaffUser, pupil_id: int, data: PlanInput, now: datetime |
     """A new plan for a pupil, as a draft only staff see (version 1)."""
     now = now or utcnow()
     pupil = pupil_for_plan(staff, pupil_id)
+    # Checked before the plan is added: a refused form must leave no draft behind, not even in this session.
+    fields = _fields(pupil, pupil.school.name, None, 1, data, template_for(pupil.school), school_time(now).date(),
+                     None)
     plan = SupportPlan(pupil=pupil, school=pupil.school, owner=staff, state=DRAFT, created_at=now,
                        review_date=data.review_date)
     db.session.add(plan)
     db.session.flush()
-    fields = _fields(plan, 1, data, template_for(pupil.school), school_time(now).date(), None)
+    fields["reference"] = plan.reference
     version = SupportPlanVersion(plan=plan, number=1, created_at=now, created_by=staff, updated_at=now)
     _write(version, fields)
     db.session.add(version)
@@ -458,13 +477,15 @@ def change_plan(staff: StaffUser, plan_id: int, data: PlanInput, now: datetime |
     template = template_for(plan.school)
     if latest.issued_at is None:
         before = {"version": latest.number, "sha256": latest.sha256}
-        _write(latest, _fields(plan, latest.number, data, template, school_time(now).date(), latest))
+        _write(latest, _fields(plan.pupil, plan.school.name, plan.reference, latest.number, data, template,
+                               school_time(now).date(), latest))
         latest.updated_at = now
         version = latest
     else:
         before = {"version": latest.number, "sha256": latest.sha256}
         # Its queries run before the new version is added to the session.
-        fields = _fields(plan, latest.number + 1, data, template, school_time(now).date(), latest)
+        fields = _fields(plan.pupil, plan.school.name, plan.reference, latest.number + 1, data, template,
+                         school_time(now).date(), latest)
         version = SupportPlanVersion(plan=plan, number=latest.number + 1, created_at=now, created_by=staff,
                                      updated_at=now)
         _write(version, fields)
@@ -674,10 +695,10 @@ def review_plan(staff: StaffUser, plan_id: int, progress: str, outcome: str, nex
         raise ServiceError("Choose whether to continue, close or escalate the plan")
     if outcome == CONTINUE:
         if next_review_date is None:
-            raise ServiceError("Enter the date of the next review")
+            raise ServiceError("Enter the date of the next review", field="next_review_date")
         if next_review_date <= school_time(now).date():
-            raise ServiceError("The next review must be after today")
-        _on_a_school_day(plan.pupil, next_review_date, "next review date")
+            raise ServiceError("The next review must be after today", field="next_review_date")
+        _on_a_school_day(plan.pupil, next_review_date, "next review date", "next_review_date")
     else:
         next_review_date = None
     since = attendance_since_start(plan, school_time(now).date())
@@ -721,6 +742,34 @@ def due_reviews(as_of: date, staff: StaffUser | None = None, days_ahead: int = 0
         query = query.where(SupportPlan.school_id.in_(school_ids))
     plans = db.session.scalars(query.order_by(SupportPlan.review_date, SupportPlan.id))
     return [DueReview(p, p.review_date, max((as_of - p.review_date).days, 0)) for p in plans]
+
+
+@dataclass(frozen=True)
+class DeclinedPlan:
+    plan: SupportPlan
+    declined: list[SignerStatus]  # the parents who did not agree to the version they were sent, with why
+
+    @property
+    def pupil(self) -> Pupil:
+        return self.plan.pupil
+
+
+def declined_plans(staff: StaffUser) -> list[DeclinedPlan]:
+    """Running plans whose version sent to the family a parent has not agreed to: the school must talk to them
+    and change the plan (or record why not). Only at the schools where `staff` may draft support plans."""
+    school_ids = _drafting_school_ids(staff)
+    if not school_ids:
+        return []
+    plans = db.session.scalars(select(SupportPlan).where(SupportPlan.state == ACTIVE,
+                                                         SupportPlan.school_id.in_(school_ids))
+                               .join(SupportPlanVersion).join(PlanSignature)
+                               .where(PlanSignature.outcome == DECLINED).distinct().order_by(SupportPlan.id))
+    found = []
+    for plan in plans:
+        status = version_status(plan.current) if plan.current else None
+        if status and status.declined:
+            found.append(DeclinedPlan(plan, status.declined))
+    return found
 
 
 def _staff_emails(plan: SupportPlan) -> list[str]:

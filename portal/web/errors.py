@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -57,7 +58,24 @@ def http_error(error: HTTPException):
 
 def csrf_error(error: CSRFError):
     # The form's token is missing, stale or from another session: most often a page left open too long.
-    return respond(400, CSRF_TITLE, "errors/csrf.html", error)
+    return respond(400, CSRF_TITLE, "errors/csrf.html", error, again=form_again(), home=home_page())
+
+
+def form_again() -> str | None:
+    """The page whose form was sent, to open afresh: the same address, when it is a page (a button-only form such
+    as "still off" posts to an address with nothing to show); else None."""
+    try:
+        current_app.url_map.bind("", url_scheme=request.scheme).match(request.path, method="GET")
+    except HTTPException:
+        return None
+    return request.full_path.rstrip("?")
+
+
+def home_page() -> str:
+    """Where the person's portal starts: a parent's children, a member of staff's review queue, or the start."""
+    user_id = current_user.get_id() if current_user and current_user.is_authenticated else None
+    endpoint = None if user_id is None else ("staff.queue" if user_id.startswith("staff:") else "parent.home")
+    return url_for(endpoint) if endpoint in current_app.view_functions else url_for("home.index")
 
 
 def other_http_error(error: HTTPException):

@@ -5,12 +5,21 @@ from __future__ import annotations
 from flask import Flask
 
 from portal.clock import school_time, school_today
+from portal.services.child_register import code_sentence
+from portal.services.policies import trust_policy
 
 
 def register(app: Flask) -> None:
     app.context_processor(page_context)
     # Stored times are UTC; people read UK time: `{{ (report.reported_at | school_time).strftime(...) }}`.
     app.add_template_filter(school_time, "school_time")
+    # Parents never read a bare code: `{{ code_in_words(child.code, child.pupil.school) }}`.
+    app.add_template_global(code_in_words, "code_in_words")
+
+
+def code_in_words(code: str, school) -> str:
+    """A register code in a parent's words, with the school's own wording where its policy has one."""
+    return code_sentence(code, trust_policy(school.trust))
 
 
 def page_context() -> dict:

@@ -142,7 +142,7 @@ def test_a_meeting_in_the_future_takes_the_figure_as_of_today(family):
 
 
 def test_only_the_roles_the_policy_names_draft_plans_and_only_at_their_schools(family):
-    with pytest.raises(NotPermitted, match="attendance officer or headteacher or senior leader"):
+    with pytest.raises(NotPermitted, match="Only the attendance officer, the headteacher or the senior leader"):
         plans.draft_plan(family.teacher, family.sam.id, plan_input(), now=DRAFTED)
     with pytest.raises(NotFound):
         plans.draft_plan(family.central, family.sam.id, plan_input(), now=DRAFTED)

@@ -26,6 +26,25 @@ def test_days_without_school_are_listed_with_the_reason():
         (20, ("AM", "PM"), None), (21, (), "Weekend"), (22, (), "Weekend"), (23, ("AM", "PM"), None)]
 
 
+def test_days_without_school_are_joined_into_runs_named_as_families_say_them():
+    calendar = SchoolCalendar(
+        terms=(Term("Autumn 2", date(2026, 11, 2), date(2026, 12, 18)),
+               Term("Spring 1", date(2027, 1, 4), date(2027, 2, 12))),
+        bank_holidays={date(2026, 12, 25): "Christmas Day", date(2026, 12, 28): "Boxing Day (observed)",
+                       date(2027, 1, 1): "New Year's Day"})
+    days = rules.covered_days(date(2026, 12, 17), date(2027, 1, 5), rules.WHOLE_DAY, calendar)
+    runs = [(r.first.isoformat(), r.last.isoformat(), len(r.sessions), r.closed_because)
+            for r in rules.day_runs(days, calendar)]
+    assert runs == [
+        ("2026-12-17", "2026-12-17", 2, None), ("2026-12-18", "2026-12-18", 2, None),
+        ("2026-12-19", "2027-01-03", 0, "Christmas holiday"),  # weekends and bank holidays inside it too
+        ("2027-01-04", "2027-01-04", 2, None), ("2027-01-05", "2027-01-05", 2, None)]
+    weekend = rules.day_runs(rules.covered_days(date(2026, 11, 27), date(2026, 11, 30), rules.WHOLE_DAY,
+                                                CALENDAR), CALENDAR)
+    assert [(r.first.day, r.last.day, r.closed_because) for r in weekend] == [
+        (27, 27, None), (28, 29, "Weekend"), (30, 30, None)]
+
+
 def test_a_half_day_closure_leaves_only_the_other_session():
     [day] = rules.covered_days(date(2026, 11, 12), None, rules.WHOLE_DAY, CALENDAR)
     assert day.sessions == ("PM",)
@@ -86,3 +105,12 @@ def test_still_off_starts_on_the_next_school_day():
 
 def test_staff_get_a_suggested_code_but_other_reasons_are_left_to_them():
     assert rules.SUGGESTED_CODES == {"illness": "I", "medical": "M", "religious": "R", "other": None}
+
+
+def test_a_day_past_the_published_term_dates_is_said_plainly():
+    day = date(2026, 12, 21)  # CALENDAR's only term ends on Friday 18 December
+    problems = rules.check_report(day, None, rules.WHOLE_DAY, rules.ILLNESS, "", date(2026, 12, 18), CALENDAR,
+                                  RULES)
+    assert [(p.field, p.message) for p in problems] == [(
+        "first_day", "The school has not published its term dates for 21 December 2026 yet: please contact the "
+                     "school office")]

@@ -12,6 +12,7 @@ from portal.domain.calendar import (
     Holiday,
     SchoolCalendar,
     Term,
+    bank_holiday_words,
     calendar_runs_out,
     holidays_between_terms,
     monday_of,
@@ -26,8 +27,8 @@ CAL = school_year(closures=(POLLING, SNOW))
 @pytest.mark.parametrize(("day", "sessions", "why"), [
     pytest.param(date(2024, 9, 3), ("AM", "PM"), None, id="ordinary-school-day"),
     pytest.param(date(2024, 9, 7), (), "Weekend", id="saturday"),
-    pytest.param(date(2025, 5, 5), (), "Bank holiday (May Day)", id="bank-holiday-inside-summer-term"),
-    pytest.param(date(2024, 10, 30), (), "School holiday", id="half-term"),
+    pytest.param(date(2025, 5, 5), (), "May Day bank holiday", id="bank-holiday-inside-summer-term"),
+    pytest.param(date(2024, 10, 30), (), "October half term", id="half-term"),
     pytest.param(date(2024, 9, 2), (), "INSET day (staff training, school closed to pupils)", id="inset-first-day"),
     pytest.param(date(2025, 5, 23), (), "INSET day (staff training, school closed to pupils)",
                  id="inset-before-half-term"),
@@ -121,8 +122,28 @@ def test_term_of_and_monday_of():
 def test_bank_holidays_default_to_englands_from_the_holidays_package():
     calendar = SchoolCalendar(terms=(Term("Summer 1", date(2025, 4, 22), date(2025, 5, 23)),))
     assert not calendar.is_school_day(date(2025, 5, 5))
-    assert calendar.why_closed(date(2025, 5, 5)).startswith("Bank holiday")
+    assert calendar.why_closed(date(2025, 5, 5)) == "May Day bank holiday"
     assert calendar.is_school_day(date(2025, 5, 6))
+
+
+@pytest.mark.parametrize(("day", "name"), [
+    (date(2024, 9, 3), None),
+    (date(2024, 8, 20), "School holiday"),  # before the calendar's first term
+    (date(2024, 10, 29), "October half term"),
+    (date(2024, 12, 23), "Christmas holiday"),
+    (date(2025, 1, 3), "Christmas holiday"),
+    (date(2025, 2, 18), "February half term"),
+    (date(2025, 4, 10), "Easter holiday"),
+    (date(2025, 5, 28), "May half term"),
+    (date(2025, 8, 11), "Term dates not published yet"),  # after the calendar's last school day
+])
+def test_holidays_are_named_as_families_call_them(day, name):
+    assert CAL.holiday_name(day) == name
+
+
+def test_bank_holidays_are_said_plainly():
+    assert bank_holiday_words("Boxing Day (observed)") == "Boxing Day bank holiday"
+    assert bank_holiday_words("Spring Bank Holiday") == "Spring bank holiday"
 
 
 def test_a_day_closed_in_both_halves_says_why():

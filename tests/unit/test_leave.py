@@ -113,7 +113,7 @@ def test_holidays_and_inset_are_shown_never_counted():
     assert (a.sessions, a.school_days) == (4, (date(2025, 5, 21), date(2025, 5, 22)))
     (inside,) = a.closures
     assert (inside.where, inside.start, inside.end) == ("inside", date(2025, 5, 23), date(2025, 5, 30))
-    assert [r.split(" (")[0] for r in inside.reasons] == ["INSET day", "Bank holiday", "School holiday"]
+    assert [r.split(" (")[0] for r in inside.reasons] == ["INSET day", "Spring bank holiday", "May half term"]
 
 
 def test_closures_joined_before_and_after():

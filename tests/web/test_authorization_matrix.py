@@ -145,7 +145,7 @@ ROUTES = {route.endpoint: route for route in (
     Route("parent.plans", (GET,), PARENT, shows=("plan_ref",)),
     # Another family's child in the form is not one of the choices: the form again, nothing kept.
     Route("parent.report_absence", (GET, POST), PARENT, other=OK, body=lambda s: {
-        "children": [s.pupil_id], "first_day": fields(NOW.date() + timedelta(days=1)), "not_sure": "y",
+        "children": [s.pupil_id], "starts": "other", "first_day": fields(NOW.date() + timedelta(days=1)), "ends": "not_sure",
         "part": "day", "reason": "illness"}),
     Route("parent.new_leave_request", (GET, POST), PARENT, other=OK, body=lambda s: {
         "children": [s.pupil_id], "first_day": fields(NOW.date() + timedelta(weeks=8)),
@@ -201,7 +201,7 @@ ROUTES = {route.endpoint: route for route in (
     Route("staff.plans", (GET,), STAFF, query=lambda s: {"q": s.upn}, other=OK, shows=("plan_ref", "surname"),
           sees=PLANS),
     Route("staff.subject_access", (GET, POST), STAFF, body=lambda s: {"upn": s.upn},
-          other=Expect(200, text="at your schools"), act=(EXPORT, Expect(200, text="does not allow"))),
+          other=Expect(200, text="at your schools"), act=(EXPORT, Expect(200, text="can export a family"))),
     Route("staff.bulk_accept", (POST,), STAFF, body=lambda s: {"items": [s.absence_child]},
           ok_post=Expect(303, "/staff/"), other=Expect(303, "/staff/"), act=(DECIDE, Expect(303, "/staff/"))),
     Route("staff.first_day_chase", (POST,), STAFF, ok_post=Expect(303, "/staff/first-day"),
@@ -215,7 +215,7 @@ ROUTES = {route.endpoint: route for route in (
     Route("staff.account", (GET, POST), STAFF),
     # ------------------------------------------------------------ staff: one school's objects
     Route("staff.absence", (GET, POST), STAFF, args=lambda s: {"child_id": s.absence_child},
-          body=lambda s: {"action": "accept", "code": "I"}, act=(DECIDE, Expect(200, text="does not allow")),
+          body=lambda s: {"action": "accept", "code": "I"}, act=(DECIDE, Expect(200, text="can authorise absences")),
           shows=("surname", "report")),
     Route("staff.assign", (POST,), STAFF, args=lambda s: {"child_id": s.absence_child},
           ok_post=Expect(303, "/staff/absences/{child_id}"), acts_when_empty=True),

@@ -65,6 +65,19 @@ class Page(HTMLParser):
         return [attrs for name, attrs in self.elements if name == tag]
 
 
+def grid_weeks(html: str) -> dict[str, list[list[str]]]:
+    """The register grid: for each week (by its Monday, "8 September"), Monday to Friday, each day's marks as
+    read aloud ("Morning: I Ill")."""
+    grid = html.split('class="portal-register"', 1)[1].split("</table>", 1)[0]
+    weeks = {}
+    for body in grid.split("<tbody>")[1:]:
+        monday = re.search(r"Week beginning <span[^>]*>\w+ </span>(\d+ \w+)", body).group(1)
+        cells = re.findall(r"<td>(.*?)</td>", body, re.S)
+        weeks[monday] = [[" ".join(re.sub(r"<[^>]+>", " ", "<" + mark).split())
+                          for mark in cell.split('<span class="portal-mark portal-mark--')[1:]] for cell in cells]
+    return weeks
+
+
 @pytest.fixture(autouse=True)
 def fixed_day(school_clock):
     school_clock.move_to(in_england(datetime.combine(AS_OF, time(18, 0))))
@@ -138,10 +151,9 @@ def test_the_percentage_comes_with_its_meaning_in_days_and_the_band_in_words(sig
     assert page.by_id["band"].startswith("Persistent absence")
     assert "missed 10% or more of school sessions" in page.by_id["band"]
     assert "target is 97%" in page.by_id["band"]
-    assert page.by_id["authorised"].startswith("1 day (20.0% of sessions)")
-    assert "Of this, illness: 1 day." in page.by_id["authorised"]
-    assert "illness is an authorised absence" in page.by_id["authorised"]
-    assert page.by_id["unauthorised"].startswith("0 days (0.0% of sessions)")
+    assert page.by_id["authorised"] == "1 day (20.0%), of which illness 1 day"
+    assert "illness is an authorised absence" in page.by_id["figures-explained"]
+    assert page.by_id["unauthorised"].startswith("0 days (0.0%)")
     assert page.by_id["late-before-close"].startswith("0 times")
     assert page.by_id["late-after-close"].startswith("0 times")
     for word in ("fine", "prosecut", "court", "penalty"):
@@ -227,19 +239,23 @@ def test_the_register_shows_each_session_with_its_code_in_words(signed_in, app, 
     register = page.by_id["register"]
     assert "Week beginning Monday 8 September 2025" in register  # newest week first
     assert register.index("Monday 8 September 2025") < register.index("Monday 1 September 2025")
-    rows = page.html.split('id="register"', 1)[1]
-    monday = re.search(r"8 September</span></th>(.*?)</tr>", rows, re.S).group(1)
-    assert "<strong" in monday and ">I</strong>" in monday and ">D</strong>" in monday
-    assert codes.CODES["I"].explanation in register
-    assert d_wording in register  # the school's own wording wins over the national one
+    week = grid_weeks(page.html)["8 September"]
+    assert week[0] == ["Morning: I Ill", "Afternoon: D Other school"]  # Monday: a code and a word a session
+    key = page.by_id["register-key"]
+    assert codes.CODES["I"].explanation in key
+    assert d_wording in key  # the school's own wording wins over the national one
     assert codes.CODES["D"].explanation not in register
-    assert "Late, counted as present" in register and codes.CODES["L"].explanation in register
-    assert "Unauthorised absence" in register
-    assert "INSET day" in register  # Monday 1 September: no session, and the page says why
-    assert page.by_id["late-before-close"].startswith("1 time")
+    assert "L Late Late, counted as present." in key and codes.CODES["L"].explanation in key
+    assert "U Very late Unauthorised absence." in key
+    assert "Monday 1 September (INSET day" in key  # no session that day, and the page says why
+    assert grid_weeks(page.html)["1 September"][0] == ["Closed"]
+    assert page.by_id["late-before-close"] == "1 time: counted as present"
     assert ("the register closes at 9:30am in the morning and 1:45pm in the afternoon"
-            in page.by_id["late-before-close"])
-    assert page.by_id["late-after-close"].startswith("1 time")
+            in page.by_id["figures-explained"])
+    assert page.by_id["late-after-close"] == "1 time: counted as missed"
+    days = page.by_id["register-days"]  # on demand: each day in words, minutes late too
+    assert ("Wednesday 3 September: morning: L, late, counted as present; afternoon: U, unauthorised absence"
+            in days)
 
 
 def test_the_trend_is_an_accessible_svg_with_a_table_beside_it(signed_in, app, family):
@@ -285,7 +301,7 @@ def test_the_page_shows_the_last_month_of_the_register_and_links_to_every_week(s
     response = signed_in.get(f"/parent/children/{family['sam']}/register", headers=BROWSER)
     assert response.status_code == 200
     year = Page(response.get_data(as_text=True)).by_id["register"]
-    mondays = re.findall(r"Week beginning Monday (\d+ \w+) 2025", year)
+    mondays = list(grid_weeks(response.get_data(as_text=True)))
     assert mondays == ["13 October", "6 October", "29 September", "22 September", "15 September", "8 September",
                        "1 September"]
     assert "INSET day" in year  # Monday 1 September: the year's first week is there, with why it had no session
@@ -302,3 +318,32 @@ def test_another_familys_register_is_not_found_and_a_stranger_is_sent_to_sign_in
     assert signed_in.get("/parent/children/999999/register", headers=BROWSER).status_code == 404
     stranger = app.test_client().get(f"/parent/children/{family['sam']}/register", headers=BROWSER)
     assert stranger.status_code == 302 and stranger.location.startswith("/sign-in")
+
+
+def test_the_register_is_a_week_to_a_row_with_each_code_explained_once(signed_in, app, family, school_clock):
+    give_marks(app, family["sam"], ["/", "\\"] * 12 + ["I", "I"] + ["/", "\\"] * 4)  # three school weeks
+    school_clock.move_to(in_england(datetime(2025, 9, 19, 18, 0)))
+    sign_in_jo(signed_in, app, family)  # a sign-in on the new day: the last one has ended
+
+    page = child_page(signed_in, family["sam"])
+
+    weeks = grid_weeks(page.html)
+    assert list(weeks) == ["15 September", "8 September", "1 September"]  # newest first, one row each
+    assert weeks["15 September"][3] == ["Morning: I Ill", "Afternoon: I Ill"]  # Thursday
+    assert weeks["15 September"][4] == ["Morning: / In", "Afternoon: \\ In"]
+    assert [len(days) for days in weeks.values()] == [5, 5, 5]
+    for code in ("/", "\\", "I"):
+        assert page.html.count(codes.CODES[code].explanation) == 1, code  # once, in the key
+    assert "Present. In school for the morning." in page.by_id["register-key"]
+
+
+def test_the_figures_and_what_happens_next_come_before_the_register(signed_in, app, family):
+    give_marks(app, family["sam"], EIGHT_PRESENT_TWO_ILL)
+
+    html = child_page(signed_in, family["sam"]).html
+
+    order = [html.index(f'id="{ident}"') for ident in ("attendance-figure", "band", "what-happens-next",
+                                                       "time-missed", "register", "trend")]
+    assert order == sorted(order)
+    assert html.index('id="trend"') > html.index('class="portal-register"')
+    assert '<details class="govuk-details" id="trend">' in html  # the chart on demand

@@ -49,3 +49,26 @@ def test_a_post_with_the_token_from_the_page_is_accepted(make_app, path):
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     response = client.post(path, data={"email": "jo@example.com", "csrf_token": token})
     assert response.status_code == 303
+
+
+def test_the_expired_page_leads_back_to_the_form_and_home(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    with app.app_context():
+        parent = ParentAccount(email="jo@example.com", created_at=datetime(2026, 9, 1))
+        db.session.add(parent)
+        db.session.commit()
+        sign_in_as(client, parent)
+
+    form_page = client.post("/parent/report-absence", data={}, headers={"Accept": "text/html"})
+    button_only = client.post("/parent/reports/R-1/still-off", data={}, headers={"Accept": "text/html"})
+
+    assert form_page.status_code == 400
+    html = form_page.get_data(as_text=True)
+    assert '<a class="govuk-link" href="/parent/report-absence">Open the form again</a>' in html
+    assert '<a class="govuk-link" href="/parent/">Go to your home page</a>' in html
+    html = button_only.get_data(as_text=True)
+    assert "Open the form again" not in html  # nothing to open at a button's address
+    assert 'href="/parent/">Go to your home page</a>' in html
+    anonymous = app.test_client().post("/sign-in", data={}).get_data(as_text=True)
+    assert 'href="/sign-in">Open the form again</a>' in anonymous and 'href="/">Go to the start of the portal' in anonymous

@@ -124,7 +124,8 @@ def test_a_parent_asks_for_leave_and_sees_plainly_what_the_policy_says(app, clie
     assert "Sam’s attendance this school year: 95.5% , below 96%" in text  # where the child stands
     assert "£80 if paid within 21 days, or £160 if paid within 28 days" in text  # what a refusal means
     assert "A request is not permission" in text
-    assert "Saturday 5 December: no school (Weekend)" in text  # the calendar's days, closures shown
+    assert "Weekend, Saturday 5 to Sunday 6 December: no school" in text  # the calendar's days, closures shown
+    assert "Thursday 3 December: school day (morning and afternoon)" in text
     assert "5 school days (10 sessions)" in text
     assert "We will email Alex Taylor so that they can add their own declaration" in text
 
@@ -144,6 +145,16 @@ def test_a_parent_asks_for_leave_and_sees_plainly_what_the_policy_says(app, clie
                             f"Leave request {request.reference}: add your declaration"]
     listing = check_page(client.get("/parent/leave", headers=BROWSER))
     assert "Sam: waiting for a decision" in listing.text
+
+
+def test_coming_back_to_the_form_names_the_files_already_added_in_bold(app, client, alp):
+    as_user(client, app, ParentAccount, "jo@example.com")
+    sent = client.post("/parent/leave/new", data=form([alp["sam"]], date(2026, 12, 3), date(2026, 12, 10),
+                                                      files=[("booking.png", png())]))
+    assert sent.status_code == 303
+    page = check_page(client.get("/parent/leave/new", headers=BROWSER))
+    assert "&lt;strong&gt;" not in page.html
+    assert "Files already added: <strong>booking.png</strong>. Choosing new files replaces them." in page.html
 
 
 def test_alp_without_evidence_the_form_says_it_must_come_with_the_request(app, client, alp):
@@ -174,6 +185,9 @@ def test_staff_see_the_flags_the_office_cannot_decide_the_headteacher_can(app, c
     assert "95.5% is below 96%: not authorisable under the policy" in case.text
     assert "Only the headteacher can decide leave" in case.text
     assert not [f for f in case.all("form") if "/decide" in f.get("action", "")]
+    conflicts = case.html.split('id="conflicts"', 1)[1].split("</ul>", 1)[0]  # the policy's settings in words
+    assert "The code for leave the school grants: the portal uses C" in conflicts
+    assert "leave.approved_code" not in case.html and "leave." not in conflicts
     refused = client.post(f"/staff/leave/{child_id}/decide",
                           data={"decision": "all", "reasons": "Fine", "approved_days": []})
     assert refused.status_code == 403

@@ -42,8 +42,9 @@ def date_fields(day: date) -> list[str]:
 
 
 def report_form(children, day, **changes) -> dict:
-    data = {"children": children, "first_day": date_fields(day), "last_day": date_fields(day), "part": "day",
-            "reason": "illness", "symptoms": "Temperature", "appointment_time": "", "details": ""}
+    data = {"children": children, "starts": "other", "first_day": date_fields(day), "ends": "until",
+            "last_day": date_fields(day), "part": "day", "reason": "illness", "symptoms": "Temperature",
+            "appointment_time": "", "details": ""}
     data.update(changes)
     return data
 
@@ -224,4 +225,4 @@ def test_the_home_page_gives_each_childs_year_so_far_and_follows_the_register(cl
             mark.code = "I"
         db.session.commit()
     home = client.get("/parent/").get_data(as_text=True)
-    assert "Attendance this school year: <strong>80.0%</strong>" in home and "(1.0 day missed)" in home
+    assert "Attendance this school year: <strong>80.0%</strong>" in home and "(1 day missed)" in home

@@ -266,6 +266,9 @@ def test_a_parent_who_does_not_agree_says_why(client, app, school):
     staff_signed_in(client)
     page = client.get(f"/staff/plans/{plan_id}").get_data(as_text=True)
     assert "Does not agree" in page and "Shifts start at 7." in page and "Declined by a parent" in page
+    for queue in ("/staff/", "/staff/plans"):  # waiting for the school, where staff look for work
+        listed = client.get(queue).get_data(as_text=True).split('id="declined-plans"', 1)[1].split("</table>")[0]
+        assert f'href="/staff/plans/{plan_id}"' in listed and "Alex Taylor: “Shifts start at 7.”" in listed
     # The other parent does not see Alex's reason.
     sign_out(client)
     parent_signed_in(client, app, "jo@example.com")
@@ -325,6 +328,24 @@ def test_every_error_on_the_plan_form_is_shown_at_once(client, app, school):
                   "Select the support the school offers", "Review date must be a real date",
                   "Choose from the entries listed"):
         assert words in text, words
+
+
+def test_a_refused_review_date_saves_nothing_and_is_marked_on_its_field(client, app, school):
+    staff_signed_in(client)
+    saturday = date.today() + timedelta(weeks=6)
+    saturday += timedelta(days=(5 - saturday.weekday()) % 7)
+    page = client.post(f"/staff/pupils/{school['sam']}/plans/new",
+                       data=plan_form(review_date=date_fields(saturday)))
+    text = page.get_data(as_text=True)
+
+    assert page.status_code == 200 and "is not a school day" in text
+    assert "already has" not in text and "SP-0" not in text  # no draft that was never saved
+    with app.app_context():
+        assert db.session.scalar(select(SupportPlan)) is None
+    summary = text.split('class="govuk-error-summary', 1)[1].split("</ul>", 1)[0]
+    assert 'href="#review_date-day"' in summary
+    group = text.split('id="review_date-error"', 1)[0].rsplit('<div class="govuk-form-group', 1)[1]
+    assert group.startswith(" govuk-form-group--error")
 
 
 def test_the_review_page_shows_the_attendance_since_the_plan_started(client, app, school, school_clock):

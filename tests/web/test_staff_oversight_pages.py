@@ -181,6 +181,9 @@ def test_the_audit_log_filters_by_pupil_and_by_staff_and_changes_nothing(app, cl
     assert "Absence accepted" in about_sam and "Absence reported by a parent" in about_sam
     assert "First-day contact step logged" not in about_sam and "Policy loaded" not in about_sam
     assert "received → accepted" in about_sam and "Hilary Head (head@bothal.example)" in about_sam
+    changes = about_sam.split('class="govuk-table portal-audit"', 1)[1]  # in words, never JSON; wrapped to fit
+    assert "marks replaced" in changes and "2026-11-23 AM: N" in changes
+    assert "{&#34;" not in changes and '{"' not in changes and "[&#34;" not in changes
 
     by_office = text(client.get(f"/staff/audit?staff={office_id}"))
     assert "First-day contact step logged" in by_office and "Texted mum" in by_office
@@ -213,3 +216,71 @@ def test_the_audit_log_pages_through_long_histories(app, client, school):
     assert "55 changes about Vic Young, page 1 of 2" in first and "Try 54" in first and "Try 4<" not in first
     second = text(client.get(f"/staff/audit?upn={school['vic'][1]}&page=2"))
     assert "page 2 of 2" in second and "Try 0" in second
+
+
+LANDMARKS = {"header", "nav", "main", "footer", "aside"}
+
+
+def back_links_outside_landmarks(html: str) -> list[str]:
+    """The text of every back link that no landmark holds (axe's `region` rule)."""
+    from html.parser import HTMLParser
+
+    class Walk(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.open: list[str] = []
+            self.loose: list[str] = []
+            self.in_back = False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "a" and "govuk-back-link" in (dict(attrs).get("class") or ""):
+                self.in_back = not (LANDMARKS & set(self.open))
+                if self.in_back:
+                    self.loose.append("")
+            if tag not in {"meta", "link", "input", "br", "hr", "img"}:
+                self.open.append(tag)
+
+        def handle_endtag(self, tag):
+            if tag == "a":
+                self.in_back = False
+            while self.open and self.open.pop() != tag:
+                pass
+
+        def handle_data(self, data):
+            if self.in_back:
+                self.loose[-1] += data.strip()
+
+    walk = Walk()
+    walk.feed(html)
+    return walk.loose
+
+
+def test_back_links_on_oversight_lists_and_log_a_step_sit_inside_a_landmark(client, school):
+    sign_in(client, "head@bothal.example", "head-password")
+    sam_id = school["sam"][0]
+    for url in (f"/staff/oversight/severe_absence?{AS_OF}", f"/staff/first-day/pupils/{sam_id}?{ON}"):
+        page = text(client.get(url))
+        assert "govuk-back-link" in page, url
+        assert back_links_outside_landmarks(page) == [], url
+
+
+def test_an_oversight_list_links_each_pupil_and_offers_a_plan(app, client, school):
+    import portal.web.staff.plans  # noqa: F401  (registers the plan pages the list links to)
+
+    sam_id, sam_upn = school["sam"]
+    sign_in(client, "head@bothal.example", "head-password")
+    severe = text(client.get(f"/staff/oversight/severe_absence?{AS_OF}"))
+
+    row = severe.split("Sam Taylor", 1)[0].rsplit("<tr", 1)[1] + severe.split("Sam Taylor", 1)[1].split("</tr>", 1)[0]
+    assert f'href="/staff/audit?upn={sam_upn}"' in row
+    assert f'href="/staff/pupils/{sam_id}/plans/new"' in row and "Start a plan" in row
+
+    with app.app_context():
+        from portal.services import support_plans
+
+        head = db.session.scalar(select(StaffUser).where(StaffUser.email == "head@bothal.example"))
+        data = support_plans.new_input(head, db.session.get(Pupil, sam_id), date(2026, 11, 23))
+        plan = support_plans.draft_plan(head, sam_id, data, now=datetime(2026, 11, 23, 10, 0))
+        reference, plan_id = plan.reference, plan.id
+    severe = text(client.get(f"/staff/oversight/severe_absence?{AS_OF}"))
+    assert f'href="/staff/plans/{plan_id}">Support plan {reference}' in severe and "Start a plan" not in severe

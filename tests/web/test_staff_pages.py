@@ -12,7 +12,7 @@ from portal.models import AbsenceReportChild, StaffUser
 from portal.services import absences
 from portal.web.staff import PUBLIC
 
-from factories import calendar, load_trust, make_pupil
+from factories import calendar, in_england, load_trust, make_pupil
 from parents import make_parent, sign_in_as
 from staff import make_staff
 
@@ -90,7 +90,7 @@ def test_the_head_accepts_a_report_from_the_queue_and_the_parent_sees_it(app, cl
         assert (child.status, child.code) == ("accepted", "I")
         sign_in_as(client, child.report.parent_account)
     page = client.get(f"/parent/reports/{reference}")
-    assert b"Accepted" in page.data and b"Recorded in the register as I" in page.data
+    assert b"Accepted" in page.data and b"Recorded in the register: Ill (code I)." in page.data
 
 
 def test_a_teacher_of_another_school_gets_404_for_this_report(client, school_with_report):
@@ -158,3 +158,47 @@ def test_a_long_queue_comes_a_page_at_a_time_keeping_the_filters(app, client, mo
         seen |= names(page)
     assert seen == {"Ann", "Ben", "Cat", "Dan", "Eve"} and 'rel="next"' not in page
     assert "Page 1 of 3" in client.get("/staff/?page=99").get_data(as_text=True)  # past the end: the first page
+
+
+def test_the_office_is_offered_only_what_it_may_do_and_told_who_decides(app, client, school_with_report):
+    reference, child_id = school_with_report
+    with app.app_context():
+        make_staff("office@bothal.example", "office", "122239", password="office-password")
+        db.session.scalar(select(StaffUser).where(StaffUser.email == "head@bothal.example")).name = "Hilary Head"
+        db.session.commit()
+    sign_in(client, "office@bothal.example", "office-password")
+
+    page = client.get(f"/staff/absences/{child_id}").get_data(as_text=True)
+    queue = client.get("/staff/").get_data(as_text=True)
+
+    assert "Ask the parent a question" in page
+    assert "Accept and record it with a code" not in page and "Record it as unauthorised" not in page
+    assert 'name="code"' not in page
+    who = "Only the headteacher can authorise absences at Bothal Primary School: ask Hilary Head."
+    assert who in page and who in queue
+    assert "your role" not in page and "does not allow" not in page
+    assert "Accept selected with the suggested codes" not in queue
+    # A hand-made request to accept is still refused, in the same words.
+    refused = client.post(f"/staff/absences/{child_id}", data={"action": "accept", "code": "I"})
+    assert refused.status_code == 200 and who in refused.get_data(as_text=True)
+
+
+def test_the_headteacher_is_offered_every_decision(client, school_with_report):
+    _, child_id = school_with_report
+    sign_in(client, "head@bothal.example", "head-password")
+    page = client.get(f"/staff/absences/{child_id}").get_data(as_text=True)
+    assert "Accept and record it with a code" in page and "Record it as unauthorised" in page
+    assert "Accept selected with the suggested codes" in client.get("/staff/").get_data(as_text=True)
+
+
+def test_staff_are_warned_months_ahead_when_next_years_term_dates_are_missing(client, school_with_report,
+                                                                               school_clock):
+    sign_in(client, "head@bothal.example", "head-password")
+    assert "term dates in the policy end" not in client.get("/staff/").get_data(as_text=True)  # December: early
+
+    school_clock.move_to(in_england(datetime(2027, 3, 1, 10, 0)))  # spring: leave is asked for months ahead
+    sign_in(client, "head@bothal.example", "head-password")
+    queue = client.get("/staff/").get_data(as_text=True)
+
+    assert "Bothal Primary School: the term dates in the policy end on" in queue
+    assert "those for 2027-28 are missing" in queue and "Central Primary School" not in queue

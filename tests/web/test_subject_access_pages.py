@@ -68,7 +68,7 @@ def test_the_head_downloads_the_familys_zip(app, client, school):
 @pytest.mark.parametrize(("email", "upn", "message"), [
     ("head@bothal.example", "A929200125999", "No pupil with UPN A929200125999 at your schools"),
     ("head@risepark.example", "sam", "at your schools"),  # another trust's pupil looks like no pupil at all
-    ("office@bothal.example", "sam", "does not allow exporting a family&#39;s data"),
+    ("office@bothal.example", "sam", "can export a family&#39;s data at Bothal Primary School"),
     ("head@bothal.example", "A92", "A UPN is 13 characters"),
 ])
 def test_who_may_not_is_told_on_the_form(app, client, school, email, upn, message):

@@ -27,9 +27,7 @@ def load_draft() -> absences.AbsenceDraft | None:
 
 def _fill(form: AbsenceReportForm, draft: absences.AbsenceDraft) -> None:
     form.children.data = draft.pupil_ids
-    form.first_day.data = draft.first_day
-    form.last_day.data = draft.last_day
-    form.not_sure.data = draft.last_day is None
+    form.fill(draft.first_day, draft.last_day)
     form.part.data, form.reason.data = draft.part, draft.reason
     form.symptoms.data, form.details.data = draft.symptoms, draft.details
     form.appointment_time.data = draft.appointment_time.strftime("%H:%M") if draft.appointment_time else ""
@@ -51,8 +49,7 @@ def report_absence():
     elif form.validate_on_submit():
         previous = draft
         draft = absences.AbsenceDraft(
-            pupil_ids=form.children.data, first_day=form.first_day.data,
-            last_day=None if form.not_sure.data else form.last_day.data, part=form.part.data,
+            pupil_ids=form.children.data, first_day=form.first(), last_day=form.last(), part=form.part.data,
             reason=form.reason.data, symptoms=form.symptoms.data or "", details=form.details.data or "",
             appointment_time=form.parsed_time() if form.reason.data == rules.MEDICAL else None,
             submission_key=draft.submission_key if draft else absences.new_submission_key(),
@@ -71,7 +68,7 @@ def report_absence():
             save_draft(draft)
             return redirect(url_for("parent.check_report"), code=303)
         for problem in {(p.field, p.message) for p in problems}:
-            getattr(form, problem[0]).errors.append(problem[1])
+            form.field_for(problem[0]).errors.append(problem[1])
     return render_template("parent/report_form.html", form=form, continues=draft.continues if draft else None,
                            navigation=navigation("parent.report_absence"))
 

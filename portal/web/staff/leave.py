@@ -73,7 +73,7 @@ def _render_case(case, decision=None, outcome=None, effect=None, status=200):
         outcome=_outcome_form(case, outcome), effect=effect, flag_tags=FLAG_TAGS, outcome_words=OUTCOME_WORDS,
         notice=leave.notice_words(case.policy), unit=UNIT_WORDS[case.policy.leave.notice_unit],
         decider=leave.decider_words(case.policy), bar=leave.bar_words(case.policy), today_date=today(),
-        navigation=navigation("staff.leave_queue")), status
+        conflict_words=leave.conflict_words, navigation=navigation("staff.leave_queue")), status
 
 
 @bp.get("/leave/<int:child_id>")

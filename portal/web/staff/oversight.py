@@ -10,9 +10,9 @@ from wtforms.fields.choices import SelectChoice
 from forms.oversight import OversightFilterForm
 from portal.clock import school_now, school_today
 from portal.domain.ids import parse_id
-from portal.services import NotFound, data_arrivals
+from portal.services import NotFound, data_arrivals, support_plans
 from portal.services import oversight as service
-from portal.services.staff import schools_of
+from portal.services.staff import DRAFT_SUPPORT_PLANS, may, schools_of
 from portal.web.staff import bp, navigation, staff_view
 
 
@@ -56,8 +56,12 @@ def oversight_list(kind: str):
     except NotFound:
         abort(404)
     form, result, args = _overview()
+    entries = result.lists.get(kind, [])
+    planning = {s.urn for s in schools_of(current_user) if may(current_user, DRAFT_SUPPORT_PLANS, s)}
     return render_template("staff/oversight_list.html", filters=form, result=result, args=args, kind=list_kind,
-                           entries=result.lists.get(kind, []), navigation=navigation("staff.oversight"))
+                           entries=entries, planning=planning,
+                           plans=support_plans.open_plans_by_pupil(current_user, [e.row.pupil_id for e in entries]),
+                           navigation=navigation("staff.oversight"))
 
 
 @bp.get("/oversight/<kind>.csv")

@@ -63,6 +63,7 @@ def plans():
     states = [SelectChoice("", "All")] + [SelectChoice(s, support_plans.STATE_WORDS[s]) for s in STATES]
     return _page("staff/plan_list.html", plans=support_plans.plans_for_staff(current_user, state), state=state,
                  states=states, due=support_plans.due_reviews(today(), current_user), search=search, found=found,
+                 declined=support_plans.declined_plans(current_user),
                  searched=bool((search.q.data or "").strip()))
 
 
@@ -97,7 +98,7 @@ def new_plan(pupil_id: int):
         try:
             plan = support_plans.draft_plan(current_user, pupil.id, _input(form))
         except ServiceError as exc:
-            form.form_errors.append(str(exc))
+            form.refuse(str(exc), exc.field)
         else:
             flash(f"Draft saved as {plan.reference}. Check it, then send it to the family for signing.", "success")
             return redirect(url_for("staff.plan", plan_id=plan.id), code=303)
@@ -120,7 +121,7 @@ def change_plan(plan_id: int):
         try:
             version = support_plans.change_plan(current_user, plan.id, _input(form))
         except ServiceError as exc:
-            form.form_errors.append(str(exc))
+            form.refuse(str(exc), exc.field)
         else:
             flash(f"Saved as version {version.number}." + (" Send it to the family: it needs signing again."
                                                            if version.number > 1 and not version.issued_at else ""),
@@ -189,7 +190,7 @@ def sign_plan(plan_id: int):
             support_plans.sign_as_school(current_user, plan.id, form.version_number(), form.sha256.data,
                                          form.typed_name.data, form.confirm.data)
         except ServiceError as exc:
-            form.form_errors.append(str(exc))
+            form.refuse(str(exc), exc.field)
         else:
             flash(f"Signed for the school: version {plan.current.number}.", "success")
             return redirect(url_for("staff.plan", plan_id=plan.id), code=303)
@@ -208,7 +209,7 @@ def pupil_signature(plan_id: int):
             support_plans.record_pupil_signature(current_user, plan.id, form.version_number(), form.sha256.data,
                                                  form.typed_name.data, form.confirm.data)
         except ServiceError as exc:
-            form.form_errors.append(str(exc))
+            form.refuse(str(exc), exc.field)
         else:
             flash(f"{plan.pupil.forename}’s signature is saved.", "success")
             return redirect(url_for("staff.plan", plan_id=plan.id), code=303)
@@ -229,7 +230,7 @@ def plan_review(plan_id: int):
             review = support_plans.review_plan(current_user, plan.id, form.progress.data, form.outcome.data,
                                                form.next_review_date.data)
         except ServiceError as exc:
-            form.form_errors.append(str(exc))
+            form.refuse(str(exc), exc.field)
         else:
             flash({"continue": f"Review saved. Next review: {rules.long_date(review.next_review_date)}.",
                    "closed": "Review saved. The plan is closed.",

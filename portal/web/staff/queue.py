@@ -11,9 +11,9 @@ from portal.clock import school_now, school_today, utcnow
 from portal.domain import absence as rules
 from portal.domain import codes
 from portal.domain.ids import parse_id
-from portal.services import NotFound, ServiceError, absences, data_arrivals, review, support_plans
+from portal.services import NotFound, ServiceError, absences, data_arrivals, review, support_plans, term_dates
 from portal.services.attendance import pupil_attendance
-from portal.services.staff import AUTHORISE_ABSENCE, may, schools_of
+from portal.services.staff import AUTHORISE_ABSENCE, may, refusal, schools_of
 from portal.web.staff import bp, navigation, staff_view
 
 QUEUE_PAGE = 100  # reports a page: a busy morning of a large trust is thousands, too many for one page
@@ -45,10 +45,14 @@ def queue():
                   "last": min(first + QUEUE_PAGE, len(items)), "total": len(items),
                   "previous": url_for("staff.queue", **args, page=number - 1) if number > 1 else None,
                   "next": url_for("staff.queue", **args, page=number + 1) if number < pages else None}
+    authorising = {s.id for s in schools if may(current_user, AUTHORISE_ABSENCE, s)}
     return render_template("staff/queue.html", items=items[first:first + QUEUE_PAGE], pagination=pagination,
-                           filters=form, bulk=BulkAcceptForm(), rules=rules,
+                           filters=form, bulk=BulkAcceptForm(), rules=rules, authorising=authorising,
+                           refusals=[refusal(AUTHORISE_ABSENCE, s) for s in schools if s.id not in authorising],
                            due=support_plans.due_reviews(school_today(), current_user),
                            feed=data_arrivals.feed_status(current_user, school_now()), feed_now=school_now(),
+                           declined=support_plans.declined_plans(current_user),
+                           term_dates=term_dates.running_out(current_user, school_today()),
                            navigation=navigation("staff.queue"))
 
 
@@ -70,9 +74,12 @@ def absence(child_id: int):
             flash(f"Saved: {child.pupil.name}, report {child.report.reference}.", "success")
             return redirect(url_for("staff.queue"), code=303)
     pupil = child.pupil
+    may_authorise = may(current_user, AUTHORISE_ABSENCE, pupil.school)
+    if not may_authorise:  # offer only what this role may do; the service still refuses anything else
+        form.action.choices = [c for c in form.action.choices if c.value == "question"]
     return render_template(
         "staff/absence.html", child=child, form=form, suggested=suggested, rules=rules, codes=codes,
-        may_authorise=may(current_user, AUTHORISE_ABSENCE, pupil.school),
+        may_authorise=may_authorise, refusal=None if may_authorise else refusal(AUTHORISE_ABSENCE, pupil.school),
         attendance=pupil_attendance(pupil.upn),
         marks=review.recent_marks(pupil, child.report.first_day - timedelta(weeks=4)),
         earlier=[c for c in review.earlier_reports(pupil) if c.id != child.id],
