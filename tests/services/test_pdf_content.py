@@ -106,8 +106,8 @@ def test_a_packed_script_sent_through_the_absence_form_is_named_on_the_form(app)
         with app.app_context():
             sign_in_as(client, db.session.scalar(select(ParentAccount)))
         response = client.post("/parent/report-absence", data={
-            "children": [pupil_id], "first_day": [str(day.day), str(day.month), str(day.year)], "not_sure": "y",
-            "part": "day", "reason": "medical",
+            "children": [pupil_id], "starts": "other", "first_day": [str(day.day), str(day.month), str(day.year)],
+            "ends": "not_sure", "part": "day", "reason": "medical",
             "evidence": (io.BytesIO(packed_pdf(**ACTIVE["JavaScript run on opening"])), "card.pdf")},
             content_type="multipart/form-data")
     assert response.status_code == 200, response.location
