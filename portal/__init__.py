@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import secrets
 from pathlib import Path
 
 from flask import Flask
+from flask.logging import default_handler
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import Defaults, finish, from_environment
-from portal.extensions import csrf, db, limiter, login_manager, mail, migrate
+from portal.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,6 +101,8 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    # English unless a message is rendered under force_locale (a parent's language: portal/services/nudges.py).
+    babel.init_app(app, default_translation_directories=str(ROOT / "portal" / "translations"))
 
 
 def register_blueprints(app: Flask) -> None:
@@ -129,5 +131,9 @@ def register_commands(app: Flask) -> None:
 
 
 def configure_logging(app: Flask) -> None:
+    from portal import logs  # request ids, the access line, JSON lines (portal/logs.py)
+
+    logs.register(app)
     if not app.debug and not app.testing:
-        app.logger.setLevel(logging.INFO)
+        app.logger.removeHandler(default_handler)  # its lines reach the JSON handler on the root logger instead
+        logs.install()

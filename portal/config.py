@@ -23,7 +23,8 @@ class Defaults:
     # SECRET_KEY is deliberately absent: create_app() reads it from the instance folder, creating one there on
     # first start, so sessions survive restarts and several workers agree without a secret in the repository.
     SQLALCHEMY_DATABASE_URI = "sqlite:///portal.sqlite"  # relative to the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a failed statement's values (a pupil's name, a parent's reason) stay out of errors and logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     # Email never leaves the machine unless configured: `make run` prints it or hands it to a local aiosmtpd.
     MAIL_SERVER = "127.0.0.1"
@@ -65,6 +66,10 @@ class Defaults:
     # headers itself and would choose its own rate-limit key. Production behind one proxy:
     # PORTAL_TRUSTED_PROXIES=1.
     PORTAL_TRUSTED_PROXIES = 0
+
+    # Monitoring that sends `Authorization: Bearer <this>` to /health gets the detail (portal/web/health.py);
+    # without it only a signed-in admin does.
+    PORTAL_HEALTH_TOKEN: str | None = None
 
     # A served app moves what it starts with out of the garbage collector's way (portal/__init__.py). The tests
     # turn it off: they make an app for each test, and frozen objects are never freed.

@@ -26,7 +26,9 @@ from werkzeug.datastructures import FileStorage
 
 from portal.extensions import db
 from portal.models import StaffRole, StaffUser
-from portal.services import absences, leave, notify, review, support_plans
+from portal.services import (
+    absences, leave, notices_to_improve, notify, part_time_timetables, penalty_decisions, review, support_plans,
+)
 
 from factories import (
     ALP, BOTHAL, CENTRAL, RISE_PARK, RISE_PARK_URN, add_marks, calendar, get_school, load_trust, make_pupil, sessions,
@@ -66,6 +68,12 @@ class Side:
     plan_ref: str
     review_day: date  # a school day some six weeks ahead, for a plan's review
     colleague: int  # a member of staff at the side's school (StaffUser.id), whose account an admin there runs
+    notice_id: int = 0  # a notice to improve, sent
+    notice_ref: str = ""
+    draft_notice_id: int = 0  # a notice to improve still a draft: a send would act
+    decision_id: int = 0  # a penalty-notice decision, considered
+    decision_ref: str = ""
+    timetable_id: int = 0  # a part-time timetable, recorded
     # The family's child at the other side's school (another trust): their surname and UPN. This family may see
     # them, and so may the other side's staff; nobody else.
     sibling: tuple[str, ...] = ()
@@ -73,7 +81,8 @@ class Side:
     @property
     def markers(self) -> tuple[str, ...]:
         """Strings only this side's pages contain: if another actor's page shows one, something leaked."""
-        return (self.surname, self.upn, self.report, self.question, self.decided, self.pending, self.plan_ref)
+        return (self.surname, self.upn, self.report, self.question, self.decided, self.pending, self.plan_ref,
+                self.notice_ref, self.decision_ref)
 
 
 @dataclass(frozen=True)
@@ -199,13 +208,30 @@ def _side(name: str, urn: str, forename: str, surname: str, email: str, drafter:
     data.concerns = "Mondays and Fridays"
     support_plans.change_plan(officer, plan.id, data, now=NOW)  # version 2, not sent: a send would act
 
+    # The legal pathway (the head may act): a notice sent, another drafted, and a penalty notice considered.
+    words = notices_to_improve.NoticeInput("No further unauthorised absence", "Monday at 9am, at school")
+    sent = notices_to_improve.draft_notices(_staff(head), pupil.id, words, today, now=NOW)[0]
+    notices_to_improve.send_notice(_staff(head), sent.id, today, now=NOW)
+    drafted = notices_to_improve.draft_notices(_staff(head), pupil.id, words, today, now=NOW)[0]
+    decision = penalty_decisions.consider(_staff(head), pupil.id, parent_name(pupil), "term_time_leave", today, "",
+                                          today=today, now=NOW)
+    timetable = part_time_timetables.record_timetable(
+        _staff(head), pupil.id, today, today + timedelta(weeks=4), "Mornings only", f"Parent {surname}", today, 14,
+        today, now=NOW)
+
     return Side(name=name, urn=urn, pupil_id=pupil.id, upn=pupil.upn, surname=surname,
                 site_id=school.sites[0].id, report=report.reference, absence_child=report.children[0].id,
                 absence_file=draft.evidence_ids[0], question=question.reference,
                 question_child=question.children[0].id, decided=decided.reference,
                 decided_child=decided.children[0].id, decided_file=decided_file, pending=pending.reference,
                 pending_child=pending.children[0].id, pending_file=pending_file, plan_id=plan.id, plan_sha=sha,
-                plan_ref=plan.reference, review_day=review_day, colleague=_staff(colleague).id)
+                plan_ref=plan.reference, review_day=review_day, colleague=_staff(colleague).id, notice_id=sent.id,
+                notice_ref=sent.reference, draft_notice_id=drafted.id, decision_id=decision.id,
+                decision_ref=decision.reference, timetable_id=timetable.id)
+
+
+def parent_name(pupil) -> str:
+    return next(c.name for c in pupil.contacts if c.parental_responsibility)
 
 
 DERIVED = {"pupil_figures"}  # a cache of figures worked out from the register, which any page may fill

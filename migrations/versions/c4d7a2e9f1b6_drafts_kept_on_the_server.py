@@ -1,7 +1,7 @@
 """drafts kept on the server, not in the session cookie (portal/models/draft.py)
 
 Revision ID: c4d7a2e9f1b6
-Revises: d8e2b5c7a913
+Revises: 249926e843cc
 Create Date: 2026-12-03 18:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4d7a2e9f1b6'
-down_revision = 'd8e2b5c7a913'
+down_revision = '249926e843cc'
 branch_labels = None
 depends_on = None
 

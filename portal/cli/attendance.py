@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from portal.clock import school_today
 from portal.domain.settings import Bands
-from portal.services import ServiceError, attendance, pupil_figures
+from portal.services import ServiceError, attendance, jobs, pupil_figures
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -136,8 +136,10 @@ def attendance_refresh(urn: str | None, as_of) -> None:
     The pages work out what is missing themselves, but for a whole trust that takes as long as `attendance
     alerts`: run this after each MIS import and each night (for the new day) so the first page of the day is fast."""
     day = _date(as_of) or school_today()
-    pupils = pupil_figures.refresh(day, urn)
-    click.echo(f"Figures as of {day:%-d %B %Y} kept for {pupils:,} pupil{'' if pupils == 1 else 's'}.")
+    with jobs.running("attendance refresh") as run:
+        pupils = pupil_figures.refresh(day, urn)
+        run.detail = f"Figures as of {day:%-d %B %Y} kept for {pupils:,} pupil{'' if pupils == 1 else 's'}."
+    click.echo(run.detail)
 
 
 def register(app: Flask) -> None:

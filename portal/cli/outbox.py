@@ -11,7 +11,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from portal.services import notify
+from portal.services import jobs, notify
 
 outbox_cli = AppGroup("outbox", help="Email waiting to be sent.")
 
@@ -20,10 +20,12 @@ outbox_cli = AppGroup("outbox", help="Email waiting to be sent.")
 @click.option("--all", "everything", is_flag=True, help="Also retry messages whose next attempt is not due yet.")
 def outbox_send(everything: bool) -> None:
     """Deliver queued email that is due, retrying failures with backoff."""
-    sent, failed = notify.deliver_due(even_if_not_due=everything)
-    click.echo(f"{sent} sent, {failed} failed (they stay queued and are retried later).")
-    if failed:
-        raise SystemExit(1)
+    with jobs.running("outbox send") as run:
+        sent, failed = notify.deliver_due(even_if_not_due=everything)
+        run.detail = f"{sent} sent, {failed} failed"
+        click.echo(f"{sent} sent, {failed} failed (they stay queued and are retried later).")
+        if failed:
+            raise SystemExit(1)
 
 
 @outbox_cli.command("work")

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from portal.cli import cli_actor
 from portal.clock import school_today
-from portal.services import support_plans
+from portal.services import jobs, support_plans
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -24,7 +24,9 @@ plans_cli = AppGroup("plans", help="Attendance support plans: reviews due and th
 def plans_remind(as_of, days_ahead: int) -> None:
     """Queue one reminder email per plan and review date to the plan's owner. Safe to run again."""
     day = as_of.date() if as_of else school_today()
-    reminded = support_plans.send_review_reminders(day, cli_actor(), days_ahead=days_ahead)
+    with jobs.running("plans remind") as run:
+        reminded = support_plans.send_review_reminders(day, cli_actor(), days_ahead=days_ahead)
+        run.detail = f"{len(reminded)} reminder{'s' * (len(reminded) != 1)} queued"
     for plan in reminded:
         click.echo(f"{plan.reference}  {plan.pupil.name}  review {plan.review_date.isoformat()}")
     click.echo(f"{len(reminded)} reminder{'s' * (len(reminded) != 1)} queued; `flask --app portal outbox send` "

@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 
 from portal.cli import cli_actor
 from portal.services import ServiceError
-from portal.services import retention
+from portal.services import jobs, retention
 
 retention_cli = AppGroup("retention", help="How long the portal keeps records (the policy's [retention]).")
 
@@ -25,10 +25,12 @@ retention_cli = AppGroup("retention", help="How long the portal keeps records (t
 def retention_purge(dry_run: bool, as_of) -> None:
     """Delete register marks, absence reports, leave requests, evidence and old housekeeping rows once their
     retention period has passed. Registers are always kept at least 6 years."""
-    try:
-        result = retention.purge(cli_actor(), as_of=as_of.date() if as_of else None, dry_run=dry_run)
-    except ServiceError as exc:
-        raise click.ClickException(str(exc)) from None
+    with jobs.running("retention purge", record=not dry_run) as run:
+        try:
+            result = retention.purge(cli_actor(), as_of=as_of.date() if as_of else None, dry_run=dry_run)
+        except ServiceError as exc:
+            raise click.ClickException(str(exc)) from None
+        run.detail = f"{result.total} record(s) deleted as of {result.as_of:%-d %B %Y}"
     click.echo(f"Retention as of {result.as_of:%-d %B %Y} (whole school years, counted from each record's "
                "school year end):")
     for trust in result.trusts:

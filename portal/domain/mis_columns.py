@@ -28,8 +28,8 @@ REQUIRED = {
     "marks": ("upn", "date", "session", "code"),
 }
 OPTIONAL = {
-    "pupils": ("preferred_forename", "site", "leaving_date", "vulnerable"),
-    "contacts": (),
+    "pupils": ("preferred_forename", "site", "leaving_date", "vulnerable", "health_need"),
+    "contacts": ("preferred_language",),
     "marks": ("minutes_late", "comment", "recorded_at"),
 }
 
@@ -53,6 +53,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "leaving_date": ("leaving date", "date of leaving", "leave date", "end date", "enrolment end date"),
         "site": ("site", "campus"),
         "vulnerable": ("vulnerable",),
+        "health_need": ("health need", "medical need", "medical condition"),
     },
     "contacts": {
         "upn": _UPN,
@@ -67,6 +68,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "lives_with_pupil": ("lives with pupil", "lives with", "lives with student", "resides with pupil",
                              "resides with", "same address"),
         "priority": ("priority", "contact priority", "priority order", "contact order", "order"),
+        "preferred_language": ("preferred language", "language", "home language", "first language",
+                               "contact language"),
     },
     "marks": {
         "upn": _UPN,

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from portal.domain import codes
 from portal.domain.calendar import Closure, SchoolCalendar, Term
+from portal.domain.nudge_rules import NudgeRules, read_nudges
+from portal.domain.legal_notices import WORDING_KEYS, NoticeWording, improvement_weeks_problem, wording_problem
 from portal.domain.policy_file import ERROR, Problem, Reader, key_lines, parse_toml
 from portal.domain.policy_examples import ExampleValue, read_example_values
 from portal.domain.policy_links import ParentLinks, read_links
@@ -101,6 +103,8 @@ class Roles:
     authorise_absence: frozenset[str]
     decide_leave: frozenset[str]
     draft_support_plans: frozenset[str] = frozenset({"attendance_officer", "senior_leader", "headteacher"})
+    # Notices to improve, penalty-notice decisions, case files: issue 18 names senior leaders and heads.
+    legal_action: frozenset[str] = frozenset({"senior_leader", "headteacher"})
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,8 @@ class Policy:
     support_plan: PlanTemplate = ALP_APPENDIX_1  # [support_plan]: the attendance support plan's template
     example_values: tuple[ExampleValue, ...] = ()
     links: ParentLinks = ParentLinks()  # where parents are pointed: full policy, attendance lead, LA, DPO
+    nudges: NudgeRules = field(default_factory=NudgeRules)  # [nudges]: messages to parents (nudge_rules.py)
+    notice_wording: NoticeWording = NoticeWording()  # [notice_to_improve]: the letter's own paragraphs
 
     def school(self, urn: str) -> School | None:
         return next((s for s in self.schools if s.urn == urn), None)
@@ -179,6 +185,7 @@ def _policy(r: Reader) -> Policy:
             authorise_absence=_roles(roles_table, "authorise_absence", required=True),
             decide_leave=_roles(roles_table, "decide_leave", required=True),
             draft_support_plans=_roles(roles_table, "draft_support_plans") or Roles.draft_support_plans,
+            legal_action=_roles(roles_table, "legal_action") or Roles.legal_action,
         ),
         retention=_retention(r.table("retention")),
         wording={k: wording.str(k) for k in wording.data if k != "codes" and isinstance(wording.data[k], str)},
@@ -187,6 +194,8 @@ def _policy(r: Reader) -> Policy:
         support_plan=_support_plan(r.table("support_plan")),
         example_values=read_example_values(r),
         links=read_links(r),
+        nudges=read_nudges(r.table("nudges")),
+        notice_wording=_notice_wording(r.table("notice_to_improve")),
     )
     for table in (reporting, register, roles_table, attendance, wording):
         table.done()
@@ -390,14 +399,24 @@ def _penalties(t: Reader) -> PenaltyRules:
     rules = PenaltyRules(
         threshold_sessions=t.int("threshold_sessions", 10, minimum=1),
         window_school_weeks=t.int("window_school_weeks", 10, minimum=1),
-        counted_codes=frozenset(_codes(t, "counted_codes")) or PenaltyRules.counted_codes,
+        counted_codes=frozenset(_unauthorised_codes(t, "counted_codes")) or PenaltyRules.counted_codes,
         pending_codes=frozenset(_codes(t, "pending_codes")) if t.has("pending_codes")
         else PenaltyRules.pending_codes,
         fines=fines,
         local=local,
+        notice_to_improve_weeks=_improvement_weeks(t),
     )
     t.done()
     return rules
+
+
+def _improvement_weeks(t: Reader) -> int:
+    weeks = t.int("notice_to_improve_weeks", PenaltyRules.notice_to_improve_weeks)
+    problem = improvement_weeks_problem(weeks)
+    if problem:
+        t.error("notice_to_improve_weeks", problem)
+        return PenaltyRules.notice_to_improve_weeks
+    return weeks
 
 
 def _follow_up(t: Reader) -> FollowUpRules:
@@ -447,6 +466,22 @@ def _support_plan(t: Reader) -> PlanTemplate:
     return template
 
 
+def _notice_wording(t: Reader) -> NoticeWording:
+    """[notice_to_improve]: the letter's paragraphs in the school's words; left out, the portal's own."""
+    values = {}
+    for key in WORDING_KEYS:
+        text = t.str(key, required=False)
+        if text is None or not text.strip():  # (the reader reports an empty one)
+            continue
+        problem = wording_problem(text)
+        if problem:
+            t.error(key, problem)
+        else:
+            values[key] = " ".join(text.split())
+    t.done()
+    return NoticeWording(**values)
+
+
 def _conflict(t: Reader) -> Conflict:
     conflict = Conflict(
         key=t.str("key"),
@@ -491,6 +526,17 @@ def _check_code(t: Reader, key: str, value: str) -> bool:
 def _code(t: Reader, key: str, default: str) -> str:
     value = t.str(key, default)
     return value if value is not None and _check_code(t, key, value) else default
+
+
+def _unauthorised_codes(t: Reader, key: str) -> list[str]:
+    """Only unauthorised absence may count towards a penalty notice: illness, medical appointments and other
+    authorised absence never do (issue 18, "compassion built in")."""
+    found = _codes(t, key)
+    for code in found:
+        if codes.normalise(code) not in codes.UNAUTHORISED:
+            t.error(key, f"{code} is not unauthorised absence, so it can never count towards a penalty notice: "
+                         f"use only {', '.join(sorted(codes.UNAUTHORISED))}")
+    return [c for c in found if codes.normalise(c) in codes.UNAUTHORISED]
 
 
 def _codes(t: Reader, key: str) -> list[str]:

@@ -83,6 +83,7 @@ class PenaltyRules:
     pending_codes: frozenset[str] = frozenset({"N"})
     fines: Fines = field(default_factory=Fines)
     local: LocalPenaltyRule | None = None
+    notice_to_improve_weeks: int = 6  # school weeks, 3 to 6 (national framework 2024; Norfolk and Southwark: 6)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,20 @@ from portal.models.data_arrival import DataArrival
 from portal.models.draft import Draft
 from portal.models.enrolment import Enrolment
 from portal.models.evidence import EvidenceFile
+from portal.models.job_run import JobRun
 from portal.models.figures import PupilFigures
+from portal.models.legal import (
+    DeletionCheck,
+    NoticeToImprove,
+    PartTimeReview,
+    PartTimeTimetable,
+    PenaltyDecision,
+    PenaltyDecisionStep,
+    SicknessExpectation,
+)
 from portal.models.leave import LeaveDeclaration, LeaveRequest, LeaveRequestChild
 from portal.models.marks import Mark
+from portal.models.nudge import NudgeStop
 from portal.models.outbox import OutboxMessage
 from portal.models.people import Contact, ParentAccount, Pupil, StaffRole, StaffUser
 from portal.models.school import School, Site, Trust
@@ -18,9 +29,11 @@ from portal.models.support_plan import PlanReview, PlanSignature, SupportPlan, S
 from portal.models.throttle import ThrottleCounter
 
 __all__ = [
-    "LeaveDeclaration", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
+    "LeaveDeclaration", "DeletionCheck", "NoticeToImprove", "PartTimeReview", "PartTimeTimetable", "PenaltyDecision",
+    "PenaltyDecisionStep", "SicknessExpectation", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
     "SupportPlanVersion",
     "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "DataArrival", "Draft", "Enrolment",
-    "EvidenceFile", "Contact", "Mark", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School", "Site",
+    "EvidenceFile", "Contact", "JobRun", "Mark", "NudgeStop", "OutboxMessage", "ParentAccount", "Pupil",
+    "PupilFigures", "School", "Site",
     "AccountSession", "PasswordReset", "SignInLink", "StaffRole", "StaffUser", "ThrottleCounter", "Trust",
 ]

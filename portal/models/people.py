@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -25,6 +25,8 @@ class Pupil(db.Model):
     admission_date: Mapped[date]
     leaving_date: Mapped[date | None]
     vulnerable: Mapped[bool] = mapped_column(Boolean, default=False)  # first-day contact: refer at once (ALP §12)
+    # A recorded health need (the MIS's medical flag): messages about attendance take the policy's [nudges] version.
+    health_need: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     school = relationship("School")
     site = relationship("Site")
@@ -58,6 +60,8 @@ class Contact(db.Model):
     parental_responsibility: Mapped[bool] = mapped_column(Boolean)
     lives_with_pupil: Mapped[bool] = mapped_column(Boolean)
     priority: Mapped[int] = mapped_column(default=1)
+    # As the MIS writes it ("Polish", "pl"): messages go out in it when the portal has a translation.
+    preferred_language: Mapped[str | None] = mapped_column(String(60))
     parent_account_id: Mapped[int | None] = mapped_column(ForeignKey("parent_account.id"), index=True)
 
     pupil: Mapped[Pupil] = relationship(back_populates="contacts")

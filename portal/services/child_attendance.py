@@ -21,6 +21,7 @@ from portal.domain.attendance import BAND_WORDS, Summary, band, days_until_below
 from portal.domain.calendar import AM, PM, SchoolCalendar, monday_of
 from portal.domain.marks import SESSION_ORDER
 from portal.domain.mis_feed import when_words
+from portal.domain.nudges import projected_days
 from portal.domain.marks import Mark as DomainMark
 from portal.domain.policy import School as SchoolPolicy
 from portal.domain.policy import Site as SitePolicy
@@ -211,6 +212,15 @@ class ChildAttendance:
     def at_risk_days_from(self) -> str | None:
         value = self.bands.at_risk_days_missed_from
         return plain(value) if value is not None else None
+
+    @property
+    def projected(self) -> Days | None:
+        """Days missed by the end of the school year if the rest of it goes as it has so far: the trajectory the
+        half-termly message states (portal.domain.nudges.projected_days), whole days."""
+        if self.remaining is None or not self.remaining.sessions:
+            return None
+        found = projected_days(self.summary, self.remaining.sessions)
+        return None if found is None else Days(int(found) * 2)
 
     @property
     def year_finished(self) -> bool:

@@ -67,7 +67,11 @@ def register_as_of(school_id: int) -> datetime | None:
 def feed_status(staff: StaffUser, now: datetime) -> list[SchoolFeed]:
     """For each school of the member of staff: when its data last arrived, and whether this morning's is late.
     `now` is UK wall-clock time (clock.school_now())."""
-    schools = schools_of(staff)
+    return schools_feed(schools_of(staff), now)
+
+
+def schools_feed(schools: list[School], now: datetime) -> list[SchoolFeed]:
+    """feed_status() for the schools given (/health: every school)."""
     ids = [s.id for s in schools]
     last, last_marks = latest(ids), latest(ids, MARKS_KINDS)
     found = []

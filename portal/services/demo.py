@@ -48,9 +48,13 @@ from portal.domain.policy import Policy, School, Site
 from portal.domain.settings import Bands
 
 PUPIL_COLUMNS = ("upn", "school_urn", "legal_forename", "legal_surname", "preferred_forename", "date_of_birth",
-                 "year_group", "registration_group", "site", "admission_date", "leaving_date", "vulnerable")
+                 "year_group", "registration_group", "site", "admission_date", "leaving_date", "vulnerable",
+                 "health_need")
 CONTACT_COLUMNS = ("upn", "contact_name", "relationship", "email", "phone", "parental_responsibility",
-                   "lives_with_pupil", "priority")
+                   "lives_with_pupil", "priority", "preferred_language")
+# A family name's language, for the preferred_language the MIS holds (the half-termly message goes out in it):
+# decided by the name, not drawn at random, so every other figure of a seed stays the same.
+LANGUAGE_OF_SURNAME = {"Nowak": "Polish", "Mazur": "Polish", "Kaczmarek": "Polish", "Popescu": "Romanian"}
 MARK_COLUMNS = ("upn", "date", "session", "code", "minutes_late", "comment", "recorded_at")
 
 YEAR_GROUPS = ("N1", "N2", "R", "Y1", "Y2", "Y3", "Y4", "Y5", "Y6")
@@ -161,7 +165,12 @@ class DemoPupil:
         return (self.upn, self.plan.school.urn, self.legal_forename, self.legal_surname, self.preferred_forename,
                 self.date_of_birth.isoformat(), self.year_group, self.registration_group, self.site.slug,
                 self.admission_date.isoformat(), self.leaving_date.isoformat() if self.leaving_date else "",
-                "Y" if self.vulnerable else "N")
+                "Y" if self.vulnerable else "N", "Y" if self.health_need else "N")
+
+    @property
+    def health_need(self) -> bool:
+        """About one pupil in thirty has a recorded health need (from the marks' seed: no draw of its own)."""
+        return self.mark_seed % 30 == 0
 
 
 class _SchoolPlan:
@@ -262,7 +271,8 @@ class DemoTrust:
         for pupil in self.pupils:
             for priority, c in enumerate(pupil.family.contacts, 1):
                 yield (pupil.upn, c.name, c.relationship, c.email, c.phone, "Y" if c.parental_responsibility else "N",
-                       "Y" if c.lives_with_pupil else "N", str(priority))
+                       "Y" if c.lives_with_pupil else "N", str(priority),
+                       LANGUAGE_OF_SURNAME.get(c.name.rsplit(" ", 1)[-1], ""))
 
     def mark_rows(self) -> Iterator[tuple[str, ...]]:
         """Every pupil's marks, pupil by pupil, in date and session order."""

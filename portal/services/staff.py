@@ -33,6 +33,7 @@ def _hasher() -> tuple[PasswordHasher, str]:
 AUTHORISE_ABSENCE = "authorise_absence"
 DECIDE_LEAVE = "decide_leave"
 DRAFT_SUPPORT_PLANS = "draft_support_plans"
+LEGAL_ACTION = "legal_action"  # notices to improve, penalty-notice decisions, LA returns, case files
 
 
 class NotPermitted(ServiceError):
@@ -146,6 +147,7 @@ def may(staff: StaffUser, action: str, school: School) -> bool:
         AUTHORISE_ABSENCE: policy.roles.authorise_absence,
         DECIDE_LEAVE: policy.leave.deciders,
         DRAFT_SUPPORT_PLANS: policy.roles.draft_support_plans,
+        LEGAL_ACTION: policy.roles.legal_action,
     }[action]
     return bool(roles & allowed)
 
@@ -162,6 +164,7 @@ ACTION_WORDS = {
     AUTHORISE_ABSENCE: "authorise absences",
     DECIDE_LEAVE: "decide leave requests",
     DRAFT_SUPPORT_PLANS: "run attendance support plans",
+    LEGAL_ACTION: "take the legal steps on attendance (notices to improve, penalty notices)",
 }
 
 
@@ -178,7 +181,7 @@ def who_may(action: str, school: School) -> tuple[str, list[str]]:
     staff who hold one of them there (at the school, or across its trust)."""
     policy = trust_policy(school.trust)
     roles = {AUTHORISE_ABSENCE: policy.roles.authorise_absence, DECIDE_LEAVE: policy.leave.deciders,
-             DRAFT_SUPPORT_PLANS: policy.roles.draft_support_plans}[action]
+             DRAFT_SUPPORT_PLANS: policy.roles.draft_support_plans, LEGAL_ACTION: policy.roles.legal_action}[action]
     names = sorted({r.staff.name for r in db.session.scalars(select(StaffRole).where(
         StaffRole.role.in_(roles), StaffRole.trust_id == school.trust_id,
         (StaffRole.school_id == school.id) | StaffRole.school_id.is_(None))) if r.staff.active})

@@ -191,7 +191,7 @@ def _collect(pupils: list[Pupil], staff: StaffUser, requested: Pupil, now: datet
     evidence = [(f, _evidence_name(f)) for f in files]
 
     keys = ([f"absence:{r.reference}:" for r in reports] + [f"leave:{r.reference}:" for r in requests]
-            + [f"support-plan:{p.id}:" for p in plans])
+            + [f"support-plan:{p.id}:" for p in plans] + [f"nudge:{p.id}:" for p in pupils])  # services/nudges.py
     emails = db.session.scalars(
         select(OutboxMessage).where(or_(*(OutboxMessage.key.startswith(k, autoescape=True) for k in keys)))
         .order_by(OutboxMessage.created_at, OutboxMessage.id)).all() if keys else []

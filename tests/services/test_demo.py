@@ -85,8 +85,9 @@ def test_the_files_have_the_documented_headers(trust_files):
     headers = [path.read_text(encoding="utf-8").splitlines()[0] for path in files]
     assert headers == [
         "upn,school_urn,legal_forename,legal_surname,preferred_forename,date_of_birth,year_group,"
-        "registration_group,site,admission_date,leaving_date,vulnerable",
-        "upn,contact_name,relationship,email,phone,parental_responsibility,lives_with_pupil,priority",
+        "registration_group,site,admission_date,leaving_date,vulnerable,health_need",
+        "upn,contact_name,relationship,email,phone,parental_responsibility,lives_with_pupil,priority,"
+        "preferred_language",
         "upn,date,session,code,minutes_late,comment,recorded_at",
     ]
 

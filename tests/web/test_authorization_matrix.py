@@ -60,6 +60,8 @@ DECIDE = frozenset({"headteacher"})  # authorise_absence, decide_leave (leave de
 PLANS = frozenset({"attendance_officer", "senior_leader", "headteacher"})  # draft_support_plans
 EXPORT = frozenset({"headteacher", "senior_leader", "attendance_officer", "admin"})
 ADMIN = frozenset({"admin"})  # runs staff accounts (portal/services/staff_accounts.py)
+MESSAGES = frozenset({"headteacher", "senior_leader", "attendance_officer", "admin"})  # stop or send a batch
+LEGAL = frozenset({"senior_leader", "headteacher"})  # legal_action: the default, as neither policy names it
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TEXT_TYPES = ("text/html", "text/csv", "application/json", "text/plain")
 
@@ -115,6 +117,11 @@ def signature(s: Side) -> dict:
     return {"version": "1", "sha256": s.plan_sha, "typed_name": "Probe Person", "confirm": "y"}
 
 
+def batch_round(s: Side) -> dict:
+    """The batch due on NOW at the side's school: after its first half-term of 2026-27 (the example policies)."""
+    return {"round": {"122239": "half-term:2026-10-23"}.get(s.urn, "half-term:2026-10-16")}
+
+
 def signed_in_elsewhere(to: str) -> Callable[[Actor], Expect]:
     """A public page that sends anyone signed in somewhere else."""
     return lambda actor: Expect(302, to) if actor.signed_in else OK
@@ -156,6 +163,9 @@ ROUTES = {route.endpoint: route for route in (
     Route("parent.check_leave_request", (GET, POST), PARENT, ok_get=Expect(302, "/parent/leave/new"),
           ok_post=Expect(302, "/parent/leave/new")),
     # ------------------------------------------------------------ parents: one family's objects
+    # A notice to improve: only the parent it was sent to.
+    Route("parent.notice", (GET,), PARENT, args=lambda s: {"notice_id": s.notice_id}, shows=("notice_ref",)),
+    Route("parent.notice_pdf", (GET,), PARENT, args=lambda s: {"notice_id": s.notice_id}),
     Route("parent.child", (GET,), PARENT, args=lambda s: {"pupil_id": s.pupil_id}, shows=("surname",)),
     Route("parent.child_register", (GET,), PARENT, args=lambda s: {"pupil_id": s.pupil_id}, shows=("surname",)),
     Route("parent.report", (GET,), PARENT, args=lambda s: {"reference": s.report}, shows=("report",)),
@@ -213,6 +223,13 @@ ROUTES = {route.endpoint: route for route in (
     Route("staff.account_page", (GET, POST), STAFF, args=lambda s: {"staff_id": s.colleague}, reach=ADMIN,
           body=lambda s: {"a-action": "switch_off"}),
     Route("staff.account", (GET, POST), STAFF),
+    # The half-termly message: each school's batch due now (on NOW, the round after the first half-term).
+    Route("staff.messages", (GET,), STAFF, query=lambda s: {"school": s.urn}),
+    *(Route(f"staff.{action}_messages", (POST,), STAFF, args=lambda s: {"urn": s.urn}, body=batch_round,
+            ok_post=Expect(303, "/staff/messages"), act=(MESSAGES, Expect(403)))
+      for action in ("stop", "resume", "send")),
+    # The system page (health, jobs' last runs): admins only, whichever school they administer.
+    Route("staff.system", (GET,), STAFF, reach=ADMIN),
     # ------------------------------------------------------------ staff: one school's objects
     Route("staff.absence", (GET, POST), STAFF, args=lambda s: {"child_id": s.absence_child},
           body=lambda s: {"action": "accept", "code": "I"}, act=(DECIDE, Expect(200, text="can authorise absences")),
@@ -247,6 +264,50 @@ ROUTES = {route.endpoint: route for route in (
           body=lambda s: {"progress": "Probe", "outcome": "closed"}, reach=PLANS),
     Route("staff.plan_version", (GET,), STAFF, args=lambda s: {"plan_id": s.plan_id, "number": 1}, reach=PLANS),
     Route("staff.plan_pdf", (GET,), STAFF, args=lambda s: {"plan_id": s.plan_id, "number": 1}, reach=PLANS),
+    # The legal pathway: only the legal_action roles, even to read.
+    # (Its pupil search keeps to the actor's schools: tests/web/test_legal_pages.py, as a query here would answer
+    # 403 or 200 by role on the other side, which `expect` cannot say.)
+    Route("staff.legal_home", (GET,), STAFF, reach=LEGAL, shows=("notice_ref", "decision_ref", "surname"), sees=LEGAL),
+    Route("staff.legal_pupil", (GET,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          shows=("notice_ref", "decision_ref")),
+    Route("staff.draft_notices", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          body=lambda s: {"expectation": "Probe", "meeting": "Probe"}),
+    Route("staff.notice", (GET,), STAFF, args=lambda s: {"notice_id": s.notice_id}, reach=LEGAL,
+          shows=("notice_ref", "surname")),
+    Route("staff.notice_pdf", (GET,), STAFF, args=lambda s: {"notice_id": s.notice_id}, reach=LEGAL),
+    Route("staff.notice_posted", (POST,), STAFF, args=lambda s: {"notice_id": s.notice_id}, reach=LEGAL,
+          body=lambda s: {"posted_on": fields(NOW.date())}),
+    Route("staff.send_notice", (POST,), STAFF, args=lambda s: {"notice_id": s.draft_notice_id}, reach=LEGAL,
+          ok_post=Expect(303, "/staff/legal/notices/{notice_id}"), acts_when_empty=True),
+    Route("staff.cancel_notice", (POST,), STAFF, args=lambda s: {"notice_id": s.notice_id}, reach=LEGAL,
+          ok_post=Expect(303, "/staff/legal/notices/{notice_id}")),
+    Route("staff.consider_penalty", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          body=lambda s: {"parent": "Parent " + s.surname, "reason": "irregular_attendance",
+                          "on": fields(NOW.date())}),
+    Route("staff.penalty_decision", (GET, POST), STAFF, args=lambda s: {"decision_id": s.decision_id}, reach=LEGAL,
+          body=lambda s: {"step": "not_issued", "on": fields(NOW.date()), "note": "Probe"}, shows=("decision_ref",)),
+    Route("staff.case_file", (GET,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          shows=("notice_ref", "decision_ref", "upn")),
+    Route("staff.legal_returns", (GET,), STAFF, reach=LEGAL, query=lambda s: {
+        "school": s.urn, "kind": "admissions", "start": fields(date(2025, 8, 1)), "end": fields(date(2025, 9, 30))},
+        sees=LEGAL),  # (its own side is checked in tests/web/test_legal_pages.py: unfiltered it lists nobody)
+    # The download is audited; an empty form only shows the form again.
+    Route("staff.legal_return_download", (POST,), STAFF, reach=LEGAL, body=lambda s: {
+        "school": s.urn, "kind": "admissions", "start": fields(date(2025, 8, 1)), "end": fields(date(2025, 9, 30)),
+        "format": "csv"}),
+    Route("staff.record_part_time", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          body=lambda s: {"starts": fields(NOW.date()), "ends": fields(NOW.date() + timedelta(weeks=4)),
+                          "arrangement": "Probe", "consent_by": "Probe", "consent_on": fields(NOW.date()),
+                          "review_every_days": "14"}),
+    Route("staff.review_part_time", (POST,), STAFF, args=lambda s: {"timetable_id": s.timetable_id}, reach=LEGAL,
+          body=lambda s: {"reviewed_on": fields(NOW.date()), "note": "Probe"}),
+    Route("staff.confirm_sickness", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          body=lambda s: {"further_days": "10"}),
+    Route("staff.record_deletion_check", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          body=lambda s: {"decision": "keep", "reason": "Probe", "decided_on": fields(NOW.date())}),
+    # The case file's PDF download is audited: an empty form acts.
+    Route("staff.case_file_pdf", (POST,), STAFF, args=lambda s: {"pupil_id": s.pupil_id}, reach=LEGAL,
+          acts_when_empty=True),
     # ------------------------------------------------------------ last: these end every session of the actor
     Route("parent.sign_out_everywhere", (GET, POST), PARENT, ok_post=Expect(303, "/sign-in"), acts_when_empty=True,
           ends_session=True),

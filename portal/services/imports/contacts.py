@@ -29,7 +29,8 @@ from portal.services.imports.common import (
 )
 
 EMAIL = re.compile(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+")
-FIELDS = ("relationship_to_pupil", "email", "phone", "parental_responsibility", "lives_with_pupil", "priority")
+FIELDS = ("relationship_to_pupil", "email", "phone", "parental_responsibility", "lives_with_pupil", "priority",
+          "preferred_language")
 
 
 def import_contacts(path: str | Path, actor: str, skip_invalid: bool = False, rejected_path: Path | None = None,
@@ -66,7 +67,8 @@ def import_contacts(path: str | Path, actor: str, skip_invalid: bool = False, re
 def _check_row(get, fields, pupils) -> tuple[dict, list[str]]:
     problems: list[str] = []
     values: dict = {"name": get(fields, "contact_name"), "relationship_to_pupil": get(fields, "relationship"),
-                    "phone": get(fields, "phone")}
+                    "phone": get(fields, "phone"),
+                    "preferred_language": get(fields, "preferred_language")[:60] or None}  # optional column
     upn, problem = parse_upn(get(fields, "upn")) if get(fields, "upn") else (None, "upn is empty")
     if problem:
         problems.append(problem)

@@ -27,7 +27,7 @@ from portal.services.imports.common import (
 )
 
 FIELDS = ("school_id", "site_id", "legal_forename", "legal_surname", "preferred_forename", "date_of_birth",
-          "year_group", "registration_group", "admission_date", "leaving_date", "vulnerable")
+          "year_group", "registration_group", "admission_date", "leaving_date", "vulnerable", "health_need")
 
 
 def import_pupils(path: str | Path, actor: str, skip_invalid: bool = False, rejected_path: Path | None = None,
@@ -105,6 +105,8 @@ def _check_row(get, fields, schools, today) -> tuple[dict, list[str]]:
                                   "registration_group": "registration_group"}, Pupil)
     values["site_id"] = _site_id(get(fields, "site"), school, problems)
     values["vulnerable"], problem = parse_flag(get(fields, "vulnerable"), "vulnerable")
+    problems += [problem] if problem else []
+    values["health_need"], problem = parse_flag(get(fields, "health_need"), "health_need")
     problems += [problem] if problem else []
     return values, problems
 

@@ -42,4 +42,6 @@ def navigation(active: str) -> list[dict]:
     return [{"href": url_for(endpoint), "text": text, "active": endpoint == active} for text, endpoint in items]
 
 
-from portal.web.parent import absences, account, attendance, home, leave, plans  # noqa: E402,F401  (register the views on bp)
+from portal.web.parent import (  # noqa: E402,F401  (register the views on bp)
+    absences, account, attendance, home, leave, legal, plans,
+)

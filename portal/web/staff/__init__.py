@@ -35,13 +35,17 @@ def staff_view(permission: str = "view"):
 
 def navigation(active: str) -> list[dict]:
     items = [("Queue", "staff.queue"), ("Leave requests", "staff.leave_queue"), ("First-day contact", "staff.first_day"),
-             ("Oversight", "staff.oversight"), ("Support plans", "staff.plans"), ("Audit log", "staff.audit_log"),
+             ("Oversight", "staff.oversight"), ("Support plans", "staff.plans"), ("Messages", "staff.messages"),
+             ("Legal pathway", "staff.legal_home"),
+             ("Audit log", "staff.audit_log"),
              ("Subject access", "staff.subject_access")]
     if any(r.role == "admin" for r in current_user.roles):
         items.append(("Staff accounts", "staff.accounts_list"))
+        items.append(("System", "staff.system"))
     return [{"href": url_for(endpoint), "text": text, "active": endpoint == active} for text, endpoint in items]
 
 
 from portal.web.staff import (  # noqa: E402,F401  (register the views on bp)
-    accounts, audit, auth, first_day, leave, oversight, password, plans, queue, subject_access,
+    accounts, audit, auth, first_day, leave, legal, legal_records, messages, oversight, password, plans, queue,
+    subject_access, system,
 )
