@@ -18,6 +18,7 @@ from wtforms import DateField, MultipleFileField, RadioField, SelectMultipleFiel
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forms import BaseForm
+from portal.domain.ids import coerce_id
 from forms.validators import EvidenceFiles
 from portal.clock import school_today
 from portal.domain import absence as rules
@@ -84,7 +85,7 @@ REASON_FIELDS = {rules.ILLNESS: ("symptoms",), rules.MEDICAL: ("appointment_time
 
 
 class AbsenceReportForm(BaseForm):
-    children = ChildrenField("Who is absent?", coerce=int, widget=GovCheckboxesInput(),
+    children = ChildrenField("Who is absent?", coerce=coerce_id, widget=GovCheckboxesInput(),
                              description="Select all that apply.",
                              validators=[DataRequired("Select the children who are absent")])
     starts = RadioField("When does the absence start?", widget=GovRadioInput(),

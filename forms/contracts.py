@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forms import BaseForm
+from portal.domain.ids import parse_id
 from forms.absence import GovDateField
 from portal.domain import support_plan as rules
 
@@ -94,10 +95,7 @@ class _VersionForm(BaseForm):
     sha256 = HiddenField(validators=[InputRequired("Reload the page and read the plan again"), Length(64, 64)])
 
     def version_number(self) -> int:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return 0
+        return parse_id(self.version.data) or 0
 
 
 class SignForm(_VersionForm):

@@ -12,6 +12,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forms import BaseForm
+from portal.domain.ids import coerce_id
 from forms.absence import TIME_FORMATS, GovDateField
 
 
@@ -25,7 +26,7 @@ class FirstDayFilterForm(BaseForm):
 
 
 class ChaseForm(BaseForm):
-    pupils = SelectMultipleField("Pupils", coerce=int, validate_choice=False,
+    pupils = SelectMultipleField("Pupils", coerce=coerce_id, validate_choice=False,
                                  validators=[DataRequired("Select the pupils whose parents to email")])
     day = HiddenField(validators=[DataRequired(), Length(max=10)])
     # One key per page drawn: the same click submitted twice sends the email once.

@@ -31,6 +31,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forms import BaseForm
+from portal.domain.ids import coerce_id
 from forms.absence import ChildrenField, GovDateField
 from forms.validators import EvidenceFiles
 
@@ -44,7 +45,7 @@ OUTCOMES = [
 
 
 class LeaveRequestForm(BaseForm):
-    children = ChildrenField("Who is the request for?", coerce=int, widget=GovCheckboxesInput(),
+    children = ChildrenField("Who is the request for?", coerce=coerce_id, widget=GovCheckboxesInput(),
                              description="Select all that apply. Children at another school need a request to that "
                                          "school.",
                              validators=[DataRequired("Select the children the request is for")])

@@ -7,6 +7,7 @@ from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional
 
 from forms import BaseForm
+from portal.domain.ids import MAX_ID
 from forms.absence import GovDateField
 
 
@@ -31,5 +32,5 @@ class AuditFilterForm(BaseForm):
                       description="13 characters, for example A929200125001")
     # Any value reaches the service, which says plainly when it is not a colleague at the viewer's schools.
     staff = SelectField("Member of staff", widget=GovSelect(), validators=[Optional()], validate_choice=False)
-    page = IntegerField(validators=[Optional(), NumberRange(min=1)])
+    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     submit = SubmitField("Filter", widget=GovSubmitInput())

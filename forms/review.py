@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from forms import BaseForm
+from portal.domain.ids import coerce_id
 
 DECISIONS = [SelectChoice("accept", "Accept and record it with a code"),
              SelectChoice("question", "Ask the parent a question"),
@@ -49,7 +50,7 @@ class QueueFilterForm(BaseForm):
 
 
 class BulkAcceptForm(BaseForm):
-    items = SelectMultipleField("Reports", coerce=int, validate_choice=False)
+    items = SelectMultipleField("Reports", coerce=coerce_id, validate_choice=False)
     submit = SubmitField("Accept selected with the suggested codes", widget=GovSubmitInput())
 
 

@@ -108,6 +108,9 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.web import auth, errors, evidence, health, home, parent, security, session, site, staff, templating
 
+    from portal.web import inputs, mail as web_mail  # ids capped, NUL refused; make run prints queued email
+    inputs.register(app)  # first: the blueprints' <int:...> rules take its converter when registered
+    web_mail.register(app)
     security.register(app)
     session.register(app)
     templating.register(app)

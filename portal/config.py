@@ -56,6 +56,8 @@ class Defaults:
     # Five evidence files of 10 MB each, plus the form itself; above this the request gets a 413 page.
     MAX_CONTENT_LENGTH = 55 * 1024 * 1024
     PORTAL_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024  # each evidence file
+    PORTAL_EVIDENCE_MAX_PIXELS = 40_000_000  # a bigger picture is refused from its header (services/evidence_images.py)
+    PORTAL_UPLOADS_PER_HOUR = 30  # evidence files each parent account may send an hour (services/uploads.py)
 
     SITE_BUILD = False  # True only in the app that `site build` creates (portal/web/site.py)
 

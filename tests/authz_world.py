@@ -154,7 +154,7 @@ def build() -> dict[str, Side]:
     make_parent("jo@ashdown.example", ali, name="Parent Ashdown")
     a.sibling = (ali.legal_surname, ali.upn)
     assert not db.session.scalars(select(StaffRole).where(StaffRole.staff_id == nobody.id)).all()
-    notify.deliver_due(even_if_not_due=True)  # (suppressed) so that no page's after-response delivery changes them
+    notify.deliver_due(even_if_not_due=True)  # (suppressed) the world's email is sent: the outbox is settled
     return {"A": a, "B": b}
 
 

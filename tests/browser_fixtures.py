@@ -6,7 +6,8 @@ A pytest plugin, registered once by tests/conftest.py, so every test module sees
 - `live_server(config=None, *, create_schema=True)`: a factory. Starts the app (create_app with `e2e_config` plus
   your overrides: a temporary SQLite file by default) on 127.0.0.1 on a free port in a background thread, and
   returns a LiveServer with `.url` ("http://127.0.0.1:PORT"), `.app` and `.url_for(endpoint, **values)`.
-  PORTAL_BASE_URL is set to the server's address, so links in emails lead back to it. Stopped after the test.
+  PORTAL_BASE_URL is set to the server's address, so links in emails lead back to it; an outbox worker thread
+  delivers queued email as `flask outbox work` would. Stopped after the test.
 - `static_server(directory)`: a factory serving a folder (http.server in a thread); returns its base URL.
 - `browser` (session): Chromium from /usr/bin/chromium through Playwright's sync API, headless. Never
   `playwright install`: Debian's package is the browser (apt-get install chromium).
@@ -33,6 +34,7 @@ from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.extensions import db
+from portal.services import notify
 
 CHROMIUM = Path(os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -94,39 +96,30 @@ class LiveServer:
         self._server.server_close()
 
 
-def close_when_done(app: Flask) -> None:
-    """Run the app's after-response work (the email `deliver_after_response` sends) as soon as the body is written.
+def outbox_worker(app: Flask) -> tuple[threading.Event, threading.Thread]:
+    """`flask outbox work` beside the server, as production runs it: a request only queues its email, and this
+    delivers it within a fraction of a second (a thread here, a process of its own in production)."""
+    stop = threading.Event()
 
-    Werkzeug's server calls the response's close() only after draining the socket, and skips it when the browser
-    resets the connection, which Chromium does now and then after a POST's redirect: the email would then wait for
-    `outbox send`. Gunicorn, which production runs, always calls close(); so does this wrapper."""
-    inner = app.wsgi_app
+    def run():
+        with app.app_context():
+            notify.work(stop, interval=0.2)
 
-    def wsgi_app(environ, start_response):
-        body = inner(environ, start_response)
-
-        def chunks():
-            try:
-                yield from body
-            finally:
-                if hasattr(body, "close"):
-                    body.close()
-
-        return chunks()
-
-    app.wsgi_app = wsgi_app
+    thread = threading.Thread(target=run, name="outbox-worker", daemon=True)
+    thread.start()
+    return stop, thread
 
 
 @pytest.fixture
 def live_server(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
     started: list[LiveServer] = []
+    workers: list[tuple[threading.Event, threading.Thread]] = []
 
     def start(config: dict | None = None, *, create_schema: bool = True) -> LiveServer:
         folder = tmp_path / f"server-{len(started)}"
         folder.mkdir(exist_ok=True)
         app = create_app(e2e_config(folder, **(config or {})))
-        close_when_done(app)
         if create_schema:
             with app.app_context():
                 db.create_all()
@@ -138,9 +131,14 @@ def live_server(tmp_path, monkeypatch):
         thread.start()
         live = LiveServer(app, url, server, thread)
         started.append(live)
+        if create_schema:
+            workers.append(outbox_worker(app))
         return live
 
     yield start
+    for stop, worker in workers:
+        stop.set()
+        worker.join(timeout=10)
     for live in started:
         live.stop()
         with live.app.app_context():

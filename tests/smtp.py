@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -46,7 +47,7 @@ class SmtpServer:
 
 
 def wait_for_mail(inbox: Inbox, count: int, timeout: float = 60.0) -> EmailMessage:
-    """The count-th message delivered, waiting for it (mail goes out after the response, in another thread)."""
+    """The count-th message delivered, waiting for it (the outbox worker sends mail, in another thread)."""
     deadline = time.monotonic() + timeout
     while len(inbox.messages) < count:
         if time.monotonic() > deadline:
@@ -58,3 +59,48 @@ def wait_for_mail(inbox: Inbox, count: int, timeout: float = 60.0) -> EmailMessa
 
 def plain_body(message: EmailMessage) -> str:
     return message.get_body(("plain",)).get_content()
+
+
+class SilentServer:
+    """A mail server that accepts connections and never says a word (no greeting, no reply), as a hung relay does.
+    Each connection is held for `hold` seconds, then closed, so code without a timeout fails slowly rather than
+    hanging the suite. `.connections` counts who called."""
+
+    def __init__(self, port: int | None = None, hold: float = 4.0):
+        self.port = port or free_port()
+        self.hold = hold
+        self.connections = 0
+        self._listener: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    def start(self) -> SilentServer:
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        self._listener.settimeout(0.1)
+        self._thread = threading.Thread(target=self._serve, name="silent-smtp", daemon=True)
+        self._thread.start()
+        return self
+
+    def _serve(self) -> None:
+        held = []
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except TimeoutError:
+                pass
+            else:
+                self.connections += 1
+                held.append((time.monotonic() + self.hold, connection))
+            for entry in [e for e in held if e[0] <= time.monotonic()]:
+                entry[1].close()
+                held.remove(entry)
+        for _, connection in held:
+            connection.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=5)
+        if self._listener:
+            self._listener.close()
+            self._listener = None

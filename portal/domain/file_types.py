@@ -18,8 +18,10 @@ photo that is also a ZIP archive): a file is accepted only if it is one thing.
   5. A PDF ends with `%%EOF` (in its last 1024 bytes, as readers allow), so a truncated file is refused, and names
      no script, launch action or attached file (`/JavaScript`, `/JS`, `/Launch`, `/EmbeddedFile(s)`,
      `/RichMedia`, `/XFA`; `#xx` escapes decoded) outside its stream bodies, whose compressed data holds "/JS" by
-     chance about once per 10 MB. Names inside compressed object streams are not seen: the download headers
-     (attachment, nosniff, a CSP that allows nothing) are the second line of defence.
+     chance about once per 10 MB. This byte search cannot see names packed in compressed object streams: the
+     service then parses the whole file (`services.pdf_content`, with pypdf) and walks every object, those streams
+     included, refusing active content there too. The download headers (attachment, nosniff, a CSP that allows
+     nothing) remain a further line of defence.
 Other data after the end of an image is allowed: Samsung and Google phones append their own data after a JPEG's
 end, and refusing those photos would turn away many parents for no gain once rules 2 to 4 hold.
 """
@@ -69,6 +71,8 @@ HIDDEN_CONTENT = "hidden_content"
 ACTIVE_PDF = "active_pdf"
 DAMAGED = "damaged"
 TOO_MANY_PIXELS = "too_many_pixels"
+PROTECTED_PDF = "protected_pdf"
+TOO_MANY_UPLOADS = "too_many_uploads"
 
 ACCEPTED_WORDS = "a PDF, JPEG, PNG or HEIC photo"
 
@@ -94,6 +98,10 @@ def message(reason: str, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         DAMAGED: f"{shown} is damaged or incomplete: save it again or take the photo again, then try again",
         TOO_MANY_PIXELS: f"{shown} is too large a picture to open: send a screenshot of it or a smaller copy, "
                          "then try again",
+        PROTECTED_PDF: f"{shown} is protected with a password, so the school could not open it: save it again as a "
+                       "new PDF without a password (Print, then Save as PDF), then try again",
+        TOO_MANY_UPLOADS: f"{shown} was not sent: you have sent as many files as we accept in an hour. Try again "
+                          "in an hour, or send the form without it and give the school a copy",
     }
     return texts[reason]
 

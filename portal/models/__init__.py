@@ -4,6 +4,7 @@ from portal.models.absence import AbsenceReport, AbsenceReportChild
 from portal.models.audit import AuditEvent
 from portal.models.contact_attempt import ContactAttempt
 from portal.models.data_arrival import DataArrival
+from portal.models.draft import Draft
 from portal.models.enrolment import Enrolment
 from portal.models.evidence import EvidenceFile
 from portal.models.job_run import JobRun
@@ -31,8 +32,8 @@ __all__ = [
     "LeaveDeclaration", "DeletionCheck", "NoticeToImprove", "PartTimeReview", "PartTimeTimetable", "PenaltyDecision",
     "PenaltyDecisionStep", "SicknessExpectation", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
     "SupportPlanVersion",
-    "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "DataArrival", "Enrolment", "EvidenceFile",
-    "Contact", "JobRun", "Mark", "NudgeStop", "OutboxMessage", "ParentAccount", "Pupil", "PupilFigures", "School",
-    "Site",
+    "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "DataArrival", "Draft", "Enrolment",
+    "EvidenceFile", "Contact", "JobRun", "Mark", "NudgeStop", "OutboxMessage", "ParentAccount", "Pupil",
+    "PupilFigures", "School", "Site",
     "AccountSession", "PasswordReset", "SignInLink", "StaffRole", "StaffUser", "ThrottleCounter", "Trust",
 ]

@@ -131,7 +131,7 @@ def store_evidence(account: ParentAccount, pupil_ids: list[int], files, now: dat
     """Check and keep appointment evidence until the report is sent: one copy for each school of the children, so
     each school's staff can read it. Raises uploads.UploadsRejected naming each bad file. Commits, so the files
     survive the check-your-answers page; anything never sent is removed by `evidence sweep`."""
-    detected = uploads.check_many(files)
+    detected = uploads.check_many(files, actor=f"parent:{account.id}")
     schools = {child_of(account, pupil_id).school_id for pupil_id in pupil_ids}
     stored = [uploads.store(d, f"parent:{account.id}", school_id, account.id, now=now)
               for d in detected for school_id in sorted(schools)]

@@ -13,7 +13,8 @@ The file (UTF-8, header row, one row per mark, ordered by recorded_at, oldest fi
 - session: AM or PM
 - code: the 2024 attendance code (one or two characters: C1, J1, Y7...)
 - minutes_late: whole minutes, empty if not recorded
-- comment: free text, may be empty
+- comment: free text, may be empty; text a spreadsheet would run as a formula starts with an apostrophe
+  (services/csv_files.py)
 - recorded_at: when the decision was made, UTC, YYYY-MM-DDTHH:MM:SS
 - recorded_by: who made it (e.g. "staff:12"), empty if unknown
 
@@ -24,7 +25,6 @@ that moment (UTC), so a daily job can pass the time of its previous run.
 
 from __future__ import annotations
 
-import csv
 import os
 import tempfile
 from datetime import datetime, timezone
@@ -35,7 +35,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Mark, Pupil
 from portal.models.marks import SOURCE_PORTAL
-from portal.services import ServiceError
+from portal.services import ServiceError, csv_files
 
 MARK_COLUMNS = ("upn", "date", "session", "code", "minutes_late", "comment", "recorded_at", "recorded_by")
 STREAM_BATCH = 5000
@@ -70,7 +70,7 @@ def export_marks(path: str | Path, since: datetime | None = None) -> int:
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
+            writer = csv_files.writer(out)
             writer.writerow(MARK_COLUMNS)
             rows = db.session.execute(query, execution_options={"yield_per": STREAM_BATCH})
             for row in rows:

@@ -236,7 +236,7 @@ def store_evidence(account: ParentAccount, pupil_ids: list[int], files, now: dat
         raise RequestNotValid([Problem("evidence", f"Select {MAX_FILES} files or fewer: to send more pages, put "
                                                    "them in one PDF")])
     school = _one_school(account, pupil_ids)
-    detected = uploads.check_many(files)
+    detected = uploads.check_many(files, actor=f"parent:{account.id}")
     stored = [uploads.store(d, f"parent:{account.id}", school.id, account.id, now=now) for d in detected]
     db.session.commit()
     return stored

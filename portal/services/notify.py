@@ -1,26 +1,32 @@
 """Email through a transactional outbox.
 
 A use case queues its email in the same transaction as the change it reports, so a report is never saved without
-its acknowledgement, nor an acknowledgement sent for a report that rolled back. Delivery happens after commit,
-and any message that fails stays queued with a growing delay until `outbox send` or a later delivery gets it out.
-Each message is marked sent in its own transaction: it goes out at most once from here (a crash between the SMTP
-server accepting it and that commit is the only way to send it twice).
+its acknowledgement, nor an acknowledgement sent for a report that rolled back. No web request waits on a mail
+server: `flask outbox work`, a process of its own, delivers what is due every few seconds (`outbox send` does one
+pass, from cron), and each SMTP conversation gives up after MAIL_TIMEOUT seconds (default 10), so a server that
+accepts and never answers costs the worker a few seconds, never a parent's page. A message that fails stays queued
+with a growing delay. Each message is marked sent in its own transaction: it goes out at most once from here (a
+crash between the SMTP server accepting it and that commit is the only way to send it twice).
 """
 
 from __future__ import annotations
 
+import smtplib
+import threading
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from flask_mail import Message
+from flask_mail import Connection, Message
 from sqlalchemy import select
 
 from portal.clock import utcnow
-from portal.extensions import db, mail
+from portal.extensions import db
 from portal.models import OutboxMessage
 
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)  # then every 4 hours
+DEFAULT_TIMEOUT_SECONDS = 10  # MAIL_TIMEOUT: each connect, command and reply
+WORK_INTERVAL_SECONDS = 5  # `outbox work`: the pause between passes
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -51,9 +57,10 @@ def queue(recipients: list[str], subject: str, template: str, key: str | None = 
     return message
 
 
-def deliver_due(now: datetime | None = None, limit: int = 200, even_if_not_due: bool = False) -> tuple[int, int]:
+def deliver_due(now: datetime | None = None, limit: int = 200, even_if_not_due: bool = False,
+                stop: threading.Event | None = None) -> tuple[int, int]:
     """Send what is due (or everything unsent); returns (sent, failed). Safe to run from several workers at
-    once: each message is claimed before it is sent."""
+    once: each message is claimed before it is sent. Once `stop` is set, no further message is started."""
     now = now or utcnow()
     due_by = datetime.max if even_if_not_due else now
     due = db.session.scalars(
@@ -64,6 +71,8 @@ def deliver_due(now: datetime | None = None, limit: int = 200, even_if_not_due: 
     ).all()
     sent = failed = 0
     for message_id in due:
+        if stop is not None and stop.is_set():
+            break
         if _claim(message_id, now, due_by):
             if _send(message_id, now):
                 sent += 1
@@ -90,14 +99,40 @@ def _print(message: OutboxMessage) -> None:
           flush=True)
 
 
+class TimedConnection(Connection):
+    """Flask-Mail's connection with a socket timeout (it has none: a silent server would hold the sender forever),
+    which closes rather than says QUIT to a server that has already failed to answer."""
+
+    def configure_host(self):
+        timeout = float(current_app.config.get("MAIL_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
+        kind = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = kind(self.mail.server, self.mail.port, timeout=timeout)
+        try:
+            if self.mail.use_tls:
+                host.starttls()
+            if self.mail.username and self.mail.password:
+                host.login(self.mail.username, self.mail.password)
+        except BaseException:
+            host.close()
+            raise
+        return host
+
+    def __exit__(self, exc_type, exc_value, tb) -> None:
+        if self.host is not None and exc_type is not None:
+            self.host.close()
+            self.host = None
+        super().__exit__(exc_type, exc_value, tb)
+
+
 def _send(message_id: int, now: datetime) -> bool:
     message = db.session.get(OutboxMessage, message_id)
     try:
         if current_app.config["MAIL_TO_CONSOLE"]:
             _print(message)
         else:
-            mail.send(Message(subject=message.subject, recipients=message.recipients, body=message.body_text,
-                              html=message.body_html))
+            with TimedConnection(current_app.extensions["mail"]) as smtp:
+                smtp.send(Message(subject=message.subject, recipients=message.recipients, body=message.body_text,
+                                  html=message.body_html))
     except Exception as exc:  # noqa: BLE001 - any SMTP or network failure: keep the message and retry later
         message.attempts += 1
         delay = BACKOFF_MINUTES[min(message.attempts, len(BACKOFF_MINUTES)) - 1]
@@ -111,3 +146,21 @@ def _send(message_id: int, now: datetime) -> bool:
     message.last_error = None
     db.session.commit()
     return True
+
+
+def work(stop: threading.Event, interval: float = WORK_INTERVAL_SECONDS) -> int:
+    """Deliver what is due, then wait `interval` seconds, until `stop` is set (`outbox work`; the browser tests
+    run it in a thread). A failing pass (the database restarting) is logged and tried again at the next one.
+    Returns how many messages were sent."""
+    sent_in_all = 0
+    while not stop.is_set():
+        try:
+            sent, _ = deliver_due(stop=stop)  # a stop waits for the message being sent, not the whole pass
+            sent_in_all += sent
+        except Exception:  # noqa: BLE001 - keep working: the next pass retries whatever failed
+            current_app.logger.exception("outbox pass failed")
+            db.session.rollback()
+        finally:
+            db.session.remove()
+        stop.wait(interval)
+    return sent_in_all

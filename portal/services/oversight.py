@@ -26,7 +26,6 @@ Definitions chosen here:
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -42,7 +41,7 @@ from portal.domain.settings import Tier
 from portal.extensions import db
 from portal.models import Pupil, School, Site, StaffUser
 from portal.services import NotFound
-from portal.services import attendance, pupil_figures
+from portal.services import attendance, csv_files, pupil_figures
 from portal.services.policies import trust_policy
 from portal.services.staff import schools_of
 
@@ -369,19 +368,14 @@ def list_csv(result: Overview, key: str) -> str:
     """One list as CSV (UTF-8, header row, ISO dates), in the order the page shows it."""
     list_kind(key)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_files.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for entry in result.lists.get(key, []):
         row = entry.row
-        writer.writerow([_cell(v) for v in (
+        writer.writerow((
             row.upn, row.surname, row.forename, row.school_urn, row.school_name, row.site_name, row.year_group,
             row.registration_group, "Y" if row.vulnerable else "N", row.attendance_pct, row.absence_pct,
             row.days_missed, row.band, row.tier.number if row.tier else "",
-            entry.since.isoformat() if entry.since else "", entry.detail)])
+            entry.since.isoformat() if entry.since else "", entry.detail))
     return out.getvalue()
 
-
-def _cell(value) -> str:
-    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe (OWASP)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -3,7 +3,9 @@
 The family of a pupil is the pupil and their siblings: every pupil who has a contact with parental responsibility
 in common with the pupil (the same parent account, or the same email address). One step only: a sibling's other
 parents' other children are another family. Only pupils at schools where the member of staff may export are
-included; a sibling elsewhere must be asked of that school (it may be another data controller).
+included; a sibling elsewhere must be asked of that school (it may be another data controller). A report shared
+with such a sibling is exported for the family's own children only: the evidence copies of their schools, and no
+email or audit event that names the sibling (README.txt counts what was left out).
 
 Who may export: a headteacher, senior leader, attendance officer or admin with a role at the pupil's school (or
 across its trust). The export holds a whole family's records, special category data (health) included, so the
@@ -18,7 +20,7 @@ The ZIP holds:
                     details; emails the portal sent about those reports, requests and plans; the audit events
                     about all of these
     marks.csv       the register marks again, one row per session, for a spreadsheet
-    evidence/       the evidence files themselves, as they were sent
+    evidence/       the evidence files themselves, as stored (photos without their metadata, as served to staff)
 
 Staff must review it before sending: it can name other people (staff who decided, other parents in a
 declaration), which the school may need to redact. Making an export records an audit event
@@ -27,7 +29,6 @@ declaration), which the school may need to redact. Making an export records an a
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -60,7 +61,7 @@ from portal.models import (
     SupportPlan,
 )
 from portal.models.leave import EVIDENCE_OWNER as LEAVE_OWNER
-from portal.services import NotFound, uploads
+from portal.services import NotFound, csv_files, uploads
 from portal.services.audit import record
 from portal.services.staff import NotPermitted, require, roles_at
 
@@ -178,12 +179,14 @@ def _collect(pupils: list[Pupil], staff: StaffUser, requested: Pupil, now: datet
     plans = db.session.scalars(select(SupportPlan).where(_in(SupportPlan.pupil_id, ids))
                                .order_by(SupportPlan.id)).all()
 
+    # A report can cover children at several schools, with a copy of its evidence for each: only the copies for
+    # the exported pupils' schools, whose staff may read them.
     school_ids = {p.school_id for p in pupils}
     files = db.session.scalars(
-        select(EvidenceFile).where(or_(
+        select(EvidenceFile).where(_in(EvidenceFile.school_id, school_ids), or_(
             and_(EvidenceFile.owner_type == LEAVE_OWNER, _in(EvidenceFile.owner_id, request_ids)),
             and_(EvidenceFile.owner_type == REPORT_OWNER, _in(EvidenceFile.owner_id, report_ids)),
-            and_(_in(EvidenceFile.parent_account_id, account_ids), _in(EvidenceFile.school_id, school_ids)),
+            _in(EvidenceFile.parent_account_id, account_ids),
         )).order_by(EvidenceFile.uploaded_at, EvidenceFile.id)).all()
     evidence = [(f, _evidence_name(f)) for f in files]
 
@@ -211,6 +214,10 @@ def _collect(pupils: list[Pupil], staff: StaffUser, requested: Pupil, now: datet
     events = db.session.scalars(select(AuditEvent).where(or_(*conditions))
                                 .order_by(AuditEvent.at, AuditEvent.id)).all() if conditions else []
 
+    outside = _outside_markers([c.pupil for r in [*reports, *requests] for c in r.children], ids)
+    kept_emails = [m for m in emails if not outside.search(_text(m.subject, m.body_text, m.body_html))]
+    kept_events = [e for e in events if not outside.search(_text(e.before, e.after))]
+
     marks_by_pupil: dict[int, list[Mark]] = {}
     for mark in marks:
         marks_by_pupil.setdefault(mark.pupil_id, []).append(mark)
@@ -231,11 +238,32 @@ def _collect(pupils: list[Pupil], staff: StaffUser, requested: Pupil, now: datet
         "leave_requests": [_leave(r, ids, evidence) for r in requests],
         "evidence_files": [_file(f, name) for f, name in evidence],
         "emails": [{"created_at": m.created_at, "sent_at": m.sent_at, "recipients": m.recipients,
-                    "subject": m.subject, "text": m.body_text} for m in emails],
+                    "subject": m.subject, "text": m.body_text} for m in kept_emails],
         "audit_events": [{"at": e.at, "actor": e.actor, "action": e.action, "object_type": e.object_type,
-                          "object_id": e.object_id, "before": e.before, "after": e.after} for e in events],
+                          "object_id": e.object_id, "before": e.before, "after": e.after} for e in kept_events],
+        "left_out": {"emails": len(emails) - len(kept_emails), "audit_events": len(events) - len(kept_events)},
     }
     return document, evidence
+
+
+def _outside_markers(involved: list[Pupil], ids: set[int]) -> re.Pattern:
+    """What names a child outside the export (a sibling at a school the member of staff may not export, on a
+    report or request shared with an exported child): their UPN, names and school. An email or audit event that
+    holds one is left out; that school answers for its own pupils. Matches nothing when there is no such child."""
+    words = set()
+    for pupil in involved:
+        if pupil.id not in ids:
+            # Not the surname alone: brothers and sisters often share it.
+            words.update({pupil.upn, pupil.legal_forename, pupil.forename, pupil.school.name})
+    words = sorted((w for w in words if w and w.strip()), key=len, reverse=True)
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+
+
+def _text(*parts) -> str:
+    return "\n".join(json.dumps(part, default=str, ensure_ascii=False) if not isinstance(part, str) else part
+                     for part in parts if part is not None)
 
 
 def _staff(user: StaffUser | None) -> dict | None:
@@ -371,7 +399,7 @@ def _zip(document: dict, evidence: list, pupils: list[Pupil], staff: StaffUser, 
 
 def _marks_csv(document: dict) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_files.writer(out, lineterminator="\n")
     writer.writerow(["upn", "date", "session", "code", "minutes_late", "comment", "source", "recorded_at"])
     for pupil in document["pupils"]:
         for m in pupil["marks"]:
@@ -379,6 +407,14 @@ def _marks_csv(document: dict) -> str:
                              "" if m["minutes_late"] is None else m["minutes_late"], m["comment"], m["source"],
                              m["recorded_at"].isoformat()])
     return out.getvalue()
+
+
+def _left_out(document: dict) -> str:
+    emails, events = document["left_out"]["emails"], document["left_out"]["audit_events"]
+    if not emails and not events:
+        return ""
+    return (f"Left out: {emails} email(s) and {events} audit event(s) about a report or request shared with a child\n"
+            "at a school outside this export, because they name that child: ask that school.\n\n")
 
 
 def _readme(document: dict, pupils: list[Pupil], staff: StaffUser, requested: Pupil, now: datetime) -> str:
@@ -409,7 +445,7 @@ Files:
   marks.csv     the register marks, one row per session
   evidence/     {len(document["evidence_files"]) - missing} evidence file(s){f"; {missing} could not be found on disk" if missing else ""}
 
-Before sending: review everything. Records can name other people (staff, other parents), whom the school may
+{_left_out(document)}Before sending: review everything. Records can name other people (staff, other parents), whom the school may
 need to redact, and some information may be exempt from disclosure. The portal holds only what it is given
 and decides: the school's MIS holds the full pupil record.
 """

@@ -3,8 +3,11 @@
 The life of a file:
   check(stream, name)       reads at most the size limit + 1 byte and runs every content rule: the pure ones of
                             `portal.domain.file_types` (signature at offset 0, the polyglot rule, PDF scripts), then
-                            filetype and libmagic, which must both name the same accepted kind, then Pillow, which
-                            must decode an image from end to end. Raises UploadRejected with a message for parents.
+                            filetype and libmagic, which must both name the same accepted kind, then pypdf, which
+                            must parse a PDF and find nothing active in any object (services/pdf_content.py), or
+                            Pillow, which must decode an image of at most 40 megapixels from end to end; an image
+                            is then kept upright and without its metadata (services/evidence_images.py). Raises
+                            UploadRejected with a message for parents.
   store(detected, ...)      writes `<instance>/uploads/<2 hex>/<32 random hex>` and flushes an EvidenceFile row,
                             state "pending", in the caller's transaction. If that transaction does not commit (a
                             rollback, a savepoint rolled back, a session closed or removed without a commit) the
@@ -19,23 +22,18 @@ The life of a file:
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
 import re
 import secrets
 import tempfile
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import filetype
 import magic
-import pillow_heif
 from flask import current_app
-from PIL import Image, ImageFile
 from sqlalchemy import event, func, select
 
 from portal.clock import utcnow
@@ -43,13 +41,12 @@ from portal.domain import file_types as ft
 from portal.extensions import db
 from portal.models import ParentAccount, School, StaffUser
 from portal.models.evidence import ATTACHED, PENDING, EvidenceFile
-from portal.services import NotFound, ServiceError
+from portal.services import NotFound, ServiceError, evidence_images, pdf_content, throttle
 from portal.services.audit import record
 
 log = logging.getLogger(__name__)
 
-pillow_heif.register_heif_opener()
-PILLOW_FORMATS = {ft.JPEG: "JPEG", ft.PNG: "PNG", ft.HEIC: "HEIF"}
+UPLOADS_PER_HOUR = 30
 STORED_NAME = re.compile(r"[0-9a-f]{32}")
 SWEEP_ACTOR = "system:sweep"
 
@@ -130,16 +127,28 @@ def check(stream, filename: str | None, *, limit: int | None = None) -> Detected
     by_magic = ft.DETECTED_MIME.get(magic.from_buffer(data, mime=True))
     if not (kind is by_filetype is by_magic):
         raise reject(ft.NOT_ALLOWED)
-    if kind.image:
-        reason = image_problem(data, kind)
+    if kind is ft.PDF:
+        reason = pdf_content.problem(data)
         if reason:
             raise reject(reason)
+    if kind.image:
+        reason = evidence_images.problem(data, kind)
+        if reason:
+            raise reject(reason)
+        try:
+            data = evidence_images.stripped(data, kind)  # no GPS location or other metadata is ever stored
+        except Exception:  # noqa: BLE001 - an orientation or profile Pillow cannot apply: as damaged as any
+            log.warning("Could not save %r again without its metadata", name, exc_info=True)
+            raise reject(ft.DAMAGED) from None
     return DetectedFile(data=data, kind=kind, original_name=name, sha256=hashlib.sha256(data).hexdigest())
 
 
-def check_many(files) -> list[DetectedFile]:
+def check_many(files, *, actor: str | None = None) -> list[DetectedFile]:
     """Check every file of a request (objects with `.stream` and `.filename`, such as Werkzeug's FileStorage);
-    raise UploadsRejected naming each bad one, so the form can show every problem at once."""
+    raise UploadsRejected naming each bad one, so the form can show every problem at once. With `actor` ("parent:12"),
+    the files count against that account's hourly allowance first (see `count_against_allowance`)."""
+    if actor is not None:
+        count_against_allowance(actor, files)
     detected, rejected = [], []
     for upload in files:
         try:
@@ -149,6 +158,20 @@ def check_many(files) -> list[DetectedFile]:
     if rejected:
         raise UploadsRejected(rejected)
     return detected
+
+
+def count_against_allowance(actor: str, files) -> None:
+    """Each account may send PORTAL_UPLOADS_PER_HOUR files an hour (30 by default; a report takes 2 at most and
+    a leave request 5), counted in the database so every worker shares the count: checking files costs CPU, and a
+    script must not be able to make the portal check thousands. Off where rate limits are (RATELIMIT_ENABLED)."""
+    config = current_app.config
+    if not files or not config.get("RATELIMIT_ENABLED", True):
+        return
+    allowance = int(config.get("PORTAL_UPLOADS_PER_HOUR", UPLOADS_PER_HOUR))
+    if throttle.incr(f"uploads:{actor}", 3600, amount=len(files)) > allowance:
+        names = [ft.display_name(f.filename) for f in files]
+        raise UploadsRejected([UploadRejected(ft.Problem(ft.TOO_MANY_UPLOADS, ft.message(ft.TOO_MANY_UPLOADS, n)), n)
+                               for n in names])
 
 
 def read_at_most(stream, limit: int) -> bytes:
@@ -162,43 +185,6 @@ def read_at_most(stream, limit: int) -> bytes:
         chunks.append(chunk)
         remaining -= len(chunk)
     return b"".join(chunks)
-
-
-def image_problem(data: bytes, kind: ft.Kind) -> str | None:
-    """Decode the whole picture: a truncated or corrupt image, or one that is something else after its header,
-    fails here. JPEGs are decoded at 1/8 scale, which still reads every byte of the picture but costs little."""
-    formats = [PILLOW_FORMATS[kind]]
-    try:
-        with strict_pillow(), Image.open(io.BytesIO(data), formats=formats) as image:
-            if image.width * image.height > Image.MAX_IMAGE_PIXELS:
-                return ft.TOO_MANY_PIXELS
-            image.verify()  # PNG: every chunk's checksum
-        with strict_pillow(), Image.open(io.BytesIO(data), formats=formats) as image:
-            if kind is ft.JPEG:
-                image.draft(None, (max(1, image.width // 8), max(1, image.height // 8)))
-            image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return ft.TOO_MANY_PIXELS
-    except Exception:  # noqa: BLE001 - Pillow and its plugins raise OSError, SyntaxError, ValueError, EOFError...
-        return ft.DAMAGED
-    return None
-
-
-_PILLOW_SETTING = threading.Lock()
-
-
-@contextmanager
-def strict_pillow():
-    """Pillow refuses truncated and corrupt images for the duration. WeasyPrint (the letters) sets Pillow's global
-    LOAD_TRUNCATED_IMAGES to True when imported, which would make Pillow accept half a photo and swallow decoder
-    errors; the lock keeps two uploads from restoring each other's value."""
-    with _PILLOW_SETTING:
-        saved = ImageFile.LOAD_TRUNCATED_IMAGES
-        ImageFile.LOAD_TRUNCATED_IMAGES = False
-        try:
-            yield
-        finally:
-            ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 # ------------------------------------------------------------------------------------------------------ storing

@@ -13,7 +13,6 @@ from forms.auth import SignInForm, SignOutForm, UseLinkForm
 from portal.extensions import limiter
 from portal.services import parent_access
 from portal.web import session as signed_in
-from portal.web.mail import deliver_after_response
 
 bp = Blueprint("auth", __name__)
 
@@ -43,7 +42,6 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         parent_access.request_sign_in_link(form.email.data)
-        deliver_after_response()
         # The same page whether or not the address is known: nobody can probe who is a parent here.
         return redirect(url_for("auth.check_email"), code=303)
     return render_template("auth/sign_in.html", form=form)

@@ -1,18 +1,17 @@
-"""Deliver queued email once the response has gone, so a slow mail server never slows a parent's page."""
+"""Email and the web: a request only queues email; `flask outbox work` delivers it (services/notify.py).
 
-from flask import after_this_request, current_app
+One exception, for `make run` (MAIL_TO_CONSOLE): the queued email is printed to the terminal at the end of the
+request that queued it, so the demo's sign-in link appears at once. Printing never waits on a mail server.
+"""
+
+from flask import Flask, current_app
 
 from portal.services import notify
 
 
-def deliver_after_response() -> None:
-    app = current_app._get_current_object()
-
-    @after_this_request
-    def deliver(response):
-        def send():
-            with app.app_context():
-                notify.deliver_due()
-
-        response.call_on_close(send)
+def register(app: Flask) -> None:
+    @app.after_request
+    def print_queued_email(response):
+        if current_app.config["MAIL_TO_CONSOLE"]:
+            notify.deliver_due()
         return response

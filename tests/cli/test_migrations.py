@@ -113,6 +113,8 @@ ROWS: dict[str, list[dict]] = {
     "password_reset": [dict(id=1, staff_id=1, token_hash=HASH, created_at=AT, expires_at=AT, used_at=None)],
     "data_arrival": [dict(id=1, school_id=1, kind="marks", at=AT, file_name="marks.csv", rows=2)],
     "enrolment": [dict(id=1, pupil_id=1, school_id=1, admission_date=date(2025, 9, 1), leaving_date=None)],
+    "draft": [dict(id=1, parent_account_id=1, kind="leave", data={"circumstances": "A funeral"}, saved_at=AT,
+                   expires_at=AT)],
     "job_run": [dict(id=1, job="outbox send", started_at=AT, finished_at=AT, result="ok", detail="1 sent, 0 failed")],
     "nudge_stop": [dict(id=1, school_id=1, round_key="2026-27:1", stopped_by_id=1, stopped_at=AT)],
     "notice_to_improve": [dict(id=1, pupil_id=1, school_id=1, parent_name="Jo Ashdown",

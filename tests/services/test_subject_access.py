@@ -220,3 +220,34 @@ def test_a_missing_evidence_file_is_reported_not_fatal(world):
     assert document["evidence_files"][0]["on_disk"] is False
     assert not [name for name in files if name.startswith("evidence/")]
     assert "1 could not be found on disk" in files["README.txt"].decode()
+
+
+def test_a_report_covering_a_sibling_at_another_school_leaks_nothing_of_them(world):
+    """Jo reports Sam (Bothal) and Alex (Central) off together, with an appointment card: Bothal's export holds
+    the report for Sam, but not the acknowledgement naming Alex, nor the card's copy for Central, nor Alex's UPN."""
+    from portal.services import absences
+
+    from factories import calendar, get_school
+
+    day = calendar(BOTHAL).next_school_day(date(2026, 11, 24))
+    draft = absences.AbsenceDraft([world.sam.id, world.alex.id], day, day, "day", "illness", "both-off",
+                                  details="Both have a temperature")
+    draft.evidence_ids = absences.store_evidence(world.jo, draft.pupil_ids, [
+        type("Upload", (), {"stream": io.BytesIO(PDF.replace(b"1.4", b"1.6")), "filename": "card.pdf"})()], now=NOW)
+    absences.submit(world.jo, draft, now=NOW)
+    central = get_school(CENTRAL).name
+
+    document, files = unpack(subject_access.family_export(world.head, world.sam.id, now=NOW))
+
+    both = next(r for r in document["absence_reports"] if r["details"] == "Both have a temperature")
+    assert [c["upn"] for c in both["children"]] == [world.sam.upn]
+    assert len(both["evidence"]) == 1  # Bothal's copy of the card, not Central's
+    for name, data in files.items():
+        text = data.decode("utf-8", "replace")
+        for secret in (world.alex.upn, "Alex", central):
+            assert secret not in text, f"{name} names {secret}"
+    assert "Left out: 1 email(s) and 1 audit event(s)" in files["README.txt"].decode()
+
+    # The trust's attendance officer may export Central's pupils too: they see it all.
+    document, files = unpack(subject_access.family_export(world.officer, world.sam.id, now=NOW))
+    assert any("Alex" in e["text"] for e in document["emails"])

@@ -21,11 +21,11 @@ Besides the status, every page or CSV answered with 200 must hold nothing of a s
 (its pupils' surnames and UPNs, its references), and list pages must show the actor's own side, so that a missing
 filter cannot hide behind an empty page. POSTs carry a valid CSRF token. An actor who is refused sends the data
 that would act (sign the plan, decide the leave, accept the report...), and afterwards every table and the uploads
-folder must be exactly as before; the actor who may sends an empty form, which must change nothing either. The two
-empty forms that act on their own (assign to me, send a plan, sign out, sign out everywhere) are the matrix's last
-cases, so they cannot spoil a refusal case before them; a case that signs out is given a session of its own to end
-(signing out ends the session on the server), and "sign out everywhere", which ends the actor's other sessions too,
-comes last of all.
+folder must be exactly as before; the actor who may sends an empty form, which must change nothing either. The
+empty forms that act on their own (assign to me, send a plan, still off, sign out, sign out everywhere) are the
+matrix's last cases, so they cannot spoil a refusal case before them; a case that signs out is given a session of its
+own to end (signing out ends the session on the server), and "sign out everywhere", which ends the actor's other
+sessions too, comes last of all.
 
 One world for the module: each case is one request, with its own client and the actor's signed-in session.
 A new route fails test_every_route_has_a_matrix_entry until it has its line in ROUTES.
@@ -171,8 +171,9 @@ ROUTES = {route.endpoint: route for route in (
     Route("parent.report", (GET,), PARENT, args=lambda s: {"reference": s.report}, shows=("report",)),
     Route("parent.answer", (POST,), PARENT, args=lambda s: {"reference": s.question, "child_id": s.question_child},
           mixed=("child_id",), body=lambda s: {f"child-{s.question_child}-answer": "Probe"}),
+    # "Still off" saves the next report's draft (on the server: services/drafts.py) with nothing to fill in.
     Route("parent.still_off", (POST,), PARENT, args=lambda s: {"reference": s.report},
-          ok_post=Expect(303, "/parent/report-absence")),
+          ok_post=Expect(303, "/parent/report-absence"), acts_when_empty=True),
     Route("parent.leave_request", (GET,), PARENT, args=lambda s: {"reference": s.decided}, shows=("decided",)),
     Route("parent.declare_leave", (POST,), PARENT, args=lambda s: {"reference": s.pending},
           body=lambda s: {"declaration": "y"}),

@@ -12,7 +12,7 @@ from pathlib import Path
 from portal.domain import encodings, mis_columns
 from portal.domain.encodings import Encoding
 from portal.extensions import db
-from portal.services import ServiceError, data_arrivals
+from portal.services import ServiceError, csv_files, data_arrivals
 from portal.services.audit import record
 
 Progress = Callable[[int, int], None]  # (bytes read so far, total bytes)
@@ -207,7 +207,7 @@ def field_getter(index: dict[str, int]):
 def write_rejected(path: Path, header: list[str], rows: list[tuple[int, list[str], str]]) -> None:
     """The bad rows as they were, with their line and what to fix, so the office can correct and re-import them."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_files.writer(handle)
         writer.writerow([*header, "line", "problem"])
         for line, fields, problem in rows:
             writer.writerow([*fields, line, problem])

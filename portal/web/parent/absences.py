@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import date, time
-
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -14,30 +11,18 @@ from forms.validators import chosen_files
 from portal.clock import school_now
 from portal.domain import absence as rules
 from portal.models.absence import QUESTION
-from portal.services import NotFound, ServiceError, absences, uploads
-from portal.web.mail import deliver_after_response
+from portal.services import NotFound, ServiceError, absences, drafts, uploads
 from portal.web.parent import bp, my_children, navigation
 
-DRAFT = "absence_draft"
 JUST_SENT = "absence_just_sent"
 
 
 def save_draft(draft: absences.AbsenceDraft) -> None:
-    data = asdict(draft)
-    data["first_day"] = draft.first_day.isoformat()
-    data["last_day"] = draft.last_day.isoformat() if draft.last_day else None
-    data["appointment_time"] = draft.appointment_time.strftime("%H:%M") if draft.appointment_time else None
-    session[DRAFT] = data
+    drafts.save_absence(current_user, draft)  # on the server: a long answer would overflow the cookie
 
 
 def load_draft() -> absences.AbsenceDraft | None:
-    data = dict(session.get(DRAFT) or {})
-    if not data:
-        return None
-    data["first_day"] = date.fromisoformat(data["first_day"])
-    data["last_day"] = date.fromisoformat(data["last_day"]) if data["last_day"] else None
-    data["appointment_time"] = time.fromisoformat(data["appointment_time"]) if data["appointment_time"] else None
-    return absences.AbsenceDraft(**data)
+    return drafts.load_absence(current_user)
 
 
 def _fill(form: AbsenceReportForm, draft: absences.AbsenceDraft) -> None:
@@ -100,7 +85,6 @@ def check_report():
         except absences.ReportNotValid:
             return redirect(url_for("parent.report_absence"), code=303)  # e.g. the day has passed: show why
         session[JUST_SENT] = report.reference
-        deliver_after_response()
         return redirect(url_for("parent.report", reference=report.reference), code=303)
     previews = absences.preview(current_user, draft, school_now())
     return render_template("parent/report_check.html", form=form, draft=draft, previews=previews, rules=rules,
@@ -148,7 +132,6 @@ def answer(reference: str, child_id: int):
         except ServiceError as exc:
             form.answer.errors = [*form.answer.errors, str(exc)]
         else:
-            deliver_after_response()
             flash(f"Your answer about {child.pupil.forename} has been sent to the school.", "success")
             return redirect(url_for("parent.report", reference=found.reference), code=303)
     return _report_page(found, failed=form, failed_child=child_id)

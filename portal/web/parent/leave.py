@@ -3,7 +3,6 @@ declaration, the confirmation; every request and its outcome; another parent's d
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from io import BytesIO
 
@@ -16,27 +15,19 @@ from forms.validators import chosen_files
 from portal.clock import school_today
 from portal.domain.leave import UNIT_WORDS
 from portal.models.leave import OUTCOME_WORDS
-from portal.services import NotFound, ServiceError, leave, uploads
+from portal.services import NotFound, ServiceError, drafts, leave, uploads
 from portal.web.evidence import send_evidence
-from portal.web.mail import deliver_after_response
 from portal.web.parent import bp, my_children, navigation
 
-DRAFT = "leave_draft"
 JUST_SENT = "leave_just_sent"
 
 
 def save_draft(draft: leave.LeaveDraft) -> None:
-    data = asdict(draft)
-    data["first_day"], data["return_day"] = draft.first_day.isoformat(), draft.return_day.isoformat()
-    session[DRAFT] = data
+    drafts.save_leave(current_user, draft)  # on the server: 5,000 characters of Arabic would overflow the cookie
 
 
 def load_draft() -> leave.LeaveDraft | None:
-    data = dict(session.get(DRAFT) or {})
-    if not data:
-        return None
-    data["first_day"], data["return_day"] = date.fromisoformat(data["first_day"]), date.fromisoformat(data["return_day"])
-    return leave.LeaveDraft(**data)
+    return drafts.load_leave(current_user)
 
 
 def today() -> date:
@@ -126,9 +117,8 @@ def check_leave_request():
             sent = leave.submit(current_user, draft, declared=form.declaration.data)
         except leave.RequestNotValid:
             return redirect(url_for("parent.new_leave_request"), code=303)
-        session.pop(DRAFT, None)
+        drafts.discard(current_user, drafts.LEAVE)
         session[JUST_SENT] = sent.reference
-        deliver_after_response()
         return redirect(url_for("parent.leave_request", reference=sent.reference), code=303)
     pupils = [c.pupil for c in checked.children]
     return render_template(

@@ -16,7 +16,6 @@ from forms.contracts import DeclineForm, SignForm
 from portal.domain import support_plan as rules
 from portal.models.support_plan import ACTIVE
 from portal.services import NotFound, ServiceError, support_plans
-from portal.web.mail import deliver_after_response
 from portal.web.parent import bp, my_child, my_children, navigation
 
 NAV = "parent.plans"
@@ -75,7 +74,6 @@ def sign_plan(pupil_id: int, plan_id: int):
         except ServiceError as exc:
             form.form_errors.append(str(exc))
         else:
-            deliver_after_response()
             flash(f"You have signed {child.forename}’s plan. Thank you.", "success")
             return redirect(url_for("parent.plan", pupil_id=child.id, plan_id=found.id), code=303)
     return _show(child, found, sign=form)
@@ -99,7 +97,6 @@ def decline_plan(pupil_id: int, plan_id: int):
         except ServiceError as exc:
             form.form_errors.append(str(exc))
         else:
-            deliver_after_response()
             flash("We have told the school you do not agree, and why. They will contact you.", "success")
             return redirect(url_for("parent.plan", pupil_id=child.id, plan_id=found.id), code=303)
     return _page("parent/plan_decline.html", child=child, plan=found, version=version, form=form)

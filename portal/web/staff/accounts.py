@@ -10,7 +10,6 @@ from portal.models import School, Trust
 from portal.services import NotFound, ServiceError
 from portal.services import staff_accounts as accounts
 from portal.services.staff import NotPermitted
-from portal.web.mail import deliver_after_response
 from portal.web.staff import bp, navigation, staff_view
 
 
@@ -77,7 +76,6 @@ def _act(staff, form: AccountActionForm) -> None:
         flash(f"{staff.name}'s account is switched on.", "success")
     elif what == "send_reset":
         accounts.send_password_reset(current_user, staff)
-        deliver_after_response()
         flash(f"We have emailed {staff.email} a link to choose a new password.", "success")
     elif form.role_id.data:
         accounts.remove_role(current_user, staff, int(form.role_id.data))

@@ -7,6 +7,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forms.oversight import AuditFilterForm
+from portal.domain.ids import parse_id
 from portal.services import audit_log as service
 from portal.web.staff import bp, navigation, staff_view
 
@@ -19,13 +20,13 @@ def audit_log():
         SelectChoice(str(m.id), f"{m.name} ({m.email})") for m in service.staff_members(current_user)]
     form.validate()
     staff = form.staff.data or ""
-    if staff and not staff.isdigit():
+    if staff and parse_id(staff) is None:
         form.staff.errors = [*form.staff.errors, "No such member of staff at your schools"]
     page = None
     if not (form.upn.errors or form.staff.errors):
         try:
             page = service.events(current_user, upn=(form.upn.data or "").strip() or None,
-                                  staff_id=int(staff) if staff else None, page=form.page.data or 1)
+                                  staff_id=parse_id(staff), page=form.page.data or 1)
         except service.UnknownPupil as exc:
             form.upn.errors = [*form.upn.errors, str(exc)]
         except service.UnknownStaff as exc:

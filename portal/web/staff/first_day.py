@@ -14,7 +14,6 @@ from portal.clock import school_now, school_today
 from portal.services import NotFound, ServiceError
 from portal.services import first_day as service
 from portal.services.staff import schools_of
-from portal.web.mail import deliver_after_response
 from portal.web.staff import bp, navigation, staff_view
 
 
@@ -69,7 +68,6 @@ def first_day_chase():
     except ServiceError as exc:
         flash(str(exc), "error")
         return redirect(url_for("staff.first_day", on=day_args(day)), code=303)
-    deliver_after_response()
     if result.emailed:
         flash(f"Chase email sent about {_names(result.emailed)} ({result.messages} "
               f"email{'s' * (result.messages != 1)}).", "success")

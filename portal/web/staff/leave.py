@@ -16,7 +16,6 @@ from portal.models.leave import OUTCOME_WORDS
 from portal.services import NotFound, ServiceError, leave
 from portal.services.staff import DECIDE_LEAVE, NotPermitted, schools_of
 from portal.web.evidence import send_evidence
-from portal.web.mail import deliver_after_response
 from portal.web.staff import bp, navigation, staff_view
 
 FLAG_TAGS = {  # the short tag each flag gets in the queue
@@ -97,7 +96,6 @@ def decide_leave(child_id: int):
         except ServiceError as exc:
             form.decision.errors.append(str(exc))
         else:
-            deliver_after_response()
             sent = leave.decision_recipients(child)
             flash(f"Decision recorded for {child.pupil.name}: {child.status_words.lower()}. "
                   + (f"The letter was emailed to {', '.join(sent)}." if sent else

@@ -43,7 +43,6 @@ from portal.services import (
     penalty_decisions,
 )
 from portal.services.staff import LEGAL_ACTION, NotPermitted
-from portal.web.mail import deliver_after_response
 from portal.web.staff import bp, navigation, staff_view
 
 NAV = "staff.legal_home"
@@ -154,7 +153,6 @@ def send_notice(notice_id: int):
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
-            deliver_after_response()
             flash(f"{found.reference} sent" + (f" and emailed to {found.emailed_to}" if found.emailed_to else
                                                ": the parent has no email address") +
                   ". Print it and post it, then record the date it was posted.", "success")

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.oversight import OversightFilterForm
 from portal.clock import school_now, school_today
+from portal.domain.ids import parse_id
 from portal.services import NotFound, data_arrivals, support_plans
 from portal.services import oversight as service
 from portal.services.staff import DRAFT_SUPPORT_PLANS, may, schools_of
@@ -23,12 +24,12 @@ def _overview() -> tuple[OversightFilterForm, service.Overview, dict]:
         SelectChoice(str(site.id), f"{school.name}: {site.name}") for school in schools for site in school.sites]
     form.validate()
     site = form.site.data or ""
-    if site and not site.isdigit():
+    if site and parse_id(site) is None:
         abort(404)
     try:
         result = service.overview(
             current_user, form.as_of.data or school_today(), school_urn=form.school.data or None,
-            site_id=int(site) if site else None,
+            site_id=parse_id(site),
             year_group=(form.year_group.data or "").strip().upper() or None,
             registration_group=(form.registration_group.data or "").strip() or None)
     except NotFound:

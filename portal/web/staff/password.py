@@ -12,7 +12,6 @@ from portal.services import staff_accounts as accounts
 from portal.services.parent_access import LinkNotValid
 from portal.services.staff import PasswordRefused
 from portal.web import session as signed_in
-from portal.web.mail import deliver_after_response
 from portal.web.staff import bp, navigation, staff_view
 
 
@@ -56,7 +55,6 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data)
-        deliver_after_response()
         # The same answer whether or not the address is a member of staff's.
         flash("If that address belongs to a member of staff, we have emailed it a link to choose a new password.",
               "success")

@@ -29,7 +29,6 @@ from portal.models.support_plan import ACTIVE, DRAFT, STATES
 from portal.services import NotFound, ServiceError, support_plans
 from portal.services.attendance import pupil_attendance
 from portal.services.staff import DRAFT_SUPPORT_PLANS, NotPermitted
-from portal.web.mail import deliver_after_response
 from portal.web.staff import bp, navigation, staff_view
 
 NAV = "staff.plans"
@@ -162,7 +161,6 @@ def send_plan(plan_id: int):
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
-            deliver_after_response()
             if invited:
                 flash(f"Version {plan.latest.number} sent. We emailed {', '.join(invited)} to read and sign it.",
                       "success")
@@ -194,7 +192,6 @@ def sign_plan(plan_id: int):
         except ServiceError as exc:
             form.refuse(str(exc), exc.field)
         else:
-            deliver_after_response()
             flash(f"Signed for the school: version {plan.current.number}.", "success")
             return redirect(url_for("staff.plan", plan_id=plan.id), code=303)
     return _signing_page(plan, form, "Sign for the school", url_for("staff.sign_plan", plan_id=plan.id), "school")

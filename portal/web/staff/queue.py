@@ -10,10 +10,10 @@ from forms.review import AssignForm, BulkAcceptForm, DecisionForm, QueueFilterFo
 from portal.clock import school_now, school_today, utcnow
 from portal.domain import absence as rules
 from portal.domain import codes
+from portal.domain.ids import parse_id
 from portal.services import NotFound, ServiceError, absences, data_arrivals, review, support_plans, term_dates
 from portal.services.attendance import pupil_attendance
 from portal.services.staff import AUTHORISE_ABSENCE, may, refusal, schools_of
-from portal.web.mail import deliver_after_response
 from portal.web.staff import bp, navigation, staff_view
 
 QUEUE_PAGE = 100  # reports a page: a busy morning of a large trust is thousands, too many for one page
@@ -32,11 +32,12 @@ def queue():
                                  year_group=(form.year_group.data or "").strip().upper() or None,
                                  registration_group=(form.registration_group.data or "").strip() or None,
                                  status=form.status.data or None, overdue_only=form.overdue.data,
-                                 site_id=int(form.site.data) if (form.site.data or "").isdigit() else None,
+                                 site_id=parse_id(form.site.data),
                                  assigned_to_me=form.mine.data)
     pages = max(1, -(-len(items) // QUEUE_PAGE))
     number = request.args.get("page", "1")
-    number = int(number) if number.isdigit() and 1 <= int(number) <= pages else 1
+    number = parse_id(number) or 1
+    number = number if number <= pages else 1
     first = (number - 1) * QUEUE_PAGE
     # Links to the other pages keep the filters.
     args = {k: v for k, v in request.args.items() if k != "page"}
@@ -70,7 +71,6 @@ def absence(child_id: int):
         except ServiceError as exc:
             form.action.errors.append(str(exc))
         else:
-            deliver_after_response()
             flash(f"Saved: {child.pupil.name}, report {child.report.reference}.", "success")
             return redirect(url_for("staff.queue"), code=303)
     pupil = child.pupil
@@ -112,7 +112,6 @@ def bulk_accept():
         except (NotFound, ServiceError) as exc:
             flash(str(exc), "error")
         else:
-            deliver_after_response()
             message = f"Accepted {accepted} report{'s' * (accepted != 1)}."
             if left:
                 message += f" Left for you to decide (no suggested code): {', '.join(left)}."
