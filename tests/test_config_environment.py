@@ -206,7 +206,29 @@ def test_health_token(deploy):
     assert client.get("/health", headers={"Authorization": "Bearer a-guess"}).status_code == 403
 
 
-TESTED = {"PORTAL_BASE_URL", "PORTAL_HEALTH_TOKEN", "PORTAL_SIGN_IN_LINK_MINUTES", "PORTAL_TRUSTED_PROXIES", "PORTAL_STAFF_IDLE_MINUTES",
+def test_evidence_max_pixels(deploy):
+    import io
+
+    from PIL import Image
+
+    from portal.domain import file_types
+    from portal.services import evidence_images
+
+    picture = io.BytesIO()
+    Image.new("RGB", (1200, 1000), "white").save(picture, "PNG")
+    app = deploy(PORTAL_EVIDENCE_MAX_PIXELS="1000000")
+    with app.app_context():
+        assert evidence_images.problem(picture.getvalue(), file_types.PNG) == file_types.TOO_MANY_PIXELS
+
+
+def test_uploads_per_hour_and_mail_timeout(deploy):
+    app = deploy(PORTAL_UPLOADS_PER_HOUR="4", PORTAL_MAIL_TIMEOUT="3")
+    assert app.config["PORTAL_UPLOADS_PER_HOUR"] == 4  # read by services/uploads.py
+    assert app.config["MAIL_TIMEOUT"] == 3  # read by services/notify.py for each SMTP conversation
+
+
+TESTED = {"PORTAL_BASE_URL", "PORTAL_HEALTH_TOKEN", "PORTAL_EVIDENCE_MAX_PIXELS", "PORTAL_UPLOADS_PER_HOUR",
+          "PORTAL_MAIL_TIMEOUT", "PORTAL_SIGN_IN_LINK_MINUTES", "PORTAL_TRUSTED_PROXIES", "PORTAL_STAFF_IDLE_MINUTES",
           "PORTAL_PASSWORD_RESET_MINUTES", "PORTAL_MAIL_SERVER", "PORTAL_MAIL_PORT", "PORTAL_MAIL_USE_TLS",
           "PORTAL_MAIL_USERNAME", "PORTAL_MAIL_PASSWORD", "PORTAL_MAIL_DEFAULT_SENDER", "PORTAL_MAIL_TO_CONSOLE",
           "PORTAL_SESSION_COOKIE_SECURE", "PORTAL_SECRET_KEY", "DATABASE_URL", "PORTAL_INSTANCE_PATH"}
