@@ -13,7 +13,7 @@ PORT ?= 5000
 # every time: re-running imports nothing new), and serve on http://127.0.0.1:5000
 run: install db
 	$(FLASK) demo --policy $(POLICY)
-	PORTAL_MAIL_TO_CONSOLE=true $(FLASK) run --host $(HOST) --port $(PORT)
+	PORTAL_MAIL_TO_CONSOLE=true PORTAL_BASE_URL=http://$(HOST):$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Set up (Chromium included), check the code with bandit, and run the whole test suite, nothing skipped (SQLite;
 # PostgreSQL instead when TEST_DATABASE_URL is set), on every core (pytest-xdist; TEST_WORKERS=0 for one process).
