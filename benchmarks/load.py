@@ -50,10 +50,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 from common import call, timed  # benchmarks/common.py: the scripts run from this folder
+
+from portal.clock import school_today
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Load benchmark: {args.pupils:,} pupils; {args.workers} gunicorn sync workers; wrk from 127.0.0.1 with "
           f"{args.connections} connections, {args.duration} s per page, soak {args.soak} s; in {work}", flush=True)
     print(f"  machine: {machine}", flush=True)
-    report = {"date": date.today().isoformat(), "machine": machine, "settings": {
+    report = {"date": school_today().isoformat(), "machine": machine, "settings": {
         k: v for k, v in vars(args).items() if k not in {"keep", "json", "check"}}, "databases": {}}
     met_all = True
     try:

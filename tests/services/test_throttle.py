@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
+from portal.clock import utcnow
 from portal.extensions import db, limiter
 from portal.models.throttle import ThrottleCounter
 from portal.services import throttle
@@ -140,7 +141,7 @@ def test_the_storage_reports_windows_like_flask_limiter_expects(limited_app):
         assert storage.incr("k", 60) == 1
         assert storage.incr("k", 60, amount=2) == 3
         assert storage.get("k") == 3
-        now = datetime.now().timestamp()
+        now = utcnow().replace(tzinfo=timezone.utc).timestamp()
         assert now < storage.get_expiry("k") <= now + 61
         storage.clear("k")
         assert storage.get("k") == 0

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.models import ParentAccount, StaffUser
 from portal.services import absences, review
@@ -18,7 +19,7 @@ def test_a_parent_answers_on_the_report_page_and_the_school_reads_it(app, client
         load_trust()
         sam = make_pupil("122239", forename="Sam")
         jo = make_parent("jo@example.com", sam)
-        day = calendar().next_school_day(date.today() + timedelta(days=1))
+        day = calendar().next_school_day(school_today() + timedelta(days=1))
         report = absences.submit(jo, absences.AbsenceDraft([sam.id], day, day, "day", "illness", "k1"))
         reference, child_id = report.reference, report.children[0].id
         make_staff("head@bothal.example", "headteacher", "122239", password="head-password")

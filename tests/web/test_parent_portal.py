@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from portal.clock import school_today
 from portal.extensions import db, mail
 from portal.models import AbsenceReport, OutboxMessage, StaffUser
 from portal.services import notify
@@ -25,7 +26,7 @@ def family(app):
         other = make_pupil("122239", forename="Other", surname="Jones")
         parent = make_parent("jo@example.com", sam, ali)
         make_parent("stranger@example.com", other, name="Stranger")
-        next_day = calendar().next_school_day(date.today() + timedelta(days=1))
+        next_day = calendar().next_school_day(school_today() + timedelta(days=1))
         return {"parent": parent.id, "sam": sam.id, "ali": ali.id, "other": other.id, "day": next_day}
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 # Until the lead imports them from the blueprints' __init__, the views are registered here.
 import portal.web.parent.plans  # noqa: F401
 import portal.web.staff.plans  # noqa: F401
+from portal.clock import school_today
 from portal.domain.policy import load_policy
 from portal.extensions import db
 from portal.models import OutboxMessage, ParentAccount
@@ -37,7 +38,7 @@ def school(app):
         sam = make_pupil(BOTHAL, forename="Sam", surname="Taylor", registration_group="2T")
         other = make_pupil(BOTHAL, forename="Kim", surname="Jones")
         cal = calendar()
-        days = cal.school_days(date(2026, 9, 1), date.today())
+        days = cal.school_days(date(2026, 9, 1), school_today())
         add_marks(sam, [(d, s, "O" if i < 4 else ("/" if s == "AM" else "\\"))
                         for i, d in enumerate(days) for s in cal.sessions_on(d)])
         make_parent("jo@example.com", sam, name="Jo Taylor")
@@ -83,7 +84,7 @@ def school_day_from(day: date) -> date:
 
 
 def plan_form(**changes) -> dict:
-    today = date.today()
+    today = school_today()
     data = {
         "meeting_date": date_fields(today), "review_date": date_fields(school_day_from(today + timedelta(weeks=6))),
         "attendees_parents": "Jo Taylor", "attendees_pupil": "", "attendees_school": "Ann Officer",
@@ -332,7 +333,7 @@ def test_every_error_on_the_plan_form_is_shown_at_once(client, app, school):
 
 def test_a_refused_review_date_saves_nothing_and_is_marked_on_its_field(client, app, school):
     staff_signed_in(client)
-    saturday = date.today() + timedelta(weeks=6)
+    saturday = school_today() + timedelta(weeks=6)
     saturday += timedelta(days=(5 - saturday.weekday()) % 7)
     page = client.post(f"/staff/pupils/{school['sam']}/plans/new",
                        data=plan_form(review_date=date_fields(saturday)))
@@ -362,7 +363,7 @@ def test_the_review_page_shows_the_attendance_since_the_plan_started(client, app
     assert f"Escalating means: {escape(escalation)}." in page  # the policy's words (ALP: Tier 3, the EWO)
     missing = client.post(f"/staff/plans/{plan_id}/review", data={"progress": "Better.", "outcome": "continue"})
     assert "Enter the date of the next review" in missing.get_data(as_text=True)
-    later = school_day_from(date.today() + timedelta(weeks=10))
+    later = school_day_from(school_today() + timedelta(weeks=10))
     saved = client.post(f"/staff/plans/{plan_id}/review", data={"progress": "Better.", "outcome": "continue",
                                                                 "next_review_date": date_fields(later)})
     assert saved.status_code == 303

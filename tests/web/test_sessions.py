@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import AccountSession, AuditEvent, OutboxMessage, ParentAccount, StaffUser
 from portal.services import staff_accounts
@@ -93,7 +94,7 @@ def test_the_keep_me_signed_in_cookie_is_same_site_http_only_and_lasts_30_days(a
     remember = next(c for c in sign_in_by_link(app, client) if c.startswith(REMEMBER))
     assert "SameSite=Lax" in remember and "HttpOnly" in remember
     expires = datetime.strptime(re.search(r"Expires=([^;]+)", remember).group(1), "%a, %d %b %Y %H:%M:%S GMT")
-    assert timedelta(days=29) < expires - datetime.utcnow() <= timedelta(days=30)  # noqa: DTZ003 (cookie dates are UTC)
+    assert timedelta(days=29) < expires - utcnow() <= timedelta(days=30)  # cookie dates are UTC
 
 
 def test_a_parent_who_lost_a_phone_signs_out_everywhere(app, family):

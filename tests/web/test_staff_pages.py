@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.models import AbsenceReportChild, StaffUser
 from portal.services import absences
@@ -59,7 +60,7 @@ def school_with_report(app):
         parent = make_parent("jo@example.com", sam)
         make_staff("head@bothal.example", "headteacher", "122239", password="head-password")
         make_staff("teacher@central.example", "teacher", "131021", password="teacher-password")
-        day = calendar().next_school_day(date.today() + timedelta(days=1))
+        day = calendar().next_school_day(school_today() + timedelta(days=1))
         report = absences.submit(parent, absences.AbsenceDraft([sam.id], day, day, "day", "illness", "k1"))
         return report.reference, report.children[0].id
 
@@ -113,7 +114,7 @@ def test_the_queue_filters_by_site_and_an_item_shows_plans_and_leave(app, client
         upper = make_pupil("122239", forename="Uma", site="upper")
         lower = make_pupil("122239", forename="Leo", site="lower")
         parent = make_parent("jo@example.com", upper, lower)
-        day = calendar().next_school_day(date.today() + timedelta(days=1))
+        day = calendar().next_school_day(school_today() + timedelta(days=1))
         report = absences.submit(parent, absences.AbsenceDraft([upper.id, lower.id], day, day, "day", "illness", "k"))
         upper_child = report.children[0].id
         make_staff("head@bothal.example", "headteacher", "122239", password="head-password")
@@ -137,7 +138,7 @@ def test_a_long_queue_comes_a_page_at_a_time_keeping_the_filters(app, client, mo
         load_trust()
         pupils = [make_pupil("122239", forename=name, site="upper") for name in ("Ann", "Ben", "Cat", "Dan", "Eve")]
         parent = make_parent("jo@example.com", *pupils)
-        day = calendar().next_school_day(date.today() + timedelta(days=1))
+        day = calendar().next_school_day(school_today() + timedelta(days=1))
         for n, pupil in enumerate(pupils):
             absences.submit(parent, absences.AbsenceDraft([pupil.id], day, day, "day", "illness", f"k{n}"))
         make_staff("head@bothal.example", "headteacher", "122239", password="head-password")
