@@ -13,8 +13,9 @@
 #    command execution, file paths, open redirect, the security headers, cookie flags and the CSP (not SSRF: it
 #    needs wapiti's own server on the internet to see the calls). The CSRF token is not attacked (a changed token
 #    only ever gets the 400 page). The crawl stops after $SCAN_CRAWL_SECONDS and each attack module after
-#    $SCAN_ATTACK_SECONDS: by default the whole scan takes about four minutes, and the modules reach the first
-#    pages of each identity; give more seconds (and SCAN_LEVEL=2) for a longer, deeper scan.
+#    $SCAN_ATTACK_SECONDS: by default each identity's pass takes a few minutes (the parent's, with the
+#    most forms, took nearly four here), and the modules reach the first pages of each identity; give more seconds (and
+#    SCAN_LEVEL=2) for a longer, deeper scan.
 # 4. Prints every finding (vulnerabilities, anomalies such as server errors, and wapiti's additional notes) and
 #    every request the portal answered with a 5xx, and keeps wapiti's JSON reports and logs and gunicorn's logs in
 #    $SCAN_OUT. A few findings are known and accepted, each for a reason printed with it (ACCEPTED below). Exits 1
