@@ -38,8 +38,9 @@ HEADER = "# Generated from portal/processes.py by `flask --app portal ops procfi
 
 
 def procfile(processes: tuple[Process, ...] = PROCESSES) -> str:
-    """The Procfile: one line per process, its command as a POSIX shell reads it."""
-    return HEADER + "".join(f"{p.name}: {_shell(p.argv)}\n" for p in processes)
+    """The Procfile: one line per process, its command as a POSIX shell reads it. `exec`: honcho starts each line in
+    a shell; the shell becomes the process, so SIGTERM reaches it and honcho reports its own exit status."""
+    return HEADER + "".join(f"{p.name}: exec {_shell(p.argv)}\n" for p in processes)
 
 
 def _shell(argv: tuple[str, ...]) -> str:
