@@ -39,12 +39,14 @@ class Scheduled:
         return CronTrigger.from_crontab(self.cron, timezone=SCHOOL_ZONE)
 
 
+# Nothing daily between 01:00 and 02:00: in England that hour is skipped on the last Sunday of March and happens
+# twice on the last Sunday of October (tests/ops/test_schedule.py checks each daily job runs once on both days).
 SCHEDULE: tuple[Scheduled, ...] = (
     Scheduled("attendance refresh", ("attendance", "refresh"), "15 0 * * *", "every day at 00:15", NIGHTLY,
               "each pupil's figures and alerts kept for the new day, so the first page of the morning is fast"),
-    Scheduled("retention purge", ("retention", "purge"), "0 1 * * *", "every day at 01:00", NIGHTLY,
+    Scheduled("retention purge", ("retention", "purge"), "0 2 * * *", "every day at 02:00", NIGHTLY,
               "deletes what the trust's retention periods allow"),
-    Scheduled("backup nightly", ("backup", "nightly"), "30 1 * * *", "every day at 01:30", NIGHTLY,
+    Scheduled("backup nightly", ("backup", "nightly"), "30 2 * * *", "every day at 02:30", NIGHTLY,
               "a dated backup under PORTAL_BACKUP_DIR after the purge; older ones beyond PORTAL_BACKUPS_KEPT go"),
     Scheduled("evidence sweep", ("evidence", "sweep"), "20 * * * *", "every hour at 20 past", timedelta(hours=3),
               "uploads a killed request left behind, and drafts of forms never sent"),
@@ -79,9 +81,10 @@ def command(entry: Scheduled) -> list[str]:
 class Runner:
     """APScheduler over SCHEDULE, each run a child process; stop() asks running jobs to finish, then waits."""
 
-    def __init__(self, entries: tuple[Scheduled, ...] = SCHEDULE, env: dict | None = None):
+    def __init__(self, entries: tuple[Scheduled, ...] = SCHEDULE, env: dict | None = None, output=None):
         self.entries = entries
-        self.env = env
+        self.env = env  # the jobs' environment (default: the scheduler's own)
+        self.output = output  # where the jobs' output goes (default: the scheduler's, so its log has it)
         self.scheduler = BackgroundScheduler(timezone=SCHOOL_ZONE, job_defaults={
             # A run missed while the scheduler was busy or down within the hour still runs, once.
             "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
@@ -99,7 +102,7 @@ class Runner:
         with self._lock:
             if self._stopping.is_set():
                 return None
-            child = subprocess.Popen(command(entry), env=self.env)  # nosec B603 # our own command, no shell
+            child = subprocess.Popen(command(entry), env=self.env, stdout=self.output)  # nosec B603 # our own command, no shell
             self._children[entry.job] = child
         log.info("scheduled job started", extra={"job": entry.job, "pid": child.pid})
         status = child.wait()
@@ -124,5 +127,6 @@ class Runner:
                 child.wait(STOP_SECONDS)
             except subprocess.TimeoutExpired:
                 child.kill()
-        self.scheduler.shutdown(wait=True)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
 
