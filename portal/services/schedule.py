@@ -102,7 +102,8 @@ class Runner:
         with self._lock:
             if self._stopping.is_set():
                 return None
-            child = subprocess.Popen(command(entry), env=self.env, stdout=self.output)  # nosec B603 # our own command, no shell
+            # The portal's own command, run with this Python, its arguments fixed in SCHEDULE; no shell.
+            child = subprocess.Popen(command(entry), env=self.env, stdout=self.output)  # nosec B603 # as above
             self._children[entry.job] = child
         log.info("scheduled job started", extra={"job": entry.job, "pid": child.pid})
         status = child.wait()
