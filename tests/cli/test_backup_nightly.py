@@ -33,7 +33,8 @@ def test_each_night_a_dated_backup_and_only_the_newest_are_kept(app, runner, tmp
         assert result.exit_code == 0, result.output
     assert "removed 1 older backup(s) there: 2026-12-01-0230." in result.output
     assert sorted(p.name for p in root.iterdir()) == ["2026-12-02-0230", "2026-12-03-0230", "copied-off-by-hand"]
-    assert backup.verify(root / "2026-12-03-0230")[1] == []
+    with app.app_context():
+        assert backup.verify(root / "2026-12-03-0230")[1] == []
     assert [r for r, _ in runs(app)] == ["ok", "ok", "ok"]
     assert runs(app)[-1][1] == "Backed up into 2026-12-03-0230 (0 evidence file(s)); 1 older backup(s) removed."
 
