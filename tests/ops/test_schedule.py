@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import time_machine
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
 from portal import create_app
@@ -144,3 +145,30 @@ def test_the_scheduler_holds_every_job_at_its_time_and_stopping_interrupts_a_run
     assert status == [0] and time.monotonic() - started < 10
     assert said.read_text().rstrip().endswith("Stopped watching.")
     assert runner.run(slow) is None  # stopped: nothing new starts
+
+
+class EverySecond(schedule.Scheduled):
+    def trigger(self):
+        return IntervalTrigger(seconds=1, timezone=SCHOOL_ZONE)
+
+
+def test_the_scheduler_fires_a_job_at_its_time_and_the_run_is_recorded(served, monkeypatch):
+    sweep = schedule.by_job("evidence sweep")
+    soon = EverySecond(sweep.job, sweep.args, sweep.cron, sweep.when, sweep.late_after, sweep.why)
+    runner = schedule.Runner((soon,), env=served)
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", served["PORTAL_INSTANCE_PATH"])
+    app = create_app(conftest.test_config(SQLALCHEMY_DATABASE_URI=served["DATABASE_URL"]))
+    runner.start()
+    detail = None
+    try:
+        deadline = time.monotonic() + 60
+        with app.app_context():
+            while detail is None and time.monotonic() < deadline:
+                status = next(s for s in jobs.statuses() if s.job == "evidence sweep")
+                detail = status.last_ok.detail if status.last_ok else None
+                db.session.rollback()
+                time.sleep(0.5)
+            db.engine.dispose()
+    finally:
+        runner.stop()
+    assert detail is not None and detail.startswith("Removed 0 unsaved upload(s)")
