@@ -86,7 +86,8 @@ class Runner:
         self.env = env  # the jobs' environment (default: the scheduler's own)
         self.output = output  # where the jobs' output goes (default: the scheduler's, so its log has it)
         self.scheduler = BackgroundScheduler(timezone=SCHOOL_ZONE, job_defaults={
-            # A run missed while the scheduler was busy or down within the hour still runs, once.
+            # A run held up (the job's previous run still going) runs late, once, within the hour. Runs missed while
+            # the scheduler was stopped are not kept anywhere: health says when a job has gone too long.
             "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
         self._children: dict[str, subprocess.Popen] = {}
         self._lock = threading.Lock()

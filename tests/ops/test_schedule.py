@@ -14,12 +14,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import time_machine
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import select
 
 from portal import create_app
 from portal.clock import SCHOOL_ZONE
 from portal.extensions import db
-from portal.models import JobRun
 from portal.services import health, jobs, schedule
 
 import conftest
