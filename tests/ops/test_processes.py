@@ -4,6 +4,7 @@ units `flask ops systemd DIR` writes run the same commands, with the same enviro
 from __future__ import annotations
 
 import configparser
+import os
 import shlex
 import shutil
 import subprocess
@@ -86,3 +87,31 @@ def test_a_folder_that_cannot_be_written_is_said_plainly(runner, tmp_path):
     blocker.write_text("")
     result = runner.invoke(args=["ops", "systemd", str(blocker / "units")])
     assert result.exit_code == 1 and "Error:" in result.output and "Traceback" not in result.output
+
+
+def test_the_example_environment_file_is_settings_the_portal_starts_with(monkeypatch, tmp_path):
+    from honcho.environ import parse
+
+    from portal import create_app
+
+    example = parse((ROOT / "deploy" / "portal.env.example").read_text())  # as `make serve` reads it
+    recipe_only = {"PORTAL_IMPORT_DIR", "PORTAL_BIND", "PORTAL_WEB_WORKERS"}  # the Procfile's and gunicorn's
+    for name in list(os.environ):
+        if name.startswith(("PORTAL_", "FLASK_")) or name == "DATABASE_URL":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    # What the portal reads: its defaults, Flask's and the extensions', and the mail login and timeout Flask-Mail
+    # and services/notify.py read when set.
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://attendance.example.org")
+    known = set(create_app().config) | {"MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_TIMEOUT", "SECRET_KEY"}
+    for name, value in example.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))  # the example's /srv is not ours here
+    app = create_app()  # as gunicorn does: the example passes every check of the settings
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == example["DATABASE_URL"]
+    assert app.config["MAIL_DEFAULT_SENDER"] == "Attendance portal <attendance@example.org>"
+    assert app.config["MAIL_USE_TLS"] is True and app.config["PORTAL_BACKUPS_KEPT"] == 7
+    assert app.config["SESSION_COOKIE_SECURE"] is True  # an https:// PORTAL_BASE_URL
+    for name in set(example) - recipe_only - {"DATABASE_URL", "PORTAL_INSTANCE_PATH"}:
+        short = name.removeprefix("PORTAL_")
+        assert name in known or short in known, f"{name} in the example is not a setting the portal reads"
