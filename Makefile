@@ -7,13 +7,25 @@ POLICY ?= examples/alp.toml
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-packages test-moved lint scan install db assets bench site clean
+.PHONY: run serve test test-packages test-moved lint scan install db assets bench site clean
 
 # Set up, create the database, load the example policy with a demo trust's pupils and a year of marks (the same
 # every time: re-running imports nothing new), and serve on http://127.0.0.1:5000
 run: install db
 	$(FLASK) demo --policy $(POLICY)
 	PORTAL_MAIL_TO_CONSOLE=true PORTAL_BASE_URL=http://$(HOST):$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
+
+# The production recipe on one machine: every process of the Procfile (web under gunicorn, the outbox worker, the
+# MIS import watcher, the scheduler; portal/processes.py) under honcho, with the settings in ENV_FILE (copy
+# deploy/portal.env.example and fill it in), after `flask db upgrade`. Ctrl-C stops them all. For PostgreSQL (the
+# DATABASE_URL there), Debian's: `apt-get install postgresql`, then `sudo -u postgres createuser -P portal` and
+# `sudo -u postgres createdb -O portal portal`; or a private server as .ci/run starts one (initdb + pg_ctl).
+# README: Running it for a school.
+ENV_FILE ?= deploy/portal.env
+serve: install
+	@test -f $(ENV_FILE) || { echo "$(ENV_FILE) is missing: cp deploy/portal.env.example $(ENV_FILE), then fill it in"; exit 1; }
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho --env $(ENV_FILE) run flask --app portal db upgrade
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho --env $(ENV_FILE) --procfile Procfile start
 
 # Set up (Chromium included), check the code with bandit, and run the whole test suite, nothing skipped (SQLite;
 # PostgreSQL instead when TEST_DATABASE_URL is set), on every core (pytest-xdist; TEST_WORKERS=0 for one process).

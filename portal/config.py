@@ -71,6 +71,11 @@ class Defaults:
     # without it only a signed-in admin does.
     PORTAL_HEALTH_TOKEN: str | None = None
 
+    # `backup nightly` (a scheduled job, portal/services/schedule.py): where its dated backups go, and how many of
+    # them stay there (copies off the server are kept longer: README, Backups).
+    PORTAL_BACKUP_DIR: str | None = None
+    PORTAL_BACKUPS_KEPT = 7
+
     # A served app moves what it starts with out of the garbage collector's way (portal/__init__.py). The tests
     # turn it off: they make an app for each test, and frozen objects are never freed.
     PORTAL_FREEZE_GC_AT_START = True
@@ -101,7 +106,7 @@ def finish(app: Flask) -> None:
     """Check and complete the settings once they are all read."""
     config = app.config
     for name in ("PORTAL_SIGN_IN_LINK_MINUTES", "PORTAL_PASSWORD_RESET_MINUTES", "PORTAL_STAFF_IDLE_MINUTES",
-                 "PORTAL_TRUSTED_PROXIES"):
+                 "PORTAL_TRUSTED_PROXIES", "PORTAL_BACKUPS_KEPT"):
         value = config[name]
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ConfigurationError(f"{name} must be a whole number (it is {value!r})")

@@ -227,11 +227,25 @@ def test_uploads_per_hour_and_mail_timeout(deploy):
     assert app.config["MAIL_TIMEOUT"] == 3  # read by services/notify.py for each SMTP conversation
 
 
-TESTED = {"PORTAL_BASE_URL", "PORTAL_HEALTH_TOKEN", "PORTAL_EVIDENCE_MAX_PIXELS", "PORTAL_UPLOADS_PER_HOUR",
+def test_backup_dir_and_backups_kept(deploy, tmp_path):
+    app = deploy(PORTAL_BACKUP_DIR=str(tmp_path / "backups"), PORTAL_BACKUPS_KEPT="2")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "stamp", "head"]).exit_code == 0
+    for _ in range(3):
+        assert runner.invoke(args=["backup", "nightly"]).exit_code == 0
+    assert len(list((tmp_path / "backups").iterdir())) == 2
+
+
+# Read by the recipe's processes, not by the app: the Procfile's `imports` command and deploy/gunicorn.conf.py.
+# tests/ops/test_recipe.py sets both in its environment file and serves and imports through them.
+RECIPE = {"PORTAL_IMPORT_DIR", "PORTAL_BIND"}
+
+TESTED = RECIPE | {"PORTAL_BASE_URL", "PORTAL_HEALTH_TOKEN", "PORTAL_EVIDENCE_MAX_PIXELS", "PORTAL_UPLOADS_PER_HOUR",
           "PORTAL_MAIL_TIMEOUT", "PORTAL_SIGN_IN_LINK_MINUTES", "PORTAL_TRUSTED_PROXIES", "PORTAL_STAFF_IDLE_MINUTES",
           "PORTAL_PASSWORD_RESET_MINUTES", "PORTAL_MAIL_SERVER", "PORTAL_MAIL_PORT", "PORTAL_MAIL_USE_TLS",
           "PORTAL_MAIL_USERNAME", "PORTAL_MAIL_PASSWORD", "PORTAL_MAIL_DEFAULT_SENDER", "PORTAL_MAIL_TO_CONSOLE",
-          "PORTAL_SESSION_COOKIE_SECURE", "PORTAL_SECRET_KEY", "DATABASE_URL", "PORTAL_INSTANCE_PATH"}
+          "PORTAL_SESSION_COOKIE_SECURE", "PORTAL_SECRET_KEY", "DATABASE_URL", "PORTAL_INSTANCE_PATH",
+          "PORTAL_BACKUP_DIR", "PORTAL_BACKUPS_KEPT"}
 
 
 def test_every_variable_the_readme_names_is_tested_here():

@@ -1,16 +1,16 @@
-"""`backup create DIR`, `backup verify DIR` and `backup restore DIR [--force]` (README: Backups)."""
+"""`backup create DIR`, `backup nightly`, `backup verify DIR` and `backup restore DIR [--force]` (README: Backups)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from portal.cli import cli_actor
 from portal.services import ServiceError
-from portal.services import backup
+from portal.services import backup, backup_nightly, jobs
 
 backup_cli = AppGroup("backup", help="Back up the database and evidence files, check a backup, restore one.")
 FOLDER = click.Path(file_okay=False, path_type=Path)
@@ -28,6 +28,31 @@ def backup_create(folder: Path) -> None:
     click.echo(f"Backed up the {manifest['database']['engine']} database (schema {manifest['schema_revision']}) "
                f"and {len(manifest['files']) - 1} evidence file(s) into {folder}.")
     click.echo(f"Check it with `flask --app portal backup verify {folder}`; keep a copy off this server.")
+
+
+@backup_cli.command("nightly")
+@click.option("--into", "root", type=FOLDER, help="Where the dated backups go (default: PORTAL_BACKUP_DIR).")
+@click.option("--keep", type=click.IntRange(min=1), help="How many to keep there (default: PORTAL_BACKUPS_KEPT).")
+def backup_nightly_command(root: Path | None, keep: int | None) -> None:
+    """The scheduled backup (`jobs schedule`): `backup create` into a new folder named for the date and time under
+    --into, then delete the oldest folders it made beyond --keep. Copy each one off the server."""
+    root = root or current_app.config.get("PORTAL_BACKUP_DIR")
+    keep = keep or current_app.config["PORTAL_BACKUPS_KEPT"]
+    with jobs.running("backup nightly") as run:
+        if not root:
+            raise click.ClickException("no folder for backups: set PORTAL_BACKUP_DIR (deploy/portal.env) or give "
+                                       "--into")
+        try:
+            made = backup_nightly.run(root, cli_actor(), keep)
+        except ServiceError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            raise click.ClickException(f"{root}: {exc.strerror or exc} (the folder must be writable by the "
+                                       "portal's user)") from None
+        run.detail = (f"Backed up into {made.folder.name} ({len(made.manifest['files']) - 1} evidence file(s)); "
+                      f"{len(made.removed)} older backup(s) removed.")
+    click.echo(f"Backed up into {made.folder}; removed {len(made.removed)} older backup(s) there"
+               + (f": {', '.join(p.name for p in made.removed)}." if made.removed else "."))
 
 
 @backup_cli.command("verify")

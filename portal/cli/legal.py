@@ -14,7 +14,7 @@ from portal.cli import cli_actor
 from portal.clock import school_today
 from portal.extensions import db
 from portal.models import StaffUser
-from portal.services import ServiceError, la_returns, part_time_timetables
+from portal.services import ServiceError, jobs, la_returns, part_time_timetables
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -26,7 +26,9 @@ legal_cli = AppGroup("legal", help="The legal pathway: part-time timetable revie
 def legal_remind(as_of) -> None:
     """Queue one email per part-time timetable review due, to the school's legal-action staff. Safe to run again."""
     day = as_of.date() if as_of else school_today()
-    reminded = part_time_timetables.send_review_reminders(day, cli_actor())
+    with jobs.running("legal remind") as run:
+        reminded = part_time_timetables.send_review_reminders(day, cli_actor())
+        run.detail = f"{len(reminded)} reminder{'s' * (len(reminded) != 1)} queued"
     for timetable in reminded:
         click.echo(f"{timetable.pupil.name} ({timetable.pupil.upn})  review {timetable.next_review_on.isoformat()}")
     click.echo(f"{len(reminded)} reminder{'s' * (len(reminded) != 1)} queued; `flask --app portal outbox send` "

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from portal.cli import cli_actor
 from portal.clock import school_today
 from portal.domain.nudges import REASONS, SEND, days
-from portal.services import nudges
+from portal.services import jobs, nudges
 from portal.services.nudges import preview_text
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -36,7 +36,9 @@ def nudges_preview(as_of, school_urn: str | None, show_all: bool) -> None:
 @click.option("--school", "school_urn", help="One school, by URN.")
 def nudges_send(as_of, school_urn: str | None) -> None:
     """Queue the messages due today, each once; `flask --app portal outbox send` delivers them."""
-    batch = nudges.send(as_of.date() if as_of else school_today(), cli_actor(), school_urn)
+    with jobs.running("nudges send") as run:
+        batch = nudges.send(as_of.date() if as_of else school_today(), cli_actor(), school_urn)
+        run.detail = f"{len(batch.messages)} email{'s' * (len(batch.messages) != 1)} queued"
     _print(batch, show_all=False)
     click.echo(f"{len(batch.messages)} email{'s' * (len(batch.messages) != 1)} queued; "
                "`flask --app portal outbox send` delivers them.")

@@ -20,20 +20,15 @@ from sqlalchemy import delete, select
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models.job_run import FAILED, OK, RUNNING, JobRun
+from portal.services.schedule import SCHEDULE
 
 log = logging.getLogger(__name__)
 
 # Each job, as its command is typed, and how long it may go without a successful run before an admin should look:
-# a day and a bit for the nightly ones, a few hours for the hourly sweep. `outbox send` has no limit here: a worker
-# process may deliver the email instead, and the outbox's own backlog (portal.services.health) says whether mail
-# is moving.
-JOBS: dict[str, timedelta | None] = {
-    "attendance refresh": timedelta(hours=26),
-    "plans remind": timedelta(hours=26),
-    "retention purge": timedelta(hours=26),
-    "evidence sweep": timedelta(hours=3),
-    "outbox send": None,
-}
+# the scheduled ones from their schedule (portal.services.schedule: a day and a bit for the nightly ones, a few hours
+# for the hourly sweep). `outbox send` has no limit here: a worker process may deliver the email instead, and the
+# outbox's own backlog (portal.services.health) says whether mail is moving.
+JOBS: dict[str, timedelta | None] = {entry.job: entry.late_after for entry in SCHEDULE} | {"outbox send": None}
 KEEP = timedelta(days=31)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditEvent, JobRun
-from portal.services import jobs, notify
+from portal.services import jobs, notify, schedule
 
 MONDAY = datetime(2026, 11, 23, 0, 30)
 
@@ -31,13 +31,16 @@ def test_a_command_that_works_records_when_it_ran_and_what_it_did(app, runner):
                           "0 record(s) whose file was already gone.")
 
 
-def test_every_scheduled_command_records_its_run(app, runner):
-    for command in (["attendance", "refresh"], ["plans", "remind"], ["retention", "purge"], ["evidence", "sweep"],
-                    ["outbox", "send"]):
+def test_every_scheduled_command_records_its_run(app, runner, tmp_path):
+    app.config["PORTAL_BACKUP_DIR"] = str(tmp_path / "backups")
+    assert runner.invoke(args=["db", "stamp", "head"]).exit_code == 0  # a backup names the schema revision
+    for command in [list(entry.args) for entry in schedule.SCHEDULE] + [["outbox", "send"]]:
         result = runner.invoke(args=command)
         assert result.exit_code == 0, result.output
     with app.app_context():
         assert [(r.job, r.result) for r in runs()] == [(job, "ok") for job in jobs.JOBS]
+    assert list(jobs.JOBS) == [entry.job for entry in schedule.SCHEDULE] + ["outbox send"]
+    assert all(jobs.JOBS[entry.job] == entry.late_after for entry in schedule.SCHEDULE)
 
 
 def test_outbox_send_with_failures_is_a_failed_run(app, runner, monkeypatch):

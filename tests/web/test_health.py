@@ -98,9 +98,12 @@ def test_monitoring_with_the_token_reads_the_detail(make_app):
         "Bothal Primary School: this morning's marks have not arrived from the MIS",
         "Central Primary School: this morning's marks have not arrived from the MIS",
         "attendance refresh: has not run successfully for over 26 hours",
-        "plans remind: has not run successfully for over 26 hours",
         "retention purge: has not run successfully for over 26 hours",
+        "backup nightly: has not run successfully for over 26 hours",
         "evidence sweep: the last run failed",
+        "plans remind: has not run successfully for over 26 hours",
+        "legal remind: has not run successfully for over 26 hours",
+        "nudges send: has not run successfully for over 26 hours",
     ]
     assert "Sam" not in response.get_data(as_text=True)  # the queued email's subject is nobody's business here
 
