@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_templates(app)
     register_extensions(app)
     register_blueprints(app)
+    register_oversight_lists()
     register_commands(app)
     configure_logging(app)
     if app.config["PORTAL_FREEZE_GC_AT_START"] and not app.testing:
@@ -122,6 +123,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(evidence.bp)
     site.register(app)  # the parent site's pages exist only in the app `site build` creates
     errors.register(app)
+
+
+def register_oversight_lists() -> None:
+    """The lists features add to the oversight pages beside the built-in ones (portal/services/oversight.py)."""
+    from portal.services import support_plans
+
+    support_plans.register_oversight_list()
 
 
 def register_commands(app: Flask) -> None:
