@@ -93,7 +93,6 @@ def register_templates(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (registers the tables on db.metadata)
     from portal.services import throttle  # noqa: F401  (registers the portal-db:// rate-limit storage)
-    from portal.services import pupil_figures  # noqa: F401  (a change to marks forgets the figures kept for them)
     from portal import sqlite  # noqa: F401  (WAL for SQLite database files)
 
     db.init_app(app)

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
-
 from portal.clock import school_time, utcnow
 from portal.domain.leave_dates import ONE_DAY
 from portal.extensions import db
-from portal.models import Mark, Pupil, StaffUser
+from portal.models import StaffUser
 from portal.models.leave import APPROVED, PART_APPROVED, PENDING, REFUSED, LeaveRequestChild
-from portal.models.marks import SOURCE_PORTAL
-from portal.services import ServiceError, notify
+from portal.services import ServiceError, notify, register
 from portal.services.audit import record
 from portal.services.leave.assessment import assessment_for, portal_flags, previous_requests
 from portal.services.leave.declarations import declarations_status
@@ -59,7 +56,7 @@ def decide(staff: StaffUser, child_id: int, approved_days: list[date], reasons: 
     case_flags = list(assessment_for(child, bool(evidence)).flags) + portal_flags(
         child, policy, declarations_status(leave_request), previous_requests(child, policy.leave.previous_leave_months))
     marks = [(d, s, policy.leave.approved_code) for d in approved for s in calendar.sessions_on(d)]
-    replaced = write_marks(pupil, marks, staff, now, f"Leave request {leave_request.reference}: approved")
+    replaced = register.write_marks(pupil.id, marks, staff, now, f"Leave request {leave_request.reference}: approved")
     child.approved_days = [d.isoformat() for d in approved]
     child.reasons = reasons.strip()
     child.flags_at_decision = [{"key": f.key, "message": f.message} for f in case_flags]
@@ -86,24 +83,3 @@ def decide(staff: StaffUser, child_id: int, approved_days: list[date], reasons: 
 def decision_recipients(child: LeaveRequestChild) -> list[str]:
     """Every parent with parental responsibility for the child who has an email address."""
     return sorted({c.email for c in child.pupil.contacts if c.parental_responsibility and c.email})
-
-
-def write_marks(pupil: Pupil, marks: list[tuple[date, str, str]], staff: StaffUser, now: datetime,
-                comment: str) -> dict[str, str]:
-    """Write marks as portal decisions (exported to the MIS); returns the codes they replaced."""
-    if not marks:
-        return {}
-    days = [d for d, _, _ in marks]
-    existing = {(m.date, m.session): m for m in db.session.scalars(
-        select(Mark).where(Mark.pupil_id == pupil.id, Mark.date >= min(days), Mark.date <= max(days)))}
-    replaced = {}
-    for day, session, code in marks:
-        mark = existing.get((day, session))
-        if mark is None:
-            mark = Mark(pupil_id=pupil.id, date=day, session=session, minutes_late=None)
-            db.session.add(mark)
-        elif mark.code != code:
-            replaced[f"{day.isoformat()} {session}"] = mark.code
-        mark.code, mark.source, mark.recorded_at = code, SOURCE_PORTAL, now
-        mark.recorded_by, mark.comment = staff.email, comment
-    return replaced

@@ -23,9 +23,9 @@ from portal.models.leave import (
     TAKEN_AFTER_REFUSAL,
     LeaveRequestChild,
 )
-from portal.services import ServiceError, notify
+from portal.services import ServiceError, notify, register
 from portal.services.audit import record
-from portal.services.leave.decision import decision_recipients, requested_school_days, write_marks
+from portal.services.leave.decision import decision_recipients, requested_school_days
 from portal.services.leave.queue import leave_item
 from portal.services.leave.wording import marks_in_words
 from portal.services.policies import school_policy
@@ -81,8 +81,8 @@ def record_outcome(staff: StaffUser, child_id: int, outcome: str, actual_first: 
         if option.key == UNAUTHORISE_WHOLE:
             require(staff, DECIDE_LEAVE, leave_request.school)  # taking back leave that was granted is a leave decision
         written = [(m.date, m.session, m.code) for m in option.marks]
-        replaced = write_marks(child.pupil, written, staff, now,
-                                f"Leave request {leave_request.reference}: {_OUTCOME_COMMENTS[outcome]}")
+        replaced = register.write_marks(child.pupil_id, written, staff, now,
+                                         f"Leave request {leave_request.reference}: {_OUTCOME_COMMENTS[outcome]}")
         child.actual_first_day, child.actual_return_day = effect.actual_first, effect.actual_return
         child.late_return_choice = option.key if outcome == RETURNED_LATE else None
         threshold = option.threshold
