@@ -17,7 +17,7 @@ from portal.models.absence import ANSWERED, QUESTION
 from portal.models.evidence import PENDING
 from portal.services import NotFound, ServiceError, notify, uploads
 from portal.services.audit import record
-from portal.services.parent_access import child_of, children_of
+from portal.services.parent_access import child_of, may_see
 from portal.services.policies import school_policy
 
 REFERENCE_LETTERS = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B: read out over the phone
@@ -179,10 +179,8 @@ def report_for(account: ParentAccount, reference: str) -> AbsenceReport:
     report = db.session.scalar(select(AbsenceReport).where(AbsenceReport.reference == (reference or "").upper()))
     if report is None:
         raise NotFound("no such report")
-    if report.parent_account_id != account.id:
-        mine = {p.id for p in children_of(account)}
-        if not mine.intersection(c.pupil_id for c in report.children):
-            raise NotFound("no such report")
+    if not may_see(account, report.parent_account_id, (c.pupil_id for c in report.children)):
+        raise NotFound("no such report")
     return report
 
 
@@ -206,9 +204,7 @@ def answer_question(account: ParentAccount, reference: str, child_id: int, answe
     (the staff member who asked is emailed). Sending the same answer twice (a double click) records it once."""
     report = report_for(account, reference)
     child = next((c for c in report.children if c.id == child_id), None)
-    mine = report.parent_account_id == account.id or (
-        child is not None and child.pupil_id in {p.id for p in children_of(account)})
-    if child is None or not mine:
+    if child is None or not may_see(account, report.parent_account_id, [child.pupil_id]):
         raise NotFound("no such child on this report")
     answer = (answer or "").strip()
     if child.status == ANSWERED and child.answer == answer:

@@ -8,7 +8,7 @@ from portal.extensions import db
 from portal.models import ParentAccount
 from portal.models.leave import LeaveRequest, LeaveRequestChild
 from portal.services import NotFound
-from portal.services.parent_access import children_of
+from portal.services.parent_access import children_of, may_see
 
 
 def requests_for(account: ParentAccount) -> list[LeaveRequest]:
@@ -25,10 +25,8 @@ def request_for(account: ParentAccount, reference: str) -> LeaveRequest:
     leave_request = db.session.scalar(select(LeaveRequest).where(LeaveRequest.reference == (reference or "").upper()))
     if leave_request is None:
         raise NotFound("no such request")
-    if leave_request.parent_account_id != account.id:
-        mine = {p.id for p in children_of(account)}
-        if not mine.intersection(c.pupil_id for c in leave_request.children):
-            raise NotFound("no such request")
+    if not may_see(account, leave_request.parent_account_id, (c.pupil_id for c in leave_request.children)):
+        raise NotFound("no such request")
     return leave_request
 
 
@@ -36,7 +34,6 @@ def child_for_parent(account: ParentAccount, reference: str, child_id: int) -> L
     """One child's part of a request (its decision letter), for the sender or a parent of that child."""
     leave_request = request_for(account, reference)
     child = next((c for c in leave_request.children if c.id == child_id), None)
-    if child is None or (leave_request.parent_account_id != account.id
-                         and child.pupil_id not in {p.id for p in children_of(account)}):
+    if child is None or not may_see(account, leave_request.parent_account_id, [child.pupil_id]):
         raise NotFound("no such decision")
     return child
