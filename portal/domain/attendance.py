@@ -35,6 +35,21 @@ def pct(value: Decimal | int) -> Fraction:
     return Fraction(value) / 100
 
 
+def sessions_as_days(sessions: int) -> Decimal:
+    """Sessions as days: a school day is two sessions (domain.md), so 5 sessions are 2.5 days."""
+    return Decimal(sessions) / 2
+
+
+def attendance_at(absence_pct: Decimal | int) -> Decimal:
+    """The attendance % that an absence % leaves: persistent absence from 10% absence is 90% attendance or less."""
+    return Decimal(100) - absence_pct
+
+
+def days_missed(attendance_pct: Decimal | int, school_days: int) -> Fraction:
+    """Days missed in a year of `school_days` at this attendance: 90% of 190 days is 19 days, 95% is 9.5."""
+    return (1 - pct(attendance_pct)) * school_days
+
+
 @dataclass(frozen=True)
 class Summary:
     possible: int
@@ -76,7 +91,7 @@ class Summary:
 
     @property
     def days_missed(self) -> Decimal:
-        return Decimal(self.absent) / 2
+        return sessions_as_days(self.absent)
 
     def as_json_dict(self, upn: str, start: dt.date | None = None, end: dt.date | None = None,
                      bands: Bands | None = None) -> dict:

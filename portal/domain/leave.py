@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from .attendance import format_pct, pct
+from .attendance import format_pct, pct, sessions_as_days
 from .calendar import SchoolCalendar
 from .leave_dates import ONE_DAY, ClosedSpan, NoticeRule, closures_around, decision_due, notice_given, notice_met
 from .marks import Mark
@@ -46,7 +46,7 @@ class LeaveAssessment:
 
     @property
     def days(self) -> Decimal:
-        return Decimal(self.sessions) / 2
+        return sessions_as_days(self.sessions)
 
     @property
     def flag_keys(self) -> tuple[str, ...]:

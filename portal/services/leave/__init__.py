@@ -26,7 +26,6 @@ staff see), `decision`, `outcome` (after the leave), `letters`, `wording`. Impor
 
 from portal.services.leave.problems import Problem, RequestNotValid
 from portal.services.leave.wording import (
-    notice_words,
     decider_words,
     bar_words,
     penalty_words,
@@ -65,7 +64,6 @@ from portal.services.leave.letters import letter_html, letter_pdf, letter_filena
 __all__ = [
     "Problem",
     "RequestNotValid",
-    "notice_words",
     "decider_words",
     "bar_words",
     "penalty_words",

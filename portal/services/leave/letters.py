@@ -13,6 +13,7 @@ from portal.domain.leave import UNIT_WORDS, LeaveAssessment
 from portal.domain.leave_dates import ONE_DAY
 from portal.domain.policy import Policy
 from portal.domain.policy import School as SchoolRules
+from portal.domain.policy_words import notice_words, role_names
 from portal.models import Pupil, StaffUser
 from portal.models.leave import APPROVED, PART_APPROVED, REFUSED, LeaveRequestChild
 from portal.services import NotFound
@@ -21,7 +22,6 @@ from portal.services.leave.wording import (
     bar_words,
     decider_words,
     long_date,
-    notice_words,
     penalty_words,
     school_days_words,
     span_words,
@@ -68,7 +68,7 @@ def decision_letter(child: LeaveRequestChild, staff: StaffUser, now: datetime, p
     role = sorted(roles_at(staff, leave_request.school) & set(policy.leave.deciders)) or ["headteacher"]
     assessment = assessment_for(child, has_evidence)
     back_on = calendar.next_school_day(approved[-1] + ONE_DAY) if approved else None
-    who = "The " + " and ".join(r.replace("_", " ") for r in role)
+    who = "The " + role_names(role, "and")
     if child.status == APPROVED:
         decision = (f"{who} has approved leave of absence for {pupil.name} for all "
                     f"{school_days_words(len(requested))} asked for, {span_words(approved)}.")
@@ -100,7 +100,7 @@ def decision_letter(child: LeaveRequestChild, staff: StaffUser, now: datetime, p
         "reasons": child.reasons,
         "criteria": _criteria(policy, assessment, has_evidence, pupil),
         "consequences": _consequences(policy, child.status, pupil, back_on),
-        "decided_by": {"name": staff.name, "role": " and ".join(r.replace("_", " ") for r in role).capitalize()},
+        "decided_by": {"name": staff.name, "role": role_names(role, "and").capitalize()},
     }
 
 

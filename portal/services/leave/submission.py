@@ -17,6 +17,7 @@ from portal.domain.leave import LeaveAssessment
 from portal.domain.leave_dates import ONE_DAY
 from portal.domain.policy import Policy
 from portal.domain.policy import School as SchoolRules
+from portal.domain.policy_words import notice_words
 from portal.extensions import db
 from portal.models import Contact, ParentAccount, Pupil, School
 from portal.models.evidence import EvidenceFile
@@ -27,7 +28,7 @@ from portal.services.leave.assessment import assess, attendance_counts
 from portal.services.leave.declarations import contact_name
 from portal.services.leave.evidence import evidence_files
 from portal.services.leave.problems import Problem, RequestNotValid
-from portal.services.leave.wording import bar_words, decider_words, declaration_text, join_names, notice_words
+from portal.services.leave.wording import bar_words, decider_words, declaration_text, join_names
 from portal.services.parent_access import child_of
 from portal.services.policies import school_policy
 

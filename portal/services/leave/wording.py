@@ -6,17 +6,13 @@ from datetime import date
 from decimal import Decimal
 
 from portal.domain import codes
-from portal.domain.leave import UNIT_WORDS
 from portal.domain.policy import Policy
+from portal.domain.policy_words import role_names
 from portal.models import Pupil
 
 
-def notice_words(policy: Policy) -> str:
-    return f"{policy.leave.notice} {UNIT_WORDS[policy.leave.notice_unit]}"
-
-
 def decider_words(policy: Policy) -> str:
-    return " or ".join(sorted(r.replace("_", " ") for r in policy.leave.deciders))
+    return role_names(policy.leave.deciders)
 
 
 def bar_words(policy: Policy) -> str | None:
