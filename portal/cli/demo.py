@@ -19,7 +19,8 @@ from portal.cli.policy import echo_problems, summary_line
 from portal.clock import school_today
 from portal.extensions import db
 from portal.models import ParentAccount
-from portal.services import ServiceError, demo, imports, policies, pupil_figures
+from portal import demo
+from portal.services import ServiceError, imports, policies, pupil_figures
 from portal.services import staff as staff_service
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
