@@ -93,8 +93,9 @@ def register_templates(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (registers the tables on db.metadata)
     from portal.services import throttle  # noqa: F401  (registers the portal-db:// rate-limit storage)
-    from portal import sqlite  # noqa: F401  (WAL for SQLite database files)
+    from portal import sqlite
 
+    sqlite.init_app(app)  # WAL for SQLite database files, before the first connection
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     mail.init_app(app)

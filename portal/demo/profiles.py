@@ -11,7 +11,7 @@ from datetime import date
 from portal.domain.attendance import band, pct, summarise
 from portal.domain.calendar import AM
 from portal.domain.marks import Mark
-from portal.domain.settings import Bands
+from portal.domain.policy_rules import Bands
 
 
 def attendance_profile(rng: random.Random) -> tuple[str, float]:

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from . import codes
 from .marks import Mark
-from .settings import Bands, Tier
+from .policy_rules import Bands, Tier
 
 BANDS = ("on_target", "below_target", "at_risk", "persistent", "severe", "none")
 # The bands as a parent reads them: plain, and never alarming beyond what the figure means.

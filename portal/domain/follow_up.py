@@ -15,7 +15,7 @@ from .attendance import sessions_as_days
 from .calendar import SchoolCalendar
 from .codes import normalise
 from .marks import Mark
-from .settings import FollowUpRules
+from .policy_rules import FollowUpRules
 
 LA_RETURN_CODES = frozenset({"G", "N", "O", "U"})
 DELETION_CODES = frozenset({"G", "N", "O"})

@@ -17,7 +17,7 @@ from .calendar import SchoolCalendar
 from .leave_dates import ONE_DAY, ClosedSpan, NoticeRule, closures_around, decision_due, notice_given, notice_met
 from .marks import Mark
 from .penalties import LeaveRun, ThresholdResult, local_leave_flag, threshold_reached
-from .settings import LeaveRules, LocalPenaltyRule, PenaltyRules
+from .policy_rules import LeaveRules, LocalPenaltyRule, PenaltyRules
 
 UNIT_WORDS = {"calendar_days": "days", "school_days": "school days", "weeks": "weeks", "working_days": "working days"}
 

@@ -16,7 +16,7 @@ from portal.models import AbsenceReport, AbsenceReportChild, EvidenceFile, Paren
 from portal.models.absence import ANSWERED, QUESTION
 from portal.models.evidence import PENDING
 from portal.services import NotFound, ServiceError, notify, uploads
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.parent_access import child_of, may_see
 from portal.services.policies import school_policy
 

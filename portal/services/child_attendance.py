@@ -26,7 +26,7 @@ from portal.domain.nudges import projected_days
 from portal.domain.marks import Mark as DomainMark
 from portal.domain.policy import School as SchoolPolicy
 from portal.domain.policy import Site as SitePolicy
-from portal.domain.settings import Bands, Tier
+from portal.domain.policy_rules import Bands, Tier
 from portal.extensions import db
 from portal.models import Mark, Pupil
 from portal.services import data_arrivals, pupil_figures

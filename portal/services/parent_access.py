@@ -14,7 +14,7 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import Contact, ParentAccount, Pupil, SignInLink
 from portal.services import NotFound, ServiceError, notify
-from portal.services.audit import record
+from portal.services.audit_writer import record
 
 
 class LinkNotValid(ServiceError):

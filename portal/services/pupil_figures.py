@@ -32,7 +32,7 @@ from portal.domain.attendance import Summary, band, summarise, tier
 from portal.domain.lateness import recent_lateness
 from portal.domain.marks import Mark as DomainMark
 from portal.domain.policy import Policy
-from portal.domain.settings import Tier
+from portal.domain.policy_rules import Tier
 from portal.extensions import db
 from portal.models import Mark, Pupil, PupilFigures, School
 from portal.services import attendance

@@ -26,9 +26,9 @@ from portal.models import (
 from portal.models.absence import ACCEPTED, ANSWERED, QUESTION, RECEIVED, UNAUTHORISED
 from portal.models.support_plan import ACTIVE
 from portal.services import NotFound, ServiceError, notify, register
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.policies import school_policy, trust_policy
-from portal.services.staff import AUTHORISE_ABSENCE, require, schools_of
+from portal.services.permissions import AUTHORISE_ABSENCE, require, schools_of
 
 OPEN = (RECEIVED, QUESTION, ANSWERED)
 ACTIONS = ("accept", "question", "unauthorised")

@@ -23,7 +23,7 @@ from portal.models.marks import SOURCE_PORTAL
 from portal.services import NotFound, ServiceError, leave
 from portal.services.exports import export_marks
 from portal.services.policies import school_policy
-from portal.services.staff import NotPermitted
+from portal.services.permissions import NotPermitted
 from portal.web.parent import leave as parent_leave_views  # noqa: F401  the emails link to these pages: until the
 from portal.web.staff import leave as staff_leave_views  # noqa: F401  blueprints import them, register them here
 

@@ -24,7 +24,7 @@ from portal.models import AuditEvent, OutboxMessage, ParentAccount, Pupil, Staff
 from portal.models.support_plan import ACTIVE, CLOSED, DRAFT, ESCALATED, PlanSignature
 from portal.services import NotFound, ServiceError, support_plans as plans
 from portal.services.attendance import pupil_attendance
-from portal.services.staff import NotPermitted
+from portal.services.permissions import NotPermitted
 
 from factories import ALP, BOTHAL, CENTRAL, RISE_PARK, RISE_PARK_URN, add_marks, calendar, load_trust, make_pupil
 from parents import make_parent

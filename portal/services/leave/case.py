@@ -20,7 +20,7 @@ from portal.services.leave.declarations import ParentDeclaration, declarations_s
 from portal.services.leave.evidence import request_evidence
 from portal.services.leave.queue import leave_item
 from portal.services.policies import school_policy
-from portal.services.staff import AUTHORISE_ABSENCE, DECIDE_LEAVE, may
+from portal.services.permissions import AUTHORISE_ABSENCE, DECIDE_LEAVE, may
 
 
 @dataclass

@@ -10,14 +10,14 @@ from portal.extensions import db
 from portal.models import StaffUser
 from portal.models.leave import APPROVED, PART_APPROVED, PENDING, REFUSED, LeaveRequestChild
 from portal.services import ServiceError, notify, register
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.leave.assessment import assessment_for, portal_flags, previous_requests
 from portal.services.leave.declarations import declarations_status
 from portal.services.leave.evidence import request_evidence
 from portal.services.leave.letters import decision_letter
 from portal.services.leave.queue import leave_item
 from portal.services.policies import school_policy
-from portal.services.staff import DECIDE_LEAVE, require
+from portal.services.permissions import DECIDE_LEAVE, require
 
 
 def requested_school_days(child: LeaveRequestChild) -> list[date]:

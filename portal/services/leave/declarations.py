@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.models import ParentAccount, Pupil
 from portal.models.leave import PENDING, LeaveDeclaration, LeaveRequest
 from portal.services import NotFound, ServiceError
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.leave.parent_view import request_for
 from portal.services.leave.wording import declaration_text
 from portal.services.parent_access import children_of

@@ -26,7 +26,7 @@ from portal.services.leave.wording import (
     school_days_words,
     span_words,
 )
-from portal.services.staff import roles_at
+from portal.services.permissions import roles_at
 
 
 def letter_html(letter: dict) -> str:

@@ -24,12 +24,12 @@ from portal.models.leave import (
     LeaveRequestChild,
 )
 from portal.services import ServiceError, notify, register
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.leave.decision import decision_recipients, requested_school_days
 from portal.services.leave.queue import leave_item
 from portal.services.leave.wording import marks_in_words
 from portal.services.policies import school_policy
-from portal.services.staff import AUTHORISE_ABSENCE, DECIDE_LEAVE, may, require
+from portal.services.permissions import AUTHORISE_ABSENCE, DECIDE_LEAVE, may, require
 
 
 OUTCOMES = (RETURNED_ON_TIME, RETURNED_LATE, TAKEN_AFTER_REFUSAL, NOT_TAKEN)

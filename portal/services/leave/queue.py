@@ -14,7 +14,7 @@ from portal.models.leave import PENDING, LeaveRequest, LeaveRequestChild
 from portal.services import NotFound
 from portal.services.leave.assessment import assessment_for
 from portal.services.leave.evidence import requests_with_evidence
-from portal.services.staff import require, schools_of
+from portal.services.permissions import require, schools_of
 
 
 QUEUE_VIEWS = ("waiting", "to_record", "decided", "all")

@@ -23,7 +23,7 @@ from portal.models import Contact, ParentAccount, Pupil, School
 from portal.models.evidence import EvidenceFile
 from portal.models.leave import EVIDENCE_OWNER, LeaveDeclaration, LeaveRequest, LeaveRequestChild
 from portal.services import NotFound, notify, uploads
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.leave.assessment import assess, attendance_counts
 from portal.services.leave.declarations import contact_name
 from portal.services.leave.evidence import evidence_files

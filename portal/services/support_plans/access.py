@@ -9,7 +9,7 @@ from portal.models import ParentAccount, Pupil, StaffUser
 from portal.models.support_plan import ACTIVE, DRAFT, SupportPlan, SupportPlanVersion
 from portal.services import NotFound
 from portal.services.parent_access import child_of, children_of
-from portal.services.staff import DRAFT_SUPPORT_PLANS, may, require, schools_of
+from portal.services.permissions import DRAFT_SUPPORT_PLANS, may, require, schools_of
 from portal.services.support_plans.status import version_status
 
 

@@ -14,7 +14,7 @@ from portal.models import Pupil, StaffUser
 from portal.models.support_plan import CLOSED, DRAFT, ESCALATED, SupportPlan, SupportPlanVersion
 from portal.services import ServiceError
 from portal.services.attendance import pupil_attendance
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.policies import school_policy
 from portal.services.support_plans.access import pupil_for_plan, staff_plan
 from portal.services.support_plans.plan_template import checklist, template_for

@@ -24,8 +24,8 @@ from portal.models.support_plan import (
 )
 from portal.services import ServiceError, notify, oversight
 from portal.services.attendance import PupilAttendance, pupil_attendance
-from portal.services.audit import record
-from portal.services.staff import DRAFT_SUPPORT_PLANS, may
+from portal.services.audit_writer import record
+from portal.services.permissions import DRAFT_SUPPORT_PLANS, may
 from portal.services.support_plans.access import drafting_school_ids, staff_plan
 from portal.services.support_plans.drafting import checked_text, on_a_school_day
 from portal.services.support_plans.status import SignerStatus, version_status

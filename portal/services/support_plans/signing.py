@@ -24,7 +24,7 @@ from portal.models.support_plan import (
     SupportPlanVersion,
 )
 from portal.services import NotFound, ServiceError, notify
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.support_plans.access import plan_for_parent, staff_plan
 from portal.services.support_plans.drafting import MAX_NAME, PlanChanged, checked_text
 from portal.services.support_plans.reviews import staff_emails

@@ -15,7 +15,7 @@ from portal.domain.leave import UNIT_WORDS
 from portal.domain.policy_words import notice_words
 from portal.models.leave import OUTCOME_WORDS
 from portal.services import NotFound, ServiceError, leave
-from portal.services.staff import DECIDE_LEAVE, NotPermitted, schools_of
+from portal.services.permissions import DECIDE_LEAVE, NotPermitted, schools_of
 from portal.web.evidence import send_evidence
 from portal.web.staff import bp, navigation, staff_view
 
