@@ -19,12 +19,7 @@ from portal.models.leave import APPROVED, PART_APPROVED, REFUSED, LeaveRequestCh
 from portal.services import NotFound
 from portal.services.leave.assessment import assessment_for
 from portal.services.leave.wording import (
-    bar_words,
-    decider_words,
-    long_date,
-    penalty_words,
-    school_days_words,
-    span_words,
+    bar_words, decider_words, long_date, penalty_words, school_days_words, span_words,
 )
 from portal.services.permissions import roles_at
 

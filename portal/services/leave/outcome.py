@@ -16,12 +16,7 @@ from portal.domain.penalties import ThresholdResult, local_leave_flag, threshold
 from portal.extensions import db
 from portal.models import Mark, Pupil, StaffUser
 from portal.models.leave import (
-    NOT_TAKEN,
-    PENDING,
-    RETURNED_LATE,
-    RETURNED_ON_TIME,
-    TAKEN_AFTER_REFUSAL,
-    LeaveRequestChild,
+    NOT_TAKEN, PENDING, RETURNED_LATE, RETURNED_ON_TIME, TAKEN_AFTER_REFUSAL, LeaveRequestChild,
 )
 from portal.services import ServiceError, notify, register
 from portal.services.audit_writer import record

@@ -31,9 +31,9 @@ from portal.services.leave.problems import Problem, RequestNotValid
 from portal.services.leave.wording import bar_words, decider_words, declaration_text, join_names
 from portal.services.parent_access import child_of
 from portal.services.policies import school_policy
+from portal.services.references import by_submission_key, new_reference
 
 
-REFERENCE_LETTERS = "ACDEFGHJKLMNPQRTUVWXY34679"  # as absence references: nothing misread on the phone
 
 
 @dataclass
@@ -166,7 +166,7 @@ def preview(account: ParentAccount, draft: LeaveDraft, today: date) -> RequestPr
 def submit(account: ParentAccount, draft: LeaveDraft, declared: bool, now: datetime | None = None) -> LeaveRequest:
     """Record the request and its declaration, attach its evidence, tell the parents. Twice is once."""
     now = now or utcnow()
-    existing = _by_key(draft.submission_key)
+    existing = by_submission_key(LeaveRequest, draft.submission_key)
     if existing is not None:
         if existing.parent_account_id != account.id:
             raise NotFound("no such request")
@@ -179,8 +179,9 @@ def submit(account: ParentAccount, draft: LeaveDraft, declared: bool, now: datet
         raise RequestNotValid(problems)
     pupils = [c.pupil for c in checked.children]
     leave_request = LeaveRequest(
-        reference=_new_reference(), submission_key=draft.submission_key, parent_account=account,
-        school=checked.school, requested_at=now, first_day=draft.first_day, return_day=draft.return_day,
+        reference=new_reference("L", LeaveRequest.reference), submission_key=draft.submission_key,
+        parent_account=account, school=checked.school, requested_at=now, first_day=draft.first_day,
+        return_day=draft.return_day,
         travelling_abroad=draft.travelling_abroad,
         destinations=draft.destinations.strip() if draft.travelling_abroad else "",
         circumstances=draft.circumstances.strip(), decision_due=checked.assessment.decision_due,
@@ -195,7 +196,7 @@ def submit(account: ParentAccount, draft: LeaveDraft, declared: bool, now: datet
         db.session.flush()
     except IntegrityError:  # the same form sent twice at once: the other request made it
         db.session.rollback()
-        return _by_key(draft.submission_key)
+        return by_submission_key(LeaveRequest, draft.submission_key)
     actor = f"parent:{account.id}"
     uploads.attach(checked.evidence, EVIDENCE_OWNER, leave_request.id, actor=actor)
     link = notify.external_url("parent.leave_request", reference=leave_request.reference)
@@ -217,7 +218,7 @@ def submit(account: ParentAccount, draft: LeaveDraft, declared: bool, now: datet
 
 
 def is_submitted(draft: LeaveDraft) -> bool:
-    return _by_key(draft.submission_key) is not None
+    return by_submission_key(LeaveRequest, draft.submission_key) is not None
 
 
 def other_parents(leave_request: LeaveRequest) -> list[ParentAccount]:
@@ -230,12 +231,3 @@ def other_parents(leave_request: LeaveRequest) -> list[ParentAccount]:
         .distinct().order_by(ParentAccount.id)))
 
 
-def _by_key(key: str) -> LeaveRequest | None:
-    return db.session.scalar(select(LeaveRequest).where(LeaveRequest.submission_key == key))
-
-
-def _new_reference() -> str:
-    while True:
-        reference = "L" + "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(6))
-        if db.session.scalar(select(LeaveRequest.id).where(LeaveRequest.reference == reference)) is None:
-            return reference

@@ -13,14 +13,7 @@ from portal.domain import support_plan as rules
 from portal.extensions import db
 from portal.models import OutboxMessage, Pupil, StaffRole, StaffUser
 from portal.models.support_plan import (
-    ACTIVE,
-    CONTINUE,
-    DECLINED,
-    OUTCOMES,
-    PlanReview,
-    PlanSignature,
-    SupportPlan,
-    SupportPlanVersion,
+    ACTIVE, CONTINUE, DECLINED, OUTCOMES, PlanReview, PlanSignature, SupportPlan, SupportPlanVersion,
 )
 from portal.services import ServiceError, notify, oversight
 from portal.services.attendance import PupilAttendance, pupil_attendance

@@ -11,16 +11,7 @@ from portal.domain import support_plan as rules
 from portal.extensions import db
 from portal.models import ParentAccount, StaffUser
 from portal.models.support_plan import (
-    ACTIVE,
-    CLOSED,
-    DECLINED,
-    ESCALATED,
-    PARENT,
-    PUPIL,
-    SCHOOL,
-    SIGNED,
-    PlanSignature,
-    SupportPlan,
+    ACTIVE, CLOSED, DECLINED, ESCALATED, PARENT, PUPIL, SCHOOL, SIGNED, PlanSignature, SupportPlan,
     SupportPlanVersion,
 )
 from portal.services import NotFound, ServiceError, notify

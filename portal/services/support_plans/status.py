@@ -6,18 +6,7 @@ from dataclasses import dataclass
 
 from portal.models import ParentAccount, Pupil
 from portal.models.support_plan import (
-    ACTIVE,
-    CLOSED,
-    CONTINUE,
-    DECLINED,
-    DRAFT,
-    ESCALATED,
-    PARENT,
-    PUPIL,
-    SCHOOL,
-    SIGNED,
-    PlanSignature,
-    SupportPlan,
+    ACTIVE, CLOSED, CONTINUE, DECLINED, DRAFT, ESCALATED, PARENT, PUPIL, SCHOOL, SIGNED, PlanSignature, SupportPlan,
     SupportPlanVersion,
 )
 from portal.services.support_plans.plan_template import template_for
