@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portal.clock import utcnow
 from portal.domain import passwords
 from portal.domain.policy_rules import ROLES
+from portal.domain.policy_words import role_name
 from portal.extensions import db
 from portal.models import School, StaffRole, StaffUser, Trust
 from portal.services import NotFound, ServiceError
@@ -185,7 +186,7 @@ def who_may(action: str, school: School) -> tuple[str, list[str]]:
     names = sorted({r.staff.name for r in db.session.scalars(select(StaffRole).where(
         StaffRole.role.in_(roles), StaffRole.trust_id == school.trust_id,
         (StaffRole.school_id == school.id) | StaffRole.school_id.is_(None))) if r.staff.active})
-    return _or([f"the {role.replace('_', ' ')}" for role in sorted(roles)]), names
+    return _or([f"the {role_name(role)}" for role in sorted(roles)]), names
 
 
 def _or(words: list[str]) -> str:
