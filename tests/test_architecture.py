@@ -179,3 +179,62 @@ def test_the_register_writer_is_the_one_that_writes(tmp_path):
                      "def f(mark, db):\n    mark.code = 'O'\n    db.session.add(Mark(code='O'))\n"
                      "    db.session.execute(delete(Mark).where(Mark.id == 1))\n")
     assert [w.split(":")[0] for w in mark_writes(stray)] == ["line 4", "line 5", "line 6"]
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(paths: list[Path]) -> dict[str, set[str]]:
+    """Module -> the portal modules it imports when it is loaded (imports inside functions are left out: they run
+    later, which is how a module breaks a cycle on purpose)."""
+    names = {module_name(p): p for p in paths}
+    graph = {}
+    for name, path in names.items():
+        found = set()
+        for node in ast.parse(path.read_text(), str(path)).body:
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("portal"):
+                found |= {f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in names else node.module
+                          for a in node.names}
+            elif isinstance(node, ast.Import):
+                found |= {a.name for a in node.names if a.name.startswith("portal")}
+        graph[name] = {m for m in found if m in names and m != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Groups of modules that import each other, directly or round a loop (Tarjan's strongly connected parts)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for other in graph[node]:
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in on_stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while not group or group[-1] != node:
+                group.append(stack.pop())
+                on_stack.discard(group[-1])
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycles_in_the_domain_services_or_demo():
+    paths = modules("portal/domain") + modules("portal/services") + modules("portal/demo") + modules("portal/models")
+    assert cycles(import_graph(paths)) == []
+
+
+def test_an_import_cycle_would_be_caught():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
