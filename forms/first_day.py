@@ -45,7 +45,7 @@ class ChaseForm(BaseForm):
 
 
 class StepForm(BaseForm):
-    # Choices: the contact actions in words (portal.domain.settings.CONTACT_ACTIONS), set by the view.
+    # Choices: the contact actions in words (portal.domain.policy_rules.CONTACT_ACTIONS), set by the view.
     action = RadioField("Which step?", widget=GovRadioInput(), validators=[InputRequired("Choose the step you took")])
     time = StringField("Time", widget=GovTextInput(), description="When you took it, for example 9:30 or 11:05",
                        validators=[InputRequired("Enter the time you took the step"), Length(max=10)])

@@ -9,7 +9,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 
 from forms import BaseForm
 from portal.domain.passwords import MAX_LENGTH, MIN_LENGTH
-from portal.domain.settings import ROLES
+from portal.domain.policy_rules import ROLES
 
 NEW_PASSWORD_HINT = (f"At least {MIN_LENGTH} characters. Three or more random words make a good password that is easy "
                      "to remember. Not one you use anywhere else.")

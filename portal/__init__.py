@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_templates(app)
     register_extensions(app)
     register_blueprints(app)
+    register_oversight_lists()
     register_commands(app)
     configure_logging(app)
     if app.config["PORTAL_FREEZE_GC_AT_START"] and not app.testing:
@@ -92,9 +93,9 @@ def register_templates(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (registers the tables on db.metadata)
     from portal.services import throttle  # noqa: F401  (registers the portal-db:// rate-limit storage)
-    from portal.services import pupil_figures  # noqa: F401  (a change to marks forgets the figures kept for them)
-    from portal import sqlite  # noqa: F401  (WAL for SQLite database files)
+    from portal import sqlite
 
+    sqlite.init_app(app)  # WAL for SQLite database files, before the first connection
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     mail.init_app(app)
@@ -122,6 +123,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(evidence.bp)
     site.register(app)  # the parent site's pages exist only in the app `site build` creates
     errors.register(app)
+
+
+def register_oversight_lists() -> None:
+    """The lists features add to the oversight pages beside the built-in ones (portal/services/oversight.py)."""
+    from portal.services import support_plans
+
+    support_plans.register_oversight_list()
 
 
 def register_commands(app: Flask) -> None:

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import sqlite3
 
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-@event.listens_for(Engine, "connect")
+def init_app(_app: Flask) -> None:
+    """Set the pragmas on every new SQLite connection (create_app calls this; once per process is enough)."""
+    if not event.contains(Engine, "connect", _settings):
+        event.listen(Engine, "connect", _settings)
+
+
 def _settings(dbapi_connection, _record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return

@@ -16,6 +16,7 @@ from portal.clock import SCHOOL_ZONE
 from portal.domain.calendar import SchoolCalendar
 from portal.extensions import db
 from portal.models import Mark, Pupil, School
+from portal.services import pupil_figures
 from portal.services.policies import load_policy_file, school_policy
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -82,6 +83,8 @@ def add_marks(pupil: Pupil, marks, source: str = "mis", recorded_at: datetime | 
         rows.append(Mark(pupil_id=pupil.id, date=day, session=session, code=code, minutes_late=minutes_late,
                          comment="", source=source, recorded_at=recorded_at, recorded_by=recorded_by))
     db.session.add_all(rows)
+    db.session.flush()
+    pupil_figures.forget(db.session.connection(), [pupil.id])  # as the MIS import does for the pupils it touched
     db.session.commit()
     return rows
 

@@ -1,6 +1,6 @@
 """Staff for tests, created through the same service as `staff add`."""
 
-from portal.services.staff import add_staff
+from portal.services.permissions import add_staff
 
 
 def make_staff(email: str, role: str, school_urn: str | None = None, trust: str | None = None,

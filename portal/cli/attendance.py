@@ -10,7 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from portal.clock import school_today
-from portal.domain.settings import Bands
+from portal.domain.policy_rules import Bands
 from portal.services import ServiceError, attendance, jobs, pupil_figures
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])

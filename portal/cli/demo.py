@@ -19,8 +19,9 @@ from portal.cli.policy import echo_problems, summary_line
 from portal.clock import school_today
 from portal.extensions import db
 from portal.models import ParentAccount
-from portal.services import ServiceError, demo, imports, policies, pupil_figures
-from portal.services import staff as staff_service
+from portal import demo
+from portal.services import ServiceError, imports, policies, pupil_figures
+from portal.services import permissions
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 DEFAULT_POLICY = Path("examples") / "alp.toml"
@@ -80,10 +81,10 @@ def _demo_people(policy, trust, actor: str) -> None:
     try both sides at once."""
     head = f"head@{trust.slug}.example.com"
     # The made-up trust's password is printed for anyone: the password rule is for real accounts.
-    staff_service.add_staff(head, "Demo Headteacher", "headteacher", actor, trust_slug=trust.slug,
+    permissions.add_staff(head, "Demo Headteacher", "headteacher", actor, trust_slug=trust.slug,
                             password=DEMO_STAFF_PASSWORD, check_password=False)
     for school in policy.schools:
-        staff_service.add_staff(f"office@{school.slug}.example.com", f"{school.name} office", "office", actor,
+        permissions.add_staff(f"office@{school.slug}.example.com", f"{school.name} office", "office", actor,
                                 school_urn=school.urn, password=DEMO_STAFF_PASSWORD, check_password=False)
     parent = db.session.scalar(select(ParentAccount).order_by(ParentAccount.id))
     click.echo(f"  Staff sign in at /staff/sign-in as {head} (headteacher, every school) or "

@@ -9,11 +9,11 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from portal.cli import cli_actor
-from portal.domain.settings import ROLES
+from portal.domain.policy_rules import ROLES
 from portal.extensions import db
 from portal.models import School, Trust
 from portal.services import ServiceError, sessions
-from portal.services import staff as staff_service
+from portal.services import permissions
 from portal.services import staff_accounts as accounts
 
 staff_cli = AppGroup("staff", help="Staff accounts and roles.")
@@ -35,7 +35,7 @@ def staff_add(email, name, role, urn, trust_slug, password_stdin):
     """Add a member of staff, or another role to one."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     try:
-        staff, new_password = staff_service.add_staff(email, name, role, actor=cli_actor(), school_urn=urn,
+        staff, new_password = permissions.add_staff(email, name, role, actor=cli_actor(), school_urn=urn,
                                                       trust_slug=trust_slug, password=password)
     except ServiceError as exc:
         _fail(exc)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from portal.domain.calendar import AM, PM, SchoolCalendar
-from portal.domain.settings import AbsenceReporting, SessionTimes
+from portal.domain.policy_rules import AbsenceReporting, SessionTimes
 
 WHOLE_DAY = "day"
 PARTS = {WHOLE_DAY: (AM, PM), AM: (AM,), PM: (PM,)}

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from . import codes
 from .marks import Mark
-from .settings import Bands, Tier
+from .policy_rules import Bands, Tier
 
 BANDS = ("on_target", "below_target", "at_risk", "persistent", "severe", "none")
 # The bands as a parent reads them: plain, and never alarming beyond what the figure means.
@@ -33,6 +33,21 @@ BAND_WORDS = {
 def pct(value: Decimal | int) -> Fraction:
     """A policy percentage (Decimal, read exactly) as a fraction of one: 96.5 -> 193/200."""
     return Fraction(value) / 100
+
+
+def sessions_as_days(sessions: int) -> Decimal:
+    """Sessions as days: a school day is two sessions (domain.md), so 5 sessions are 2.5 days."""
+    return Decimal(sessions) / 2
+
+
+def attendance_at(absence_pct: Decimal | int) -> Decimal:
+    """The attendance % that an absence % leaves: persistent absence from 10% absence is 90% attendance or less."""
+    return Decimal(100) - absence_pct
+
+
+def days_missed(attendance_pct: Decimal | int, school_days: int) -> Fraction:
+    """Days missed in a year of `school_days` at this attendance: 90% of 190 days is 19 days, 95% is 9.5."""
+    return (1 - pct(attendance_pct)) * school_days
 
 
 @dataclass(frozen=True)
@@ -76,7 +91,7 @@ class Summary:
 
     @property
     def days_missed(self) -> Decimal:
-        return Decimal(self.absent) / 2
+        return sessions_as_days(self.absent)
 
     def as_json_dict(self, upn: str, start: dt.date | None = None, end: dt.date | None = None,
                      bands: Bands | None = None) -> dict:

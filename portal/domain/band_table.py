@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .attendance import BANDS, Summary, band, pct
-from .settings import Bands
+from .policy_rules import Bands
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .attendance import sessions_as_days
 from .calendar import SchoolCalendar
 from .codes import normalise
 from .marks import Mark
-from .settings import FollowUpRules
+from .policy_rules import FollowUpRules
 
 LA_RETURN_CODES = frozenset({"G", "N", "O", "U"})
 DELETION_CODES = frozenset({"G", "N", "O"})
@@ -121,7 +122,7 @@ def sickness_flag(marks: Iterable[Mark], rules: FollowUpRules,
     Days in a row are never more than days in total, so the total over the marks given (the caller chooses the
     period, normally the school year) decides both cases."""
     sessions = sum(1 for m in marks if m.code == "I")
-    so_far = Decimal(sessions) / 2
+    so_far = sessions_as_days(sessions)
     expected = so_far + Decimal(expected_further_days)
     return SicknessCheck(
         days_so_far=so_far,

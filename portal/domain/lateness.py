@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from . import codes
 from .calendar import AM, PM
 from .marks import Mark
-from .settings import SessionTimes
+from .policy_rules import SessionTimes
 
 PRESENT_CODES = {AM: "/", PM: "\\"}
 # Persistent lateness: late (L, before the register closed, or U, after it) at PERSISTENT_LATENESS_LATE or more of

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from .attendance import format_pct, pct
+from .attendance import format_pct, pct, sessions_as_days
 from .calendar import SchoolCalendar
 from .leave_dates import ONE_DAY, ClosedSpan, NoticeRule, closures_around, decision_due, notice_given, notice_met
 from .marks import Mark
 from .penalties import LeaveRun, ThresholdResult, local_leave_flag, threshold_reached
-from .settings import LeaveRules, LocalPenaltyRule, PenaltyRules
+from .policy_rules import LeaveRules, LocalPenaltyRule, PenaltyRules
 
 UNIT_WORDS = {"calendar_days": "days", "school_days": "school days", "weeks": "weeks", "working_days": "working days"}
 
@@ -46,7 +46,7 @@ class LeaveAssessment:
 
     @property
     def days(self) -> Decimal:
-        return Decimal(self.sessions) / 2
+        return sessions_as_days(self.sessions)
 
     @property
     def flag_keys(self) -> tuple[str, ...]:

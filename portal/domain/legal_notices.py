@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from .calendar import SchoolCalendar
 from .marks import Mark
 from .penalties import NextNotice, amount_payable, next_notice
-from .settings import Fines, PenaltyRules
+from .policy_rules import Fines, PenaltyRules
 from .support_plan import long_date
 
 IMPROVEMENT_WEEKS_MIN = 3  # national framework 2024

@@ -23,7 +23,7 @@ from fractions import Fraction
 from portal.domain.attendance import Summary, pct
 from portal.domain.calendar import SchoolCalendar
 from portal.domain.nudge_rules import SITUATIONS, NudgeRules
-from portal.domain.settings import Bands
+from portal.domain.policy_rules import Bands
 
 # Fewer possible sessions than this (two weeks of school) and a figure says little: no message yet.
 MIN_POSSIBLE_SESSIONS = 20

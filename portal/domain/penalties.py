@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from . import codes
 from .calendar import SchoolCalendar, monday_of
 from .marks import Mark
-from .settings import Fines, LocalPenaltyRule, PenaltyRules
+from .policy_rules import Fines, LocalPenaltyRule, PenaltyRules
 
 
 @dataclass(frozen=True)

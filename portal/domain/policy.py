@@ -17,7 +17,7 @@ from portal.domain.legal_notices import WORDING_KEYS, NoticeWording, improvement
 from portal.domain.policy_file import ERROR, Problem, Reader, key_lines, parse_toml
 from portal.domain.policy_examples import ExampleValue, read_example_values
 from portal.domain.policy_links import ParentLinks, read_links
-from portal.domain.settings import (
+from portal.domain.policy_rules import (
     CONTACT_ACTIONS,
     DECISION_UNITS,
     NOTICE_UNITS,

@@ -11,7 +11,7 @@ from datetime import date
 from portal.domain.calendar import calendar_runs_out, school_year_label
 from portal.domain.policy_examples import parse_key
 from portal.domain.policy_file import ERROR, NOTE, WARNING, Problem, Reader, key_name
-from portal.domain.settings import Fines, PenaltyRules
+from portal.domain.policy_rules import Fines, PenaltyRules
 
 MAX_REGISTER_MINUTES = 30  # WTTISA via Nottinghamshire: the register stays open at most 30 minutes
 MIN_REGISTER_YEARS = 6  # [REGS] reg 7: each entry kept at least 6 years (was 3)

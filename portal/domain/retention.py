@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from portal.domain.policy_checks import MIN_REGISTER_YEARS
-from portal.domain.settings import Retention
+from portal.domain.policy_rules import Retention
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -18,7 +18,7 @@ class ContactAttempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id"), index=True)
     date: Mapped[date]  # the day of the absence being chased (the first-day list it belongs to)
-    action: Mapped[str] = mapped_column(String(20))  # one of portal.domain.settings.CONTACT_ACTIONS
+    action: Mapped[str] = mapped_column(String(20))  # one of portal.domain.policy_rules.CONTACT_ACTIONS
     # When the step was taken, on the school's clock (Europe/London), like the step times in the policy.
     at: Mapped[datetime]
     outcome: Mapped[str] = mapped_column(Text)  # what happened, in the words of the member of staff

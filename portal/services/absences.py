@@ -16,11 +16,11 @@ from portal.models import AbsenceReport, AbsenceReportChild, EvidenceFile, Paren
 from portal.models.absence import ANSWERED, QUESTION
 from portal.models.evidence import PENDING
 from portal.services import NotFound, ServiceError, notify, uploads
-from portal.services.audit import record
-from portal.services.parent_access import child_of, children_of
+from portal.services.audit_writer import record
+from portal.services.parent_access import child_of, may_see
 from portal.services.policies import school_policy
+from portal.services.references import by_submission_key, new_reference
 
-REFERENCE_LETTERS = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B: read out over the phone
 
 
 @dataclass
@@ -88,7 +88,7 @@ def preview(account: ParentAccount, draft: AbsenceDraft, now: datetime) -> list[
 def submit(account: ParentAccount, draft: AbsenceDraft, now: datetime | None = None) -> AbsenceReport:
     """Record the report and queue its acknowledgement. The same draft submitted twice makes one report."""
     now = now or utcnow()
-    existing = _by_key(draft.submission_key)
+    existing = by_submission_key(AbsenceReport, draft.submission_key)
     if existing is not None:
         if existing.parent_account_id != account.id:
             raise NotFound("no such report")
@@ -101,8 +101,8 @@ def submit(account: ParentAccount, draft: AbsenceDraft, now: datetime | None = N
         raise ReportNotValid(problems)
     continues = report_for(account, draft.continues) if draft.continues else None
     report = AbsenceReport(
-        reference=_new_reference(), submission_key=draft.submission_key, parent_account=account,
-        reported_at=now, first_day=draft.first_day, last_day=draft.last_day, part=draft.part,
+        reference=new_reference("A", AbsenceReport.reference), submission_key=draft.submission_key,
+        parent_account=account, reported_at=now, first_day=draft.first_day, last_day=draft.last_day, part=draft.part,
         reason=draft.reason, symptoms=draft.symptoms.strip(), appointment_time=draft.appointment_time,
         details=draft.details.strip(), late_reported=any(c.late for c in previews), continues=continues,
     )
@@ -112,7 +112,7 @@ def submit(account: ParentAccount, draft: AbsenceDraft, now: datetime | None = N
         db.session.flush()
     except IntegrityError:  # the same form submitted twice at once: the other request made it
         db.session.rollback()
-        return _by_key(draft.submission_key)
+        return by_submission_key(AbsenceReport, draft.submission_key)
     uploads.attach(pending_evidence(account, draft.evidence_ids), "absence_report", report.id,
                    actor=f"parent:{account.id}")
     notify.queue([account.email], f"Absence reported: {report.reference}", "absence_received",
@@ -153,18 +153,9 @@ def report_evidence(report: AbsenceReport) -> list[EvidenceFile]:
 
 
 def is_submitted(draft: AbsenceDraft) -> bool:
-    return _by_key(draft.submission_key) is not None
+    return by_submission_key(AbsenceReport, draft.submission_key) is not None
 
 
-def _by_key(key: str) -> AbsenceReport | None:
-    return db.session.scalar(select(AbsenceReport).where(AbsenceReport.submission_key == key))
-
-
-def _new_reference() -> str:
-    while True:
-        reference = "A" + "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(6))
-        if db.session.scalar(select(AbsenceReport.id).where(AbsenceReport.reference == reference)) is None:
-            return reference
 
 
 def reports_for(account: ParentAccount) -> list[AbsenceReport]:
@@ -179,10 +170,8 @@ def report_for(account: ParentAccount, reference: str) -> AbsenceReport:
     report = db.session.scalar(select(AbsenceReport).where(AbsenceReport.reference == (reference or "").upper()))
     if report is None:
         raise NotFound("no such report")
-    if report.parent_account_id != account.id:
-        mine = {p.id for p in children_of(account)}
-        if not mine.intersection(c.pupil_id for c in report.children):
-            raise NotFound("no such report")
+    if not may_see(account, report.parent_account_id, (c.pupil_id for c in report.children)):
+        raise NotFound("no such report")
     return report
 
 
@@ -206,9 +195,7 @@ def answer_question(account: ParentAccount, reference: str, child_id: int, answe
     (the staff member who asked is emailed). Sending the same answer twice (a double click) records it once."""
     report = report_for(account, reference)
     child = next((c for c in report.children if c.id == child_id), None)
-    mine = report.parent_account_id == account.id or (
-        child is not None and child.pupil_id in {p.id for p in children_of(account)})
-    if child is None or not mine:
+    if child is None or not may_see(account, report.parent_account_id, [child.pupil_id]):
         raise NotFound("no such child on this report")
     answer = (answer or "").strip()
     if child.status == ANSWERED and child.answer == answer:

@@ -34,7 +34,7 @@ from portal.domain.marks import Mark as DomainMark
 from portal.domain.penalties import local_leave_flag, threshold_reached
 from portal.domain.policy import Policy
 from portal.domain.policy import School as SchoolPolicy
-from portal.domain.settings import Bands
+from portal.domain.policy_rules import Bands
 from portal.extensions import db
 from portal.models import Mark, Pupil, School
 from portal.services import NotFound, ServiceError

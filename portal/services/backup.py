@@ -29,7 +29,7 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.services import ServiceError
 from portal.services import backup_database as database
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.uploads import uploads_root
 
 FORMAT = 1

@@ -24,7 +24,7 @@ from portal.models.leave import LeaveRequestChild
 from portal.models.legal import NoticeToImprove, PenaltyDecision
 from portal.services import ServiceError
 from portal.services.attendance import PupilAttendance, pupil_attendance, school_year_of
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.pdf import html_to_pdf
 from portal.services.first_day import ACTION_WORDS
 from portal.services.legal_pathway import code_meaning, pupil_for_legal, threshold

@@ -17,7 +17,8 @@ from fractions import Fraction
 
 from sqlalchemy import func, select
 
-from portal.domain.attendance import BAND_WORDS, Summary, band, days_until_below, format_pct, summarise, tier
+from portal.domain.attendance import (BAND_WORDS, Summary, attendance_at, band, days_until_below, format_pct,
+                                      sessions_as_days, summarise, tier)
 from portal.domain.calendar import AM, PM, SchoolCalendar, monday_of
 from portal.domain.marks import SESSION_ORDER
 from portal.domain.mis_feed import when_words
@@ -25,7 +26,7 @@ from portal.domain.nudges import projected_days
 from portal.domain.marks import Mark as DomainMark
 from portal.domain.policy import School as SchoolPolicy
 from portal.domain.policy import Site as SitePolicy
-from portal.domain.settings import Bands, Tier
+from portal.domain.policy_rules import Bands, Tier
 from portal.extensions import db
 from portal.models import Mark, Pupil
 from portal.services import data_arrivals, pupil_figures
@@ -58,7 +59,7 @@ class Days:
 
     @property
     def days(self) -> Decimal:
-        return Decimal(self.sessions) / 2
+        return sessions_as_days(self.sessions)
 
     @property
     def words(self) -> str:
@@ -194,7 +195,7 @@ class ChildAttendance:
     @property
     def persistent_attendance(self) -> Decimal:
         """The attendance % at or below which absence is persistent: 100 - 10 = 90."""
-        return Decimal(100) - self.bands.persistent_absence
+        return attendance_at(self.bands.persistent_absence)
 
     @property
     def persistent_attendance_line(self) -> str:

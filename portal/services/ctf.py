@@ -33,7 +33,7 @@ from portal.extensions import db
 from portal.models import Pupil
 from portal.models.marks import SOURCE_MIS
 from portal.services import ServiceError, ctf_checks, data_arrivals
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.ctf_reader import (  # noqa: F401 - the reader's names, for callers of this module
     MAX_BYTES,
     NO_MARK,

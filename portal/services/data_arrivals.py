@@ -18,7 +18,7 @@ from portal.domain.mis_feed import marks_late, when_words
 from portal.extensions import db
 from portal.models import DataArrival, School, StaffUser
 from portal.services.policies import trust_policy
-from portal.services.staff import schools_of
+from portal.services.permissions import schools_of
 
 MARKS_KINDS = ("marks", "ctf")
 

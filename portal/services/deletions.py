@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.models import StaffUser
 from portal.models.legal import DeletionCheck
 from portal.services import ServiceError
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.legal_pathway import domain_marks, pupil_for_legal
 from portal.services.policies import school_policy, trust_policy
 

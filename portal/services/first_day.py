@@ -42,14 +42,14 @@ from sqlalchemy.orm import selectinload
 from portal.clock import utcnow
 from portal.domain import codes
 from portal.domain.absence import PARTS, long_date
-from portal.domain.settings import CONTACT_ACTIONS, ContactStep
+from portal.domain.policy_rules import CONTACT_ACTIONS, ContactStep
 from portal.extensions import db
 from portal.models import AbsenceReport, AbsenceReportChild, Mark, OutboxMessage, Pupil, School, StaffUser
 from portal.models.contact_attempt import ContactAttempt
 from portal.services import NotFound, ServiceError, notify
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.policies import trust_policy
-from portal.services.staff import roles_at, schools_of
+from portal.services.permissions import roles_at, schools_of
 
 UNEXPLAINED = "N"
 CHASE_ACTION = "email"

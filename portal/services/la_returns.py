@@ -34,7 +34,7 @@ from portal.extensions import db
 from portal.models import Mark, Pupil, School, SicknessExpectation, StaffUser
 from portal.services import NotFound, ServiceError
 from portal.services.attendance import school_year_of
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.pdf import html_to_pdf
 from portal.services.legal_pathway import legal_schools
 from portal.services.deletions import checks_of

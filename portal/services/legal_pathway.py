@@ -16,7 +16,7 @@ from sqlalchemy import select
 from portal.domain import codes
 from portal.domain.marks import Mark as DomainMark
 from portal.domain.penalties import ThresholdResult, threshold_reached
-from portal.domain.settings import PenaltyRules
+from portal.domain.policy_rules import PenaltyRules
 from portal.extensions import db
 from portal.models import ContactAttempt, Mark, Pupil, School, StaffUser, SupportPlan
 from portal.models.legal import NoticeToImprove, PenaltyDecision
@@ -25,7 +25,7 @@ from portal.services import NotFound
 from portal.services.attendance import PupilAttendance, pupil_attendance, school_year_of
 from portal.services.first_day import ACTION_WORDS
 from portal.services.policies import school_policy, trust_policy
-from portal.services.staff import LEGAL_ACTION, may, require, schools_of
+from portal.services.permissions import LEGAL_ACTION, may, require, schools_of
 
 LOOKBACK_DAYS = 400  # a 10-school-week window ending today reaches well under a year back
 PART_TIME_WEEKS = 4  # a C2 mark this recent means a part-time timetable is (or was just) in place

@@ -28,7 +28,7 @@ from portal.extensions import db
 from portal.models import ParentAccount, StaffUser
 from portal.models.legal import CANCELLED, DRAFT, SENT, NoticeToImprove, PenaltyDecision
 from portal.services import NotFound, ServiceError, notify
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.pdf import html_to_pdf
 from portal.services.legal_pathway import (
     Parent,
@@ -41,7 +41,7 @@ from portal.services.legal_pathway import (
     threshold,
 )
 from portal.services.policies import school_policy, trust_policy
-from portal.services.staff import LEGAL_ACTION, require
+from portal.services.permissions import LEGAL_ACTION, require
 
 MAX_TEXT = 2000
 STATE_WORDS = {DRAFT: "Draft: not sent", SENT: "Sent", CANCELLED: "Cancelled"}

@@ -17,8 +17,8 @@ from portal.clock import utcnow
 from portal.domain.nudges import Round
 from portal.extensions import db
 from portal.models import NudgeStop, School, StaffUser
-from portal.services import NotFound, ServiceError, audit, nudges
-from portal.services.staff import NotPermitted, roles_at, schools_of
+from portal.services import NotFound, ServiceError, audit_writer, nudges
+from portal.services.permissions import NotPermitted, roles_at, schools_of
 
 MANAGE_MESSAGES = "manage_messages"  # the permission the staff pages declare
 MANAGE_ROLES = frozenset({"attendance_officer", "senior_leader", "headteacher", "admin"})
@@ -78,7 +78,7 @@ def stop(staff: StaffUser, school_urn: str, round_key: str, today: date) -> Nudg
         return existing
     stopped = NudgeStop(school_id=school.id, round_key=due.key, stopped_by_id=staff.id, stopped_at=utcnow())
     db.session.add(stopped)
-    audit.record(f"staff:{staff.id}", "nudge.batch_stopped", school, after={"round": due.key})
+    audit_writer.record(f"staff:{staff.id}", "nudge.batch_stopped", school, after={"round": due.key})
     db.session.commit()
     return stopped
 
@@ -90,7 +90,7 @@ def resume(staff: StaffUser, school_urn: str, round_key: str, today: date) -> No
     if stopped is None:
         return
     db.session.delete(stopped)
-    audit.record(f"staff:{staff.id}", "nudge.batch_resumed", school, before={"round": due.key})
+    audit_writer.record(f"staff:{staff.id}", "nudge.batch_resumed", school, before={"round": due.key})
     db.session.commit()
 
 
@@ -103,7 +103,7 @@ def send_now(staff: StaffUser, school_urn: str, round_key: str, today: date) -> 
                                                     NudgeStop.round_key == due.key)):
         raise ServiceError("this batch is stopped: resume it first")
     batch = nudges.send(today, f"staff:{staff.id}", school.urn)
-    audit.record(f"staff:{staff.id}", "nudge.batch_sent", school,
+    audit_writer.record(f"staff:{staff.id}", "nudge.batch_sent", school,
                  after={"round": due.key, "emails": len(batch.messages)})
     db.session.commit()
     return len(batch.messages)

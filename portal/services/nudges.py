@@ -31,7 +31,7 @@ from portal.models import AbsenceReportChild, LeaveRequestChild, Mark, NudgeStop
 from portal.models.absence import ACCEPTED, UNAUTHORISED
 from portal.models.leave import PENDING
 from portal.models.support_plan import ACTIVE, SupportPlan
-from portal.services import audit, notify, pupil_figures
+from portal.services import audit_writer, notify, pupil_figures
 from portal.services.attendance import school_year_of
 from portal.services.child_attendance import ChildAttendance, child_attendance
 from portal.services.nudge_words import phone_words, subject_for, words
@@ -136,7 +136,7 @@ def send(as_of: date, actor: str, school_urn: str | None = None) -> Batch:
         if complete(item, as_of).content is None:
             continue  # the page's figures choose otherwise than the kept ones: nothing goes (never seen so far)
         _queue(item, recipient)
-        audit.record(actor, "nudge.queued", item.pupil, after={
+        audit_writer.record(actor, "nudge.queued", item.pupil, after={
             "round": item.round.key, "version": item.choice.version, "situation": item.choice.situation,
             "to": recipient.email, "language": recipient.language, "days_missed": str(item.content.days_missed),
             "key": recipient.key})

@@ -37,13 +37,13 @@ from sqlalchemy import select
 
 from portal.domain.attendance import BAND_WORDS, Summary, format_pct
 from portal.domain.lateness import PERSISTENT_LATENESS_LATE, PERSISTENT_LATENESS_SESSIONS, recent_lateness
-from portal.domain.settings import Tier
+from portal.domain.policy_rules import Tier
 from portal.extensions import db
 from portal.models import Pupil, School, Site, StaffUser
 from portal.services import NotFound
 from portal.services import attendance, csv_files, pupil_figures
 from portal.services.policies import trust_policy
-from portal.services.staff import schools_of
+from portal.services.permissions import schools_of
 
 lateness = recent_lateness  # the rule lives in the domain; kept under its old name for callers
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -13,7 +14,7 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import Contact, ParentAccount, Pupil, SignInLink
 from portal.services import NotFound, ServiceError, notify
-from portal.services.audit import record
+from portal.services.audit_writer import record
 
 
 class LinkNotValid(ServiceError):
@@ -102,6 +103,12 @@ def children_of(account: ParentAccount) -> list[Pupil]:
         .distinct().order_by(Pupil.legal_surname, Pupil.legal_forename)
     ).all()
     return list(pupils)
+
+
+def may_see(account: ParentAccount, sent_by_id: int, pupil_ids: Iterable[int]) -> bool:
+    """Whether a parent may see what a parent sent about these children (an absence report, a leave request, or
+    one child's part of either): the parent who sent it may, and so may a parent of one of the children."""
+    return sent_by_id == account.id or not {p.id for p in children_of(account)}.isdisjoint(pupil_ids)
 
 
 def child_of(account: ParentAccount, pupil_id: int) -> Pupil:

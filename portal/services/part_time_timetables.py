@@ -18,9 +18,9 @@ from portal.extensions import db
 from portal.models import OutboxMessage, StaffRole, StaffUser
 from portal.models.legal import PartTimeReview, PartTimeTimetable
 from portal.services import NotFound, ServiceError, notify
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.legal_pathway import pupil_for_legal
-from portal.services.staff import LEGAL_ACTION, may, require
+from portal.services.permissions import LEGAL_ACTION, may, require
 
 MAX_TEXT = 2000
 

@@ -16,15 +16,15 @@ from sqlalchemy import select
 from portal.clock import utcnow
 from portal.domain import legal_notices as legal
 from portal.domain.penalties import NextNotice
-from portal.domain.settings import Fines
+from portal.domain.policy_rules import Fines
 from portal.domain.support_plan import clean_text, long_date
 from portal.extensions import db
 from portal.models import StaffUser
 from portal.models.legal import SENT, NoticeToImprove, PenaltyDecision, PenaltyDecisionStep
 from portal.services import NotFound, ServiceError
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.legal_pathway import parents_with_responsibility, penalty_rules, pupil_for_legal
-from portal.services.staff import LEGAL_ACTION, require
+from portal.services.permissions import LEGAL_ACTION, require
 
 MAX_NOTE = 2000
 

@@ -15,7 +15,7 @@ from portal.domain.policy_file import ERROR, Problem
 from portal.extensions import db
 from portal.models import School, Site, Trust
 from portal.services import NotFound, ServiceError
-from portal.services.audit import record
+from portal.services.audit_writer import record
 
 
 class PolicyInvalid(ServiceError):

@@ -7,7 +7,7 @@ functions as `attendance alerts`; this module only decides when a stored result 
 - the same day (`as_of`), the same policy (its SHA-256), and the pupil's school, admission and leaving dates as
   when it was worked out: checked when read;
 - no change to the pupil's marks since: every change deletes the stored result in the same transaction (the
-  import's merge calls `forget`; marks changed through the ORM, as staff decisions are, are caught on flush).
+  import's merge and the register's one writer, `services.register`, call `forget`).
 
 What no longer holds is worked out again when read and stored for the next request. `flask attendance refresh`
 (after the MIS import, and each night for the new day) keeps the first request of the day fast.
@@ -23,17 +23,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol
 
-from sqlalchemy import Select, delete, event, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from portal.clock import utcnow
 from portal.domain.attendance import Summary, band, summarise, tier
 from portal.domain.lateness import recent_lateness
 from portal.domain.marks import Mark as DomainMark
 from portal.domain.policy import Policy
-from portal.domain.settings import Tier
+from portal.domain.policy_rules import Tier
 from portal.extensions import db
 from portal.models import Mark, Pupil, PupilFigures, School
 from portal.services import attendance
@@ -219,15 +218,6 @@ def forget(connection, pupil_ids: Iterable[int] | Select) -> None:
         return
     for chunk in _chunks(sorted(set(pupil_ids))):
         connection.execute(delete(table).where(table.c.pupil_id.in_(chunk)))
-
-
-@event.listens_for(Session, "after_flush")
-def _forget_changed_marks(session: Session, _flush_context) -> None:
-    """Marks written through the ORM (staff decisions, leave outcomes) make the pupil's stored figures stale."""
-    changed = {obj.pupil_id for obj in itertools.chain(session.new, session.dirty, session.deleted)
-               if isinstance(obj, Mark)}
-    if changed:
-        forget(session.connection(), changed)
 
 
 def _chunks(items: list) -> Iterable[list]:

@@ -60,7 +60,7 @@ from portal.models import (
 )
 from portal.models.leave import EVIDENCE_OWNER as LEAVE_OWNER
 from portal.services import ServiceError, throttle, uploads
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.policies import trust_policy
 
 log = logging.getLogger(__name__)

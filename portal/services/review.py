@@ -24,12 +24,11 @@ from portal.models import (
     SupportPlan,
 )
 from portal.models.absence import ACCEPTED, ANSWERED, QUESTION, RECEIVED, UNAUTHORISED
-from portal.models.marks import SOURCE_PORTAL
 from portal.models.support_plan import ACTIVE
-from portal.services import NotFound, ServiceError, notify
-from portal.services.audit import record
+from portal.services import NotFound, ServiceError, notify, register
+from portal.services.audit_writer import record
 from portal.services.policies import school_policy, trust_policy
-from portal.services.staff import AUTHORISE_ABSENCE, require, schools_of
+from portal.services.permissions import AUTHORISE_ABSENCE, require, schools_of
 
 OPEN = (RECEIVED, QUESTION, ANSWERED)
 ACTIONS = ("accept", "question", "unauthorised")
@@ -178,21 +177,10 @@ def _record_marks(child: AbsenceReportChild, code: str, staff: StaffUser, now: d
     """Write the decision into the register, session by session; returns the codes it replaced."""
     _, school = school_policy(child.pupil.school.urn)
     report = child.report
-    replaced = {}
-    existing = {(m.date, m.session): m for m in db.session.scalars(
-        select(Mark).where(Mark.pupil_id == child.pupil_id, Mark.date >= report.first_day,
-                           Mark.date <= (report.last_day or report.first_day)))}
-    for day in rules.covered_days(report.first_day, report.last_day, report.part, school.calendar):
-        for session in day.sessions:
-            mark = existing.get((day.date, session))
-            if mark is None:
-                mark = Mark(pupil_id=child.pupil_id, date=day.date, session=session, minutes_late=None)
-                db.session.add(mark)
-            elif mark.code != code:
-                replaced[f"{day.date.isoformat()} {session}"] = mark.code
-            mark.code, mark.source, mark.recorded_at = code, SOURCE_PORTAL, now
-            mark.recorded_by, mark.comment = staff.email, f"Absence report {report.reference}"
-    return replaced
+    marks = [(day.date, session, code)
+             for day in rules.covered_days(report.first_day, report.last_day, report.part, school.calendar)
+             for session in day.sessions]
+    return register.write_marks(child.pupil_id, marks, staff, now, f"Absence report {report.reference}")
 
 
 def bulk_accept(staff: StaffUser, child_ids: list[int], now: datetime | None = None) -> tuple[int, list[str]]:

@@ -18,7 +18,7 @@ from sqlalchemy import exists, select, update
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import AccountSession, Contact, ParentAccount, StaffUser
-from portal.services.audit import record
+from portal.services.audit_writer import record
 
 Account = ParentAccount | StaffUser
 

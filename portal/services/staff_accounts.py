@@ -20,9 +20,9 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import PasswordReset, School, StaffRole, StaffUser, Trust
 from portal.services import NotFound, ServiceError, notify, sessions
-from portal.services.audit import record
+from portal.services.audit_writer import record
 from portal.services.parent_access import LinkNotValid, link_with_token
-from portal.services.staff import (
+from portal.services.permissions import (
     NotPermitted, PasswordRefused, add_staff, hash_password, refuse_weak, schools_of, verify_password,
 )
 

@@ -62,8 +62,8 @@ from portal.models import (
 )
 from portal.models.leave import EVIDENCE_OWNER as LEAVE_OWNER
 from portal.services import NotFound, csv_files, uploads
-from portal.services.audit import record
-from portal.services.staff import NotPermitted, require, roles_at
+from portal.services.audit_writer import record
+from portal.services.permissions import NotPermitted, require, roles_at
 
 EXPORT_FAMILY_DATA = "export_family_data"  # the permission the staff page declares
 REPORT_OWNER = "absence_report"  # EvidenceFile.owner_type of an absence report's appointment evidence

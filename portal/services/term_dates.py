@@ -12,7 +12,7 @@ from datetime import date
 from portal.domain.calendar import calendar_runs_out, school_year_label
 from portal.models import StaffUser
 from portal.services.policies import trust_policy
-from portal.services.staff import schools_of
+from portal.services.permissions import schools_of
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from portal.extensions import db
 from portal.models import ParentAccount, School, StaffUser
 from portal.models.evidence import ATTACHED, PENDING, EvidenceFile
 from portal.services import NotFound, ServiceError, evidence_images, pdf_content, throttle
-from portal.services.audit import record
+from portal.services.audit_writer import record
 
 log = logging.getLogger(__name__)
 

@@ -25,25 +25,22 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, abort, current_app, render_template
 
 from portal.domain import codes
-from portal.domain.attendance import BAND_WORDS
+from portal.domain.attendance import BAND_WORDS, attendance_at, days_missed
 from portal.domain.band_table import band_ranges
 from portal.domain.calendar import holidays_between_terms, school_year_label
 from portal.domain.lateness import code_for_arrival
-from portal.domain.leave import UNIT_WORDS
 from portal.domain.penalties import family_total, next_notice
 from portal.domain.policy import Policy, School
+from portal.domain.policy_words import decision_words, notice_words, roles_in_a_sentence
 from portal.domain.wording import clock_words as clock
 from portal.services.site import PAGES, PREFIX, active_build, example_values
 from portal.services.site_calendar import bank_holidays_in_term, calendar_feed, long_day
-from portal.web.site_words import attendance_words, days_missed, days_words, exact_days, number
+from portal.web.site_words import attendance_words, days_words, exact_days, number
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 bp = Blueprint("site", __name__, url_prefix=PREFIX, static_folder=str(STATIC), static_url_path="/static")
 
-ROLE_WORDS = {"headteacher": "the headteacher", "senior_leader": "a senior leader",
-              "attendance_officer": "the attendance officer", "office": "the school office",
-              "teacher": "your child's teacher", "admin": "the portal administrator"}
 CATEGORY_TITLES = (
     (codes.PRESENT_CATEGORY, "In school", "These count as attending."),
     (codes.APPROVED_ACTIVITY_CATEGORY, "Learning away from school", "These count as attending."),
@@ -158,19 +155,6 @@ def attendance_lead(policy: Policy, school: School) -> dict | None:
         return None
     who = ", ".join(part for part in (lead.name, lead.role) if part)
     return {"who": who, "phone": lead.phone or school.phone, "email": lead.email or school.email}
-
-
-def notice_words(policy: Policy) -> str:
-    return f"{policy.leave.notice} {UNIT_WORDS[policy.leave.notice_unit]}"
-
-
-def decision_words(policy: Policy) -> str:
-    return f"{policy.leave.decision_within} {UNIT_WORDS[policy.leave.decision_unit]}"
-
-
-def roles_words(roles) -> str:
-    words = [ROLE_WORDS.get(role, role) for role in sorted(roles)]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 _DAY_PREFIX = re.compile(r"^(Day \d+):")
@@ -297,7 +281,7 @@ def term_dates(policy: Policy, school: School) -> dict:
 def leave(policy: Policy, school: School) -> dict:
     rules = policy.leave
     return {"rules": rules, "notice": notice_words(policy), "decision": decision_words(policy),
-            "deciders": roles_words(rules.deciders), "local": policy.penalties.local,
+            "deciders": roles_in_a_sentence(rules.deciders), "local": policy.penalties.local,
             "penalties": policy.penalties, "threshold_days": number(Fraction(policy.penalties.threshold_sessions, 2)),
             "refused": codes.CODES[rules.refused_code], "approved": codes.CODES[rules.approved_code],
             "bar": number(rules.attendance_bar) if rules.attendance_bar is not None else None,
@@ -327,7 +311,8 @@ def attendance(policy: Policy, school: School) -> dict:
     bands = policy.bands
     year = current_year(school, active_build(current_app).today)
     days = year["school_days"] if year else 190  # the national minimum, if the policy has no calendar yet
-    shown = {Decimal(100), bands.target, Decimal(95), 100 - bands.persistent_absence, 100 - bands.severe_absence}
+    shown = {Decimal(100), bands.target, Decimal(95), attendance_at(bands.persistent_absence),
+             attendance_at(bands.severe_absence)}
     if policy.leave.attendance_bar is not None and policy.leave.attendance_bar_effect == "refuse":
         shown.add(policy.leave.attendance_bar)
     leave_bar = policy.leave.attendance_bar if policy.leave.attendance_bar_effect == "refuse" else None

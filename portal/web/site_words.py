@@ -7,7 +7,6 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from portal.domain.attendance import pct
 from portal.domain.band_table import BandRange
 
 
@@ -57,8 +56,3 @@ def exact_days(value: Fraction) -> str:
     hundredths = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     shown = f"{hundredths.normalize():f}"
     return shown if (value * 100).denominator == 1 else f"about {shown}"
-
-
-def days_missed(attendance_pct: Decimal | int, school_days: int) -> Fraction:
-    """Days missed in a year of `school_days` at this attendance: 90% of 190 days is 19 days, 95% is 9.5."""
-    return (1 - pct(attendance_pct)) * school_days

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from portal.clock import school_time, school_today
+from portal.domain.policy_words import notice_words, role_name
 from portal.services.child_register import code_sentence
 from portal.services.policies import trust_policy
 
@@ -15,6 +16,9 @@ def register(app: Flask) -> None:
     app.add_template_filter(school_time, "school_time")
     # Parents never read a bare code: `{{ code_in_words(child.code, child.pupil.school) }}`.
     app.add_template_global(code_in_words, "code_in_words")
+    # Policy wording has one home (portal/domain/policy_words.py): `{{ role.role | role_name }}`.
+    app.add_template_filter(role_name, "role_name")
+    app.add_template_filter(notice_words, "notice_words")
 
 
 def code_in_words(code: str, school) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import AccountSession, AuditEvent, OutboxMessage, StaffUser
 from portal.services import sessions
-from portal.services.staff import authenticate
+from portal.services.permissions import authenticate
 
 from factories import ALP, BOTHAL, load_trust
 from staff import make_staff

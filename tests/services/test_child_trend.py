@@ -12,7 +12,7 @@ from portal.domain import codes
 from portal.domain.attendance import summarise
 from portal.domain.calendar import monday_of
 from portal.domain.marks import Mark
-from portal.domain.settings import Bands
+from portal.domain.policy_rules import Bands
 from portal.services.child_attendance import _trend
 
 YEAR_START = date(2025, 9, 1)

@@ -18,7 +18,8 @@ from portal.domain.marks import Mark
 from portal.extensions import db
 from portal.models import Mark as MarkRow
 from portal.models import ParentAccount, Pupil
-from portal.services import demo, imports
+from portal import demo
+from portal.services import imports
 from portal.services.policies import load_policy_file, read_policy_file
 
 from conftest import EXAMPLES
@@ -26,7 +27,7 @@ from conftest import EXAMPLES
 TODAY = date(2026, 3, 10)  # a Tuesday in the spring term of 2025-26
 # The sample CSVs in examples/ (README, importer tests) are this generator's output for these arguments.
 SAMPLE = dict(pupils=12, seed=25, today=date(2025, 10, 17))
-REGENERATE = ("/tmp/venv/bin/python -c \"from datetime import date; from portal.services.demo import write_csvs; "
+REGENERATE = ("/tmp/venv/bin/python -c \"from datetime import date; from portal.demo import write_csvs; "
               "from portal.services.policies import read_policy_file; "
               "write_csvs('examples', read_policy_file('examples/alp.toml')[0], pupils=12, seed=25, "
               "today=date(2025, 10, 17))\"")

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from portal.domain.settings import ContactStep
+from portal.domain.policy_rules import ContactStep
 from portal.extensions import db
 from portal.models import AuditEvent, Contact, OutboxMessage
 from portal.models.contact_attempt import ContactAttempt

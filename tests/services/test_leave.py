@@ -22,7 +22,8 @@ from portal.models.leave import LeaveRequest
 from portal.models.marks import SOURCE_PORTAL
 from portal.services import NotFound, ServiceError, leave
 from portal.services.exports import export_marks
-from portal.services.staff import NotPermitted
+from portal.services.policies import school_policy
+from portal.services.permissions import NotPermitted
 from portal.web.parent import leave as parent_leave_views  # noqa: F401  the emails link to these pages: until the
 from portal.web.staff import leave as staff_leave_views  # noqa: F401  blueprints import them, register them here
 
@@ -416,5 +417,5 @@ def test_alp_late_return_offers_only_the_days_missed(alp):
 
 
 def test_rp_notice_rule_read_from_the_policys_own_conflict(rp):
-    policy = leave.school_policy(RISE_PARK_URN)[0]
+    policy = school_policy(RISE_PARK_URN)[0]
     assert [(r.amount, r.unit) for r in leave.also_stated_notice(policy)] == [(6, "weeks")]

@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models import AuditEvent, OutboxMessage, StaffUser
 from portal.services import NotFound, ServiceError
 from portal.services import legal_pathway, notices_to_improve as notices, penalty_decisions as decisions
-from portal.services.staff import NotPermitted
+from portal.services.permissions import NotPermitted
 
 from factories import BOTHAL, CENTRAL, add_marks, calendar, get_school, load_trust, make_pupil, sessions
 from parents import make_parent

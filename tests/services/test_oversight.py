@@ -13,7 +13,8 @@ import pytest
 
 from portal.domain.attendance import format_pct, summarise
 from portal.domain.marks import Mark
-from portal.services import NotFound, demo, imports
+from portal import demo
+from portal.services import NotFound, imports
 from portal.services import oversight as service
 from portal.services.attendance import ALERT_KINDS, alerts
 from portal.services.policies import load_policy_file, trust_policy

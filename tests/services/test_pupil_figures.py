@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import event, func, select
 
 from portal.extensions import db
 from portal.models import Mark, PupilFigures
-from portal.services import imports
+from portal.services import imports, register
 from portal.services import oversight as service
 from portal.services.policies import load_policy_file
 
@@ -19,6 +19,7 @@ from staff import make_staff
 
 YEAR_START = date(2025, 9, 1)
 AS_OF = date(2025, 10, 3)
+NOW = datetime(2025, 10, 3, 16, 0)
 
 
 @pytest.fixture
@@ -72,11 +73,11 @@ def test_a_mark_changed_by_staff_is_in_the_next_look(bothal):
     pupil = make_pupil(BOTHAL, forename="Sam")
     marks = add_marks(pupil, term(cal, "/\\" * 10))
     assert on_list(service.overview(head, AS_OF), "persistent_absence") == []
-    marks[0].code, marks[1].code = "O", "O"  # as a decision recodes a mark: through the ORM
+    first_day = [(m.date, m.session, m.code) for m in marks[:2]]
+    register.write_marks(pupil.id, [(d, s, "O") for d, s, _ in first_day], head, NOW, "a decision")  # staff recode
     db.session.commit()
     assert on_list(service.overview(head, AS_OF), "persistent_absence") == ["Sam"]
-    db.session.delete(marks[0])
-    db.session.delete(marks[1])
+    register.write_marks(pupil.id, first_day, head, NOW, "recoded back")
     db.session.commit()
     assert on_list(service.overview(head, AS_OF), "persistent_absence") == []
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import AuditEvent, Contact, Mark, OutboxMessage
 from portal.models.marks import SOURCE_PORTAL
-from portal.services import NotFound, ServiceError, absences, review, staff as staff_service
+from portal.services import NotFound, ServiceError, absences, review, permissions
 from portal.services.exports import export_marks
 
 from factories import RISE_PARK, RISE_PARK_URN, add_marks, load_trust, make_pupil
@@ -39,9 +39,9 @@ def test_staff_add_and_sign_in_with_argon2(app_ctx):
     load_trust()
     staff = make_staff("Head@Bothal.example", "headteacher", "122239", password="s3cret-enough")
     assert staff.password_hash.startswith("$argon2")
-    assert staff_service.authenticate("head@bothal.example", "s3cret-enough") == staff
-    assert staff_service.authenticate("head@bothal.example", "wrong") is None
-    assert staff_service.authenticate("nobody@bothal.example", "s3cret-enough") is None
+    assert permissions.authenticate("head@bothal.example", "s3cret-enough") == staff
+    assert permissions.authenticate("head@bothal.example", "wrong") is None
+    assert permissions.authenticate("nobody@bothal.example", "s3cret-enough") is None
 
 
 def test_the_headteacher_accepts_and_the_decision_becomes_marks_in_the_export(reports, tmp_path):
@@ -69,7 +69,7 @@ def test_the_office_cannot_authorise_under_either_seed_policy_but_can_ask_a_ques
     sam, _, report = reports
     child = report(sam)
     office = make_staff("office@bothal.example", "office", "122239")
-    with pytest.raises(staff_service.NotPermitted) as refused:
+    with pytest.raises(permissions.NotPermitted) as refused:
         review.decide(office, child.id, "accept", "I")
     assert str(refused.value) == "Only the headteacher can authorise absences at Bothal Primary School."
     review.decide(office, child.id, "question", note="Is it chickenpox? Please tell us if it is.")

@@ -15,7 +15,7 @@ from portal.models import AccountSession, AuditEvent, OutboxMessage, PasswordRes
 from portal.services import NotFound, sessions
 from portal.services import staff_accounts as accounts
 from portal.services.parent_access import LinkNotValid
-from portal.services.staff import NotPermitted, PasswordRefused, add_staff, authenticate
+from portal.services.permissions import NotPermitted, PasswordRefused, add_staff, authenticate
 
 from factories import ALP, BOTHAL, CENTRAL, RISE_PARK, RISE_PARK_URN, get_school, load_trust
 from staff import make_staff

@@ -19,8 +19,8 @@ from portal.models import (
     LeaveRequestChild, OutboxMessage, ParentAccount, Pupil, SignInLink, StaffUser, SupportPlan, SupportPlanVersion,
 )
 from portal.services import NotFound, subject_access, uploads
-from portal.services.audit import record
-from portal.services.staff import NotPermitted
+from portal.services.audit_writer import record
+from portal.services.permissions import NotPermitted
 
 from factories import ALP, BOTHAL, CENTRAL, RISE_PARK, RISE_PARK_URN, add_marks, load_trust, make_pupil
 from parents import make_parent

@@ -33,7 +33,7 @@ from portal.extensions import db
 from portal.models import AuditEvent, StaffRole, StaffUser
 from portal.models.evidence import EvidenceFile
 from portal.services import NotFound, ServiceError, uploads
-from portal.services.audit import utcnow
+from portal.clock import utcnow
 
 from factories import BOTHAL, CENTRAL, RISE_PARK, RISE_PARK_URN, get_school, load_trust
 from parents import make_parent

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from site_helpers import ALP, RP, build, instance_folder, policy, table_rows, text_of
 
-from portal.domain.attendance import Summary, band
-from portal.web.site import clock, days_missed, number
+from portal.domain.attendance import Summary, band, days_missed
+from portal.web.site import clock, number
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 
 from portal.domain import absence as rules
 from portal.domain.calendar import Closure, SchoolCalendar, Term
-from portal.domain.settings import AbsenceReporting, SessionTimes
+from portal.domain.policy_rules import AbsenceReporting, SessionTimes
 
 CALENDAR = SchoolCalendar(
     terms=(Term("Autumn 2", date(2026, 11, 2), date(2026, 12, 18)),),

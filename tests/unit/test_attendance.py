@@ -11,7 +11,7 @@ from school_year import sessions
 
 from portal.domain.attendance import Summary, band, days_until_below, format_pct, summarise, tier
 from portal.domain.marks import Mark
-from portal.domain.settings import Bands, Tier
+from portal.domain.policy_rules import Bands, Tier
 
 P = ["/", "\\"]
 

@@ -10,7 +10,7 @@ from school_year import sessions
 
 from portal.domain import codes
 from portal.domain.attendance import band, summarise
-from portal.domain.settings import Bands
+from portal.domain.policy_rules import Bands
 
 any_code = st.sampled_from(sorted(codes.CODES))
 registers = st.lists(any_code, max_size=120)

@@ -9,7 +9,7 @@ import pytest
 
 from portal.domain.attendance import Summary, band
 from portal.domain.band_table import Edge, band_ranges
-from portal.domain.settings import Bands
+from portal.domain.policy_rules import Bands
 
 ALP = Bands(target=Decimal(97))  # at risk: absence over 5%
 RP = Bands(target=Decimal(97), at_risk_absence_over=None, at_risk_days_missed_from=Decimal(12))

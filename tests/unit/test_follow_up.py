@@ -14,7 +14,7 @@ from portal.domain.follow_up import (
 )
 from portal.domain.marks import Mark
 from portal.domain.penalties import threshold_reached
-from portal.domain.settings import FollowUpRules, PenaltyRules
+from portal.domain.policy_rules import FollowUpRules, PenaltyRules
 
 CAL = school_year()
 RULES = FollowUpRules()

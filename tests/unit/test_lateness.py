@@ -7,7 +7,7 @@ from datetime import time
 import pytest
 
 from portal.domain.lateness import code_for_arrival, minutes_late
-from portal.domain.settings import SessionTimes
+from portal.domain.policy_rules import SessionTimes
 
 # RP: on site by 8.50, register 8.50-9.00, late after 9.00, U after 9.30; PM taken 1.00, closes 1.10.
 RP_AM = SessionTimes(doors_open=time(8, 50), late_from=time(9, 0), register_closes=time(9, 30), ends=time(12, 0))

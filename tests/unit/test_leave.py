@@ -12,7 +12,7 @@ from school_year import day_marks, school_year
 from portal.domain.calendar import SchoolCalendar, Term
 from portal.domain.leave import NoticeRule, assess_leave_request, late_return_effect
 from portal.domain.leave_dates import closures_around, decision_due, notice_given
-from portal.domain.settings import LeaveRules, LocalPenaltyRule, PenaltyRules
+from portal.domain.policy_rules import LeaveRules, LocalPenaltyRule, PenaltyRules
 
 CAL = school_year()
 ALP = LeaveRules(notice=14, notice_unit="calendar_days", decision_within=7, decision_unit="calendar_days",

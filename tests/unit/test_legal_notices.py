@@ -9,7 +9,7 @@ import pytest
 from portal.domain import legal_notices as legal
 from portal.domain.marks import Mark
 from portal.domain.policy import load_policy
-from portal.domain.settings import Fines, PenaltyRules
+from portal.domain.policy_rules import Fines, PenaltyRules
 
 from school_year import school_year
 

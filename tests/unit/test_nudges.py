@@ -28,7 +28,7 @@ from portal.domain.nudges import (
     target_days_so_far,
     told_recently,
 )
-from portal.domain.settings import Bands
+from portal.domain.policy_rules import Bands
 
 from school_year import school_year
 

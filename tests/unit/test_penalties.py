@@ -10,7 +10,7 @@ from school_year import day_marks, school_year
 from portal.domain.calendar import Closure, SchoolCalendar, Term
 from portal.domain.marks import Mark
 from portal.domain.penalties import family_total, local_leave_flag, next_notice, threshold_reached
-from portal.domain.settings import Fines, LocalPenaltyRule, PenaltyRules
+from portal.domain.policy_rules import Fines, LocalPenaltyRule, PenaltyRules
 
 CAL = school_year()
 WEEKS = CAL.school_weeks()  # school week 1 is the week of 2 Sep 2024; half term (28 Oct) is skipped

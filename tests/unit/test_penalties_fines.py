@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from portal.domain.penalties import add_years, amount_payable, family_total, next_notice
-from portal.domain.settings import Fines
+from portal.domain.policy_rules import Fines
 
 FIRST = (80, 21, 160, 28)
 SECOND = (None, None, 160, 28)

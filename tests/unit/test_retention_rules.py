@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from portal.domain.retention import (
     cutoff, cutoff_instant, kept_until, midnight_utc, periods, school_year_end, school_year_start,
 )
-from portal.domain.settings import Retention
+from portal.domain.policy_rules import Retention
 
 
 @pytest.mark.parametrize(("day", "start", "end"), [

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from portal.clock import school_today
 from portal.extensions import db, mail
 from portal.models import AbsenceReport, OutboxMessage, StaffUser
-from portal.services import notify
+from portal.services import notify, register
 
 from factories import calendar, in_england, load_trust, make_pupil
 from parents import make_parent, sign_in_as
+from staff import make_staff
 
 
 @pytest.fixture
@@ -222,8 +223,10 @@ def test_the_home_page_gives_each_childs_year_so_far_and_follows_the_register(cl
     assert "Attendance this school year: <strong>100.0%</strong>" in home
     assert "No attendance has been recorded for Ali this school year yet." in home
     with app.app_context():  # the school recodes two sessions: the next look shows it
-        for mark in db.session.scalars(select(Mark).where(Mark.pupil_id == family["sam"]).limit(2)):
-            mark.code = "I"
+        office = make_staff("office@example.org", "attendance_officer", school_urn="122239")
+        recoded = [(m.date, m.session, "I")
+                   for m in db.session.scalars(select(Mark).where(Mark.pupil_id == family["sam"]).limit(2))]
+        register.write_marks(family["sam"], recoded, office, datetime(2025, 10, 1, 9, 30), "illness")
         db.session.commit()
     home = client.get("/parent/").get_data(as_text=True)
     assert "Attendance this school year: <strong>80.0%</strong>" in home and "(1 day missed)" in home

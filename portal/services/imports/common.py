@@ -13,7 +13,7 @@ from portal.domain import encodings, mis_columns
 from portal.domain.encodings import Encoding
 from portal.extensions import db
 from portal.services import ServiceError, csv_files, data_arrivals
-from portal.services.audit import record
+from portal.services.audit_writer import record
 
 Progress = Callable[[int, int], None]  # (bytes read so far, total bytes)
 Columns = Mapping[str, Mapping[str, str]]  # a school's own headings: {kind: {heading: portal column}}

@@ -14,6 +14,7 @@ from forms.leave import ConfirmLeaveForm, DeclareForm, LeaveRequestForm
 from forms.validators import chosen_files
 from portal.clock import school_today
 from portal.domain.leave import UNIT_WORDS
+from portal.domain.policy_words import notice_words
 from portal.models.leave import OUTCOME_WORDS
 from portal.services import NotFound, ServiceError, drafts, leave, uploads
 from portal.web.evidence import send_evidence
@@ -124,7 +125,7 @@ def check_leave_request():
     return render_template(
         "parent/leave_check.html", form=form, draft=draft, checked=checked,
         declaration=leave.declaration_text(checked.policy, pupils), penalties=leave.penalty_words(checked.policy),
-        notice=leave.notice_words(checked.policy), unit=UNIT_WORDS[checked.policy.leave.notice_unit],
+        notice=notice_words(checked.policy), unit=UNIT_WORDS[checked.policy.leave.notice_unit],
         decider=leave.decider_words(checked.policy), bar=leave.bar_words(checked.policy),
         others=leave.other_parent_names(current_user, pupils), navigation=navigation("parent.leave_requests"))
 

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
 from portal.models import StaffUser
-from portal.services.staff import schools_of
+from portal.services.permissions import schools_of
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 PUBLIC = {"staff.sign_in", "staff.forgot_password", "staff.reset_password"}

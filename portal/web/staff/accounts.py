@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.models import School, Trust
 from portal.services import NotFound, ServiceError
 from portal.services import staff_accounts as accounts
-from portal.services.staff import NotPermitted
+from portal.services.permissions import NotPermitted
 from portal.web.staff import bp, navigation, staff_view
 
 

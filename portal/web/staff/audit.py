@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.oversight import AuditFilterForm
 from portal.domain.ids import parse_id
-from portal.services import audit_log as service
+from portal.services import audit_reader as service
 from portal.web.staff import bp, navigation, staff_view
 
 

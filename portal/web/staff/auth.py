@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from forms.auth import SignOutForm, StaffSignInForm
 from portal.extensions import limiter
-from portal.services import staff as staff_service
+from portal.services import permissions
 from portal.web import session as signed_in
 from portal.web.staff import bp, staff_view
 
@@ -19,7 +19,7 @@ def _email_key() -> str:
 def sign_in():
     form = StaffSignInForm()
     if form.validate_on_submit():
-        staff = staff_service.authenticate(form.email.data, form.password.data)
+        staff = permissions.authenticate(form.email.data, form.password.data)
         if staff is not None:
             signed_in.sign_in(staff)
             return redirect(url_for("staff.queue"), code=303)

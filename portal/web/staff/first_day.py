@@ -13,7 +13,7 @@ from forms.first_day import ChaseForm, FirstDayFilterForm, StepForm
 from portal.clock import school_now, school_today
 from portal.services import NotFound, ServiceError
 from portal.services import first_day as service
-from portal.services.staff import schools_of
+from portal.services.permissions import schools_of
 from portal.web.staff import bp, navigation, staff_view
 
 

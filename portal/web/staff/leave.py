@@ -12,9 +12,10 @@ from wtforms.fields.choices import SelectChoice
 from forms.leave import OUTCOMES, LeaveDecisionForm, LeaveOutcomeForm, LeaveQueueFilterForm
 from portal.clock import school_today
 from portal.domain.leave import UNIT_WORDS
+from portal.domain.policy_words import notice_words
 from portal.models.leave import OUTCOME_WORDS
 from portal.services import NotFound, ServiceError, leave
-from portal.services.staff import DECIDE_LEAVE, NotPermitted, schools_of
+from portal.services.permissions import DECIDE_LEAVE, NotPermitted, schools_of
 from portal.web.evidence import send_evidence
 from portal.web.staff import bp, navigation, staff_view
 
@@ -71,7 +72,7 @@ def _render_case(case, decision=None, outcome=None, effect=None, status=200):
     return render_template(
         "staff/leave_case.html", case=case, decision=_decision_form(case, decision),
         outcome=_outcome_form(case, outcome), effect=effect, flag_tags=FLAG_TAGS, outcome_words=OUTCOME_WORDS,
-        notice=leave.notice_words(case.policy), unit=UNIT_WORDS[case.policy.leave.notice_unit],
+        notice=notice_words(case.policy), unit=UNIT_WORDS[case.policy.leave.notice_unit],
         decider=leave.decider_words(case.policy), bar=leave.bar_words(case.policy), today_date=today(),
         conflict_words=leave.conflict_words, navigation=navigation("staff.leave_queue")), status
 

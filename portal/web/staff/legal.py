@@ -42,7 +42,7 @@ from portal.services import (
     part_time_timetables,
     penalty_decisions,
 )
-from portal.services.staff import LEGAL_ACTION, NotPermitted
+from portal.services.permissions import LEGAL_ACTION, NotPermitted
 from portal.web.staff import bp, navigation, staff_view
 
 NAV = "staff.legal_home"

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from forms.legal import DeletionForm, ReturnForm, SicknessForm, TimetableForm, TimetableReviewForm
 from portal.services import NotFound, ServiceError, deletions, la_returns, legal_pathway, part_time_timetables
 from portal.services.attendance import school_year_of
-from portal.services.staff import LEGAL_ACTION
+from portal.services.permissions import LEGAL_ACTION
 from portal.web.staff import bp, staff_view
 from portal.web.staff.legal import _guard, _page, _pupil_page, today
 

@@ -11,7 +11,7 @@ from portal.clock import school_today
 from portal.domain.nudges import REASONS
 from portal.services import NotFound, ServiceError
 from portal.services import nudge_batches as service
-from portal.services.staff import NotPermitted
+from portal.services.permissions import NotPermitted
 from portal.web.staff import bp, navigation, staff_view
 
 LANGUAGE_NAMES = {"en": "English", "pl": "Polish", "ro": "Romanian"}

@@ -12,7 +12,7 @@ from portal.clock import school_now, school_today
 from portal.domain.ids import parse_id
 from portal.services import NotFound, data_arrivals, support_plans
 from portal.services import oversight as service
-from portal.services.staff import DRAFT_SUPPORT_PLANS, may, schools_of
+from portal.services.permissions import DRAFT_SUPPORT_PLANS, may, schools_of
 from portal.web.staff import bp, navigation, staff_view
 
 

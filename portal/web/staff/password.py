@@ -10,7 +10,7 @@ from portal.extensions import limiter
 from portal.services import sessions
 from portal.services import staff_accounts as accounts
 from portal.services.parent_access import LinkNotValid
-from portal.services.staff import PasswordRefused
+from portal.services.permissions import PasswordRefused
 from portal.web import session as signed_in
 from portal.web.staff import bp, navigation, staff_view
 

@@ -28,7 +28,7 @@ from portal.domain import support_plan as rules
 from portal.models.support_plan import ACTIVE, DRAFT, STATES
 from portal.services import NotFound, ServiceError, support_plans
 from portal.services.attendance import pupil_attendance
-from portal.services.staff import DRAFT_SUPPORT_PLANS, NotPermitted
+from portal.services.permissions import DRAFT_SUPPORT_PLANS, NotPermitted
 from portal.web.staff import bp, navigation, staff_view
 
 NAV = "staff.plans"

@@ -13,7 +13,7 @@ from portal.domain import codes
 from portal.domain.ids import parse_id
 from portal.services import NotFound, ServiceError, absences, data_arrivals, review, support_plans, term_dates
 from portal.services.attendance import pupil_attendance
-from portal.services.staff import AUTHORISE_ABSENCE, may, refusal, schools_of
+from portal.services.permissions import AUTHORISE_ABSENCE, may, refusal, schools_of
 from portal.web.staff import bp, navigation, staff_view
 
 QUEUE_PAGE = 100  # reports a page: a busy morning of a large trust is thousands, too many for one page

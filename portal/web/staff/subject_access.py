@@ -14,7 +14,7 @@ from flask_login import current_user
 from forms.subject_access import SubjectAccessForm
 from portal.services import NotFound
 from portal.services import subject_access as service
-from portal.services.staff import NotPermitted
+from portal.services.permissions import NotPermitted
 from portal.web.staff import bp, navigation, staff_view
 
 

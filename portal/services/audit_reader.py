@@ -1,6 +1,6 @@
 """The audit log as staff read it: newest first, filtered by pupil or by member of staff, a page at a time.
 
-Read only: nothing here writes (events are added by `services.audit.record`, in the transaction of the change).
+Read only: nothing here writes (events are added by `services.audit_writer.record`, in the transaction of the change).
 
 Who sees what: an event is shown to a member of staff when its object belongs to one of their schools (a pupil,
 their absence reports and decisions, first-day contact steps, evidence files, sign-in links of their parents) or
@@ -26,7 +26,7 @@ from portal.models import (
 from portal.models.contact_attempt import ContactAttempt
 from portal.models.evidence import EvidenceFile
 from portal.services import NotFound
-from portal.services.staff import roles_at, schools_of
+from portal.services.permissions import roles_at, schools_of
 
 PAGE_SIZE = 50
 

@@ -1,0 +1,103 @@
+"""A school's leave rules and a decision's facts in the words parents and deciders read (pages, emails, letters)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from portal.domain import codes
+from portal.domain.policy import Policy
+from portal.domain.policy_words import role_names
+from portal.models import Pupil
+
+
+def decider_words(policy: Policy) -> str:
+    return role_names(policy.leave.deciders)
+
+
+def bar_words(policy: Policy) -> str | None:
+    return None if policy.leave.attendance_bar is None else f"{Decimal(policy.leave.attendance_bar).normalize():f}%"
+
+
+def penalty_words(policy: Policy) -> list[str]:
+    """What a refusal means, with the current penalty-notice amounts, for the check page and the letter."""
+    leave, penalties = policy.leave, policy.penalties
+    fines = penalties.fines
+    words = [
+        f"If leave is not approved and a child is taken out of school anyway, the absence is recorded as "
+        f"unauthorised ({leave.refused_code}: holiday not authorised).",
+        f"{penalties.threshold_sessions} sessions ({Decimal(penalties.threshold_sessions) / 2:f} school days) of "
+        f"unauthorised absence within {penalties.window_school_weeks} school weeks is the point at which the "
+        "school must consider asking the local authority for a penalty notice.",
+        f"A penalty notice is issued to each parent, for each child. A first notice is £{fines.first_early} if "
+        f"paid within {fines.first_early_days} days, or £{fines.first_full} if paid within "
+        f"{fines.first_full_days} days.",
+        f"A second notice to the same parent for the same child within {fines.repeat_window_years} years of the "
+        f"first is £{fines.second}, with no reduced amount. No third notice can be issued within those "
+        f"{fines.repeat_window_years} years: the local authority takes other action instead, which may be "
+        "prosecution.",
+    ]
+    local = penalties.local
+    if local is not None:
+        joined = (f", or {local.adjacent_to_holiday_days} or more joined to a school holiday,"
+                  if local.adjacent_to_holiday_days else "")
+        inset = " INSET days count towards those days." if local.inset_counts else ""
+        words.append(f"{local.name}: {local.consecutive_leave_days} or more consecutive school days of "
+                     f"term-time leave{joined} may lead to a penalty notice.{inset}")
+    return words
+
+
+def declaration_text(policy: Policy, pupils: list[Pupil]) -> str:
+    names = join_names([p.name for p in pupils])
+    return (f"I have parental responsibility for {names}. The information in this request is true to the best of "
+            "my knowledge. I understand that a request is not permission: only a letter from the school approves "
+            "leave. I understand that if the leave is not approved and my child is taken out of school anyway, "
+            "the absence will be recorded as unauthorised, and the school may ask the local authority to issue a "
+            f"penalty notice to each parent for each child (a first notice is £{policy.penalties.fines.first_early} "
+            f"if paid within {policy.penalties.fines.first_early_days} days, £{policy.penalties.fines.first_full} "
+            f"within {policy.penalties.fines.first_full_days} days).")
+
+
+# The leave settings a policy can contradict itself about, as the staff deciding a request read them.
+CONFLICT_WORDS = {
+    "leave.approved_code": "The code for leave the school grants",
+    "leave.decision_within": "How soon the school decides",
+    "leave.notice": "The notice parents must give",
+    "leave.past_attendance_considered": "Whether past attendance is considered",
+}
+
+
+def conflict_words(key: str) -> str:
+    """A policy setting's name in words: "leave.approved_code" -> "The code for leave the school grants"; a setting
+    without words of its own, its last part with spaces ("leave.bar" -> "Bar")."""
+    return CONFLICT_WORDS.get(key) or key.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+
+
+def marks_in_words(marks: list[tuple[date, str, str]]) -> list[str]:
+    """"Monday 5 January 2027: morning and afternoon, G (unauthorised leave of absence)", one line a day."""
+    by_day: dict[date, list[tuple[str, str]]] = {}
+    for day, session, code in sorted(marks):
+        by_day.setdefault(day, []).append((session, code))
+    lines = []
+    for day, sessions in by_day.items():
+        parts = " and ".join("morning" if s == "AM" else "afternoon" for s, _ in sessions)
+        marked = sorted({c for _, c in sessions})
+        meaning = "; ".join(f"{c} ({codes.CODES[c].meaning})" if c in codes.CODES else c for c in marked)
+        lines.append(f"{day:%A} {day.day} {day:%B %Y}: {parts}, {meaning}")
+    return lines
+
+
+def join_names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def school_days_words(n: int) -> str:
+    return f"{n} school day{'s' if n != 1 else ''}"
+
+
+def long_date(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def span_words(days: list[date]) -> str:
+    return f"{long_date(days[0])}" if len(days) == 1 else f"from {long_date(days[0])} to {long_date(days[-1])}"
