@@ -1,0 +1,29 @@
+"""Dates and times in words on every page, in the page's language: the templates' filters over
+portal.domain.dates_words (the one home of the forms), e.g. `{{ report.first_day | date_words('short day month') }}`,
+`{{ report.reported_at | school_time | time_words }}`, `{{ close | clock_words }}`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from portal.domain import dates_words
+from portal.web.parent.language import current_language
+
+
+def date_words(day, form: str = "weekday day month year") -> str:
+    return dates_words.date_words(day, form, current_language())
+
+
+def time_words(moment, form: str = "time") -> str:
+    return dates_words.time_words(moment, form, current_language())
+
+
+def clock_words(moment) -> str:
+    return dates_words.clock_words(moment, current_language())
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(date_words, "date_words")
+    app.add_template_filter(time_words, "time_words")
+    app.add_template_filter(clock_words, "clock_words")
+    app.add_template_global(lambda: dates_words.WEEKDAYS, "weekdays_of_a_week")
