@@ -8,14 +8,31 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from flask import Flask
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 from markupsafe import Markup
 
 from portal.domain.nudge_rules import DEFAULT_LANGUAGE
 from portal.services.nudge_words import NBSP, days_words as message_days_words
 from portal.web.parent.language import current_language
 
-PERCENT = {"ro": "\u00a0%"}  # Romanian sets the sign apart; Polish and Urdu write 93,5%
+PERCENT = {"ro": "\u00a0%"}
+
+
+def N_(text: str) -> str:
+    """Marks a string for `pybabel extract` (babel.cfg: -k N_) that is translated later, where it is shown."""
+    return text
+
+
+# Words the register service writes outside its tables (portal/services/child_register.py), for `translated`.
+REGISTER_WORDS = (N_("Late, counted as present"), N_("Not recorded yet."), N_("No session: the school was closed."),
+                  N_("Weekend"), N_("INSET day (staff training, school closed to pupils)"))  # portal.domain.calendar
+
+
+def translated(text) -> str:
+    """Words a domain table or service holds in English (BAND_WORDS, a register code's word and explanation),
+    in the page's language; text the catalogues do not hold (a school's own wording) stays as it is. Unlike
+    `_()` in a template, never %-formats the text, so a school's "90%" is safe."""
+    return gettext(str(text)) if text else text  # Romanian sets the sign apart; Polish and Urdu write 93,5%
 
 
 def days_words(value) -> str:
@@ -49,5 +66,5 @@ def percent_words(value) -> str:
 
 
 def register(app: Flask) -> None:
-    for function in (days_words, more_days_words, percent_words):
+    for function in (days_words, more_days_words, percent_words, translated):
         app.add_template_filter(function)
