@@ -194,11 +194,11 @@ class ConfirmForm(BaseForm):
 
 
 class StillOffForm(BaseForm):
-    submit = SubmitField("Still off: report the next days", widget=GovSubmitInput())
+    submit = SubmitField(_l("Still off: report the next days"), widget=GovSubmitInput())
 
 
 class AnswerForm(BaseForm):
-    answer = TextAreaField("Your answer", widget=GovTextArea(),
-                           validators=[InputRequired("Write your answer to the school's question"),
-                                       Length(max=2000, message="Your answer must be 2,000 characters or fewer")])
-    submit = SubmitField("Send your answer", widget=GovSubmitInput())
+    answer = TextAreaField(_l("Your answer"), widget=GovTextArea(),
+                           validators=[InputRequired(_l("Write your answer to the school's question")),
+                                       Length(max=2000, message=_l("Your answer must be 2,000 characters or fewer"))])
+    submit = SubmitField(_l("Send your answer"), widget=GovSubmitInput())
