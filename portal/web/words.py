@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from flask import Flask
-from flask_babel import gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext
 from markupsafe import Markup
 
 from portal.domain.nudge_rules import DEFAULT_LANGUAGE
@@ -65,6 +65,13 @@ def percent_words(value) -> str:
     return Markup.escape(number + PERCENT.get(language, "%"))
 
 
+def message_lang() -> str:
+    """<html lang> of an email: the language it is rendered in (the parent's page, or force_locale's)."""
+    locale = get_locale()
+    return "en-GB" if locale is None or locale.language == "en" else str(locale).replace("_", "-")
+
+
 def register(app: Flask) -> None:
+    app.add_template_global(message_lang)
     for function in (days_words, more_days_words, percent_words, translated):
         app.add_template_filter(function)

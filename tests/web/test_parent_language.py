@@ -98,3 +98,49 @@ def test_going_back_never_leaves_the_site(signed_in):
 
 def test_staff_pages_stay_in_english(app, client, family):
     assert '<html lang="en-GB"' in client.get("/staff/sign-in", headers=BROWSER).get_data(as_text=True)
+
+
+@pytest.fixture
+def siblings(app):
+    """Sam and Ali Taylor, whose parent is jo@example.com, and the next school day but one."""
+    from datetime import timedelta
+
+    from factories import calendar, load_trust, make_pupil
+    from parents import make_parent
+    from portal.clock import school_today
+
+    with app.app_context():
+        load_trust()
+        sam, ali = make_pupil("122239", forename="Sam"), make_pupil("122239", forename="Ali")
+        make_parent("jo@example.com", sam, ali)
+        return {"sam": sam.id, "ali": ali.id, "day": calendar().next_school_day(school_today() + timedelta(days=1))}
+
+
+def test_a_polish_parent_reports_an_absence_in_polish_and_gets_the_email_in_polish(client, app, siblings):
+    from test_parent_portal import report_form, signed_in as sign_in_parent
+
+    from portal.extensions import mail
+    from portal.models import AbsenceReport
+    from portal.services import notify
+
+    ids = siblings
+    parent = sign_in_parent(client, app)
+    choose(parent, "pl")
+    form = parent.get("/parent/report-absence", headers=BROWSER).get_data(as_text=True)
+    assert "Kto jest nieobecny?" in form and "Jaki jest powód nieobecności?" in form
+    refused = parent.post("/parent/report-absence", data=report_form([ids["sam"]], ids["day"], reason=""))
+    assert "Proszę wybrać powód nieobecności" in refused.get_data(as_text=True)
+    parent.post("/parent/report-absence", data=report_form([ids["sam"], ids["ali"]], ids["day"]))
+    check = parent.get("/parent/report-absence/check").get_data(as_text=True)
+    assert "Proszę sprawdzić odpowiedzi przed wysłaniem zgłoszenia" in check
+    assert "Sam Taylor: 2 części dnia" in check and "Choroba" in check
+    sent = parent.post("/parent/report-absence/check")
+    assert "Nieobecność zgłoszona" in parent.get(sent.location).get_data(as_text=True)
+    with app.app_context():
+        reference = db.session.scalar(select(AbsenceReport.reference))
+        with mail.record_messages() as outbox:
+            assert notify.deliver_due() == (1, 0)
+    [email] = outbox
+    assert email.subject == f"Zgłoszono nieobecność: {reference}"
+    assert f"Otrzymaliśmy zgłoszenie nieobecności {reference}" in email.body
+    assert '<html lang="pl">' in email.html
