@@ -7,7 +7,7 @@ through this method, named in babel.cfg with the tables to read:
     tables = SHORT_WORDS
     rows = _TABLE:2
 
-`tables`: module-level dicts, each string value is a message. `rows`: a module-level tuple of rows and the index
+`tables`: module-level dicts, each string value is a message (or a module-level string, itself one). `rows`: a module-level tuple of rows and the index
 of the message in each row; an f-string there may name module-level string constants (`f"... {_AUTHORISED}"`).
 """
 
@@ -53,6 +53,8 @@ def extract(fileobj, keywords, comment_tags, options):
             continue
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             constants.update({name: value.value for name in names})
+            if tables.intersection(names):  # a single message named in `tables`
+                yield node.lineno, "_", value.value, []
         if tables.intersection(names) and isinstance(value, ast.Dict):
             for item in value.values:
                 text = _text(item, constants)

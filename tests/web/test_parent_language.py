@@ -144,3 +144,13 @@ def test_a_polish_parent_reports_an_absence_in_polish_and_gets_the_email_in_poli
     assert email.subject == f"Zgłoszono nieobecność: {reference}"
     assert f"Otrzymaliśmy zgłoszenie nieobecności {reference}" in email.body
     assert '<html lang="pl">' in email.html
+
+
+def test_error_pages_and_the_front_door_follow_the_language(signed_in, client, app, family):
+    choose(signed_in, "ro")
+    missing = signed_in.get("/parent/children/999999", headers=BROWSER)
+    assert missing.status_code == 404 and "Pagina nu a fost găsită" in missing.get_data(as_text=True)
+    anonymous = app.test_client()
+    choose(anonymous, "pl", back="/")
+    assert "Rodzice i opiekunowie: zaloguj się" in anonymous.get("/", headers=BROWSER).get_data(as_text=True)
+    assert "Logowanie do portalu frekwencji" in anonymous.get("/sign-in", headers=BROWSER).get_data(as_text=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, g, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal.domain.languages import (
     DEFAULT_LANGUAGE, HTML_LANG, PAGE_LANGUAGES, NotALanguage, checked_language, direction,
@@ -30,7 +31,10 @@ def _language() -> str:
         return DEFAULT_LANGUAGE
     user = current_user._get_current_object() if current_user else None
     if isinstance(user, ParentAccount) and user.is_authenticated:
-        return language_of(user)
+        try:
+            return language_of(user)
+        except SQLAlchemyError:  # the database is down: the error page must still be drawn, in English
+            return DEFAULT_LANGUAGE
     if user is not None and user.is_authenticated:  # staff reading a shared page
         return DEFAULT_LANGUAGE
     chosen = session.get("language")
