@@ -154,3 +154,22 @@ def test_error_pages_and_the_front_door_follow_the_language(signed_in, client, a
     choose(anonymous, "pl", back="/")
     assert "Rodzice i opiekunowie: zaloguj się" in anonymous.get("/", headers=BROWSER).get_data(as_text=True)
     assert "Logowanie do portalu frekwencji" in anonymous.get("/sign-in", headers=BROWSER).get_data(as_text=True)
+
+
+def test_a_language_chosen_on_the_sign_in_page_is_kept_on_signing_in(client, app, family):
+    import re
+    from urllib.parse import urlsplit
+
+    from portal.models import OutboxMessage
+
+    choose(client, "pl", back="/sign-in")
+    assert "Logowanie do portalu frekwencji" in client.get("/sign-in", headers=BROWSER).get_data(as_text=True)
+    client.post("/sign-in", data={"email": "jo@example.com"})
+    with app.app_context():
+        body = db.session.scalars(select(OutboxMessage.body_text).order_by(OutboxMessage.id.desc())).first()
+    link = urlsplit(re.search(r"https?://\S+/sign-in/\S+", body).group(0))
+    assert client.post(link.path, data={"token": link.fragment}).status_code == 303
+    assert '<html lang="pl"' in child_page(client, family["sam"]).html
+    with app.app_context():
+        assert db.session.get(ParentAccount, family["jo"]).language == "pl"
+        assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "parent.language")).one()

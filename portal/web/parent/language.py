@@ -6,7 +6,7 @@ the choice lasts as long as the browser's session."""
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, g, has_request_context, redirect, request, session, url_for
-from flask_login import current_user
+from flask_login import current_user, user_logged_in
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.domain.languages import (
@@ -81,6 +81,15 @@ def page_context() -> dict:
     }
 
 
+def keep_choice_made_before_signing_in(sender, user) -> None:
+    """A parent who chose a language on the sign-in pages, and has none on their account yet, keeps it."""
+    chosen = session.pop("language", None)
+    if isinstance(user, ParentAccount) and user.language is None and chosen in PAGE_LANGUAGES:
+        choose_language(user, chosen)
+    g.pop("page_language", None)
+
+
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.context_processor(page_context)
+    user_logged_in.connect(keep_choice_made_before_signing_in, app)
