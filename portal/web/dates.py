@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from flask import Flask
 
+from flask_babel import get_locale
+
 from portal.domain import dates_words
-from portal.web.parent.language import current_language
+
+
+def current_language() -> str:
+    """The language being written: the page's (portal/web/parent/language.py), or a message's under force_locale."""
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
 
 
 def date_words(day, form: str = "weekday day month year") -> str:

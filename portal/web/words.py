@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from portal.domain.nudge_rules import DEFAULT_LANGUAGE
 from portal.services.nudge_words import NBSP, days_words as message_days_words
-from portal.web.parent.language import current_language
+from portal.web.dates import current_language
 
 PERCENT = {"ro": "\u00a0%"}
 

@@ -173,3 +173,17 @@ def test_a_language_chosen_on_the_sign_in_page_is_kept_on_signing_in(client, app
     with app.app_context():
         assert db.session.get(ParentAccount, family["jo"]).language == "pl"
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "parent.language")).one()
+
+
+def test_the_sign_in_email_is_in_the_parents_language(client, app, family):
+    from portal.models import OutboxMessage
+
+    with app.app_context():
+        db.session.get(ParentAccount, family["jo"]).language = "ro"
+        db.session.commit()
+    client.post("/sign-in", data={"email": "jo@example.com"})  # from an English page: the account's choice wins
+    with app.app_context():
+        message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert message.subject == "Linkul de conectare la portalul prezenței la școală"
+    assert "Folosiți acest link pentru a vă conecta." in message.body_text
+    assert '<html lang="ro">' in message.body_html
