@@ -26,6 +26,9 @@ def N_(text: str) -> str:
 # Words the register service writes outside its tables (portal/services/child_register.py), for `translated`.
 REGISTER_WORDS = (N_("Late, counted as present"), N_("Not recorded yet."), N_("No session: the school was closed."),
                   N_("Weekend"), N_("INSET day (staff training, school closed to pupils)"))  # portal.domain.calendar
+# A support plan's status as portal.services.support_plans.status_words writes it for a plan with its latest version
+# sent (its other states are its STATE_WORDS table, read by babel.cfg).
+PLAN_WORDS = (N_("Agreed"), N_("Declined by a parent"), N_("Waiting for signatures"))
 
 
 def translated(text) -> str:
