@@ -17,17 +17,21 @@ from wtforms.fields.choices import SelectChoice
 from wtforms import DateField, MultipleFileField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from flask_babel import get_locale, gettext, lazy_gettext as _l
+
 from forms import BaseForm
 from portal.domain.ids import coerce_id
 from forms.validators import EvidenceFiles
 from portal.clock import school_today
 from portal.domain import absence as rules
+from portal.domain.dates_words import date_words
 
 TIME_FORMATS = ("%H:%M", "%H.%M", "%I:%M%p", "%I.%M%p", "%I%p")
 
 
 def choices(words: dict[str, str]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in words.items()]
+    # The domain's English words, translated when the page is drawn (babel.cfg reads the tables: portal.word_tables).
+    return [SelectChoice(value, _l(label)) for value, label in words.items()]
 
 
 class GovDateField(DateField):
@@ -60,7 +64,8 @@ class GovDateField(DateField):
                 self.data = datetime.strptime(" ".join(v.strip() for v in valuelist), "%d %m %Y").date()
             except ValueError:
                 self.data = None
-                raise ValueError(f"{self.label.text} must be a real date, like {self.example()}") from None
+                raise ValueError(gettext("%(field)s must be a real date, like %(example)s", field=self.label.text,
+                                         example=self.example())) from None
 
 
 class ChildrenField(SelectMultipleField):
@@ -69,7 +74,7 @@ class ChildrenField(SelectMultipleField):
     def pre_validate(self, form):
         allowed = {choice.value for choice in self.choices}
         if any(value not in allowed for value in self.data or []):
-            raise ValidationError("Choose from the children listed")
+            raise ValidationError(_l("Choose from the children listed"))
 
 
 # When the absence starts: most reports are for today or tomorrow, which need no date typed (screen-reader users
@@ -77,47 +82,50 @@ class ChildrenField(SelectMultipleField):
 TODAY, TOMORROW, ANOTHER_DAY = "today", "tomorrow", "other"
 # How long: one day, until a day the parent types, or "not sure yet" (the report covers the first day only).
 ONE_DAY, UNTIL, NOT_SURE = "one", "until", "not_sure"
-ENDS = {ONE_DAY: "Just that day", UNTIL: "More than one day",
-        NOT_SURE: "Not sure yet: I’ll tell you if they’re still off"}
+ENDS = {ONE_DAY: _l("Just that day"), UNTIL: _l("More than one day"),
+        NOT_SURE: _l("Not sure yet: I’ll tell you if they’re still off")}
 # The questions each reason asks, and only that reason (the page reveals them under it).
 REASON_FIELDS = {rules.ILLNESS: ("symptoms",), rules.MEDICAL: ("appointment_time", "evidence"),
                  rules.OTHER: ("details",)}
 
 
 class AbsenceReportForm(BaseForm):
-    children = ChildrenField("Who is absent?", coerce=coerce_id, widget=GovCheckboxesInput(),
-                             description="Select all that apply.",
-                             validators=[DataRequired("Select the children who are absent")])
-    starts = RadioField("When does the absence start?", widget=GovRadioInput(),
-                        validators=[InputRequired("Choose when the absence starts")])
-    first_day = GovDateField("First day of absence", description="For example, {example}", example_days=7,
+    children = ChildrenField(_l("Who is absent?"), coerce=coerce_id, widget=GovCheckboxesInput(),
+                             description=_l("Select all that apply."),
+                             validators=[DataRequired(_l("Select the children who are absent"))])
+    starts = RadioField(_l("When does the absence start?"), widget=GovRadioInput(),
+                        validators=[InputRequired(_l("Choose when the absence starts"))])
+    first_day = GovDateField(_l("First day of absence"), description=_l("For example, {example}"), example_days=7,
                              validators=[Optional()])
-    ends = RadioField("How long will they be off?", choices=choices(ENDS), widget=GovRadioInput(),
-                      validators=[InputRequired("Choose how long they will be off")])
-    last_day = GovDateField("Last day of absence", description="For example, {example}", example_days=9,
+    ends = RadioField(_l("How long will they be off?"), choices=choices(ENDS), widget=GovRadioInput(),
+                      validators=[InputRequired(_l("Choose how long they will be off"))])
+    last_day = GovDateField(_l("Last day of absence"), description=_l("For example, {example}"), example_days=9,
                             validators=[Optional()])
-    part = RadioField("Is it the whole day?", choices=choices(rules.PART_WORDS), default=rules.WHOLE_DAY,
-                      widget=GovRadioInput(), validators=[InputRequired("Choose whole day, morning or afternoon")])
-    reason = RadioField("Why are they absent?", choices=choices(rules.REASONS), widget=GovRadioInput(),
-                        validators=[InputRequired("Choose the reason for the absence")])
-    symptoms = TextAreaField("Symptoms (optional)", widget=GovTextArea(), validators=[Length(max=1000)],
-                             description="For example, sickness and diarrhoea: the school may need to know.")
-    appointment_time = StringField("Time of the appointment (optional)", widget=GovTextInput(),
-                                   description="For example, 10:30", validators=[Length(max=10)])
-    evidence = MultipleFileField("Appointment card or letter (optional)", widget=GovFileInput(multiple=True),
+    part = RadioField(_l("Is it the whole day?"), choices=choices(rules.PART_WORDS), default=rules.WHOLE_DAY,
+                      widget=GovRadioInput(), validators=[InputRequired(_l("Choose whole day, morning or afternoon"))])
+    reason = RadioField(_l("Why are they absent?"), choices=choices(rules.REASONS), widget=GovRadioInput(),
+                        validators=[InputRequired(_l("Choose the reason for the absence"))])
+    symptoms = TextAreaField(_l("Symptoms (optional)"), widget=GovTextArea(), validators=[Length(max=1000)],
+                             description=_l("For example, sickness and diarrhoea: the school may need to know."))
+    appointment_time = StringField(_l("Time of the appointment (optional)"), widget=GovTextInput(),
+                                   description=_l("For example, 10:30"), validators=[Length(max=10)])
+    evidence = MultipleFileField(_l("Appointment card or letter (optional)"), widget=GovFileInput(multiple=True),
                                  validators=[EvidenceFiles(max_files=2, min_files=0)],
-                                 description="A photo or PDF of the card or letter helps the school record it. "
-                                             "PDF, JPEG, PNG or iPhone photo, 10 MB at most.")
-    details = TextAreaField("Tell us the reason", widget=GovTextArea(), validators=[Length(max=2000)])
-    submit = SubmitField("Continue", widget=GovSubmitInput())
+                                 description=_l("A photo or PDF of the card or letter helps the school record it. "
+                                                "PDF, JPEG, PNG or iPhone photo, 10 MB at most."))
+    details = TextAreaField(_l("Tell us the reason"), widget=GovTextArea(), validators=[Length(max=2000)])
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 
     def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or school_today()
         tomorrow = self.today + timedelta(days=1)
-        self.starts.choices = [SelectChoice(TODAY, f"Today ({self.today:%A} {self.today.day} {self.today:%B})"),
-                               SelectChoice(TOMORROW, f"Tomorrow ({tomorrow:%A} {tomorrow.day} {tomorrow:%B})"),
-                               SelectChoice(ANOTHER_DAY, "Another day")]
+        def day(value: date) -> str:  # "Friday 4 December", in the page's language (portal.domain.dates_words)
+            return date_words(value, "weekday day month", str(get_locale() or "en"))
+
+        self.starts.choices = [SelectChoice(TODAY, gettext("Today (%(day)s)", day=day(self.today))),
+                               SelectChoice(TOMORROW, gettext("Tomorrow (%(day)s)", day=day(tomorrow))),
+                               SelectChoice(ANOTHER_DAY, gettext("Another day"))]
 
     def first(self) -> date | None:
         """The first day of absence, whichever way it was given."""
@@ -152,7 +160,7 @@ class AbsenceReportForm(BaseForm):
             if choice.data != wanted:
                 field.data, field.errors = None, []
             elif field.data is None and not field.errors:
-                field.errors = [f"Enter the {field.label.text.lower()}"]
+                field.errors = [gettext("Enter the %(field)s", field=str(field.label.text).lower())]
         for reason, names in REASON_FIELDS.items():
             if self.reason.data != reason:
                 for name in names:
@@ -160,16 +168,16 @@ class AbsenceReportForm(BaseForm):
                     getattr(self, name).errors = []
         first, last = self.first(), self.last()
         if first and last and last < first and not self.last_day.errors:
-            self.last_day.errors = ["The last day must be the same as or after the first day"]
+            self.last_day.errors = [_l("The last day must be the same as or after the first day")]
         return not any(f.errors for f in self)
 
     def validate_appointment_time(self, field):
         if (field.data or "").strip() and self.parsed_time() is None:
-            raise ValidationError("Enter the time like 10:30 or 2pm")
+            raise ValidationError(_l("Enter the time like 10:30 or 2pm"))
 
     def validate_details(self, field):
         if self.reason.data == rules.OTHER and not (field.data or "").strip():
-            raise ValidationError("Tell us the reason for the absence")
+            raise ValidationError(_l("Tell us the reason for the absence"))
 
     def parsed_time(self):
         text = (self.appointment_time.data or "").strip().replace(" ", "").upper()
@@ -182,15 +190,15 @@ class AbsenceReportForm(BaseForm):
 
 
 class ConfirmForm(BaseForm):
-    submit = SubmitField("Send report", widget=GovSubmitInput())
+    submit = SubmitField(_l("Send report"), widget=GovSubmitInput())
 
 
 class StillOffForm(BaseForm):
-    submit = SubmitField("Still off: report the next days", widget=GovSubmitInput())
+    submit = SubmitField(_l("Still off: report the next days"), widget=GovSubmitInput())
 
 
 class AnswerForm(BaseForm):
-    answer = TextAreaField("Your answer", widget=GovTextArea(),
-                           validators=[InputRequired("Write your answer to the school's question"),
-                                       Length(max=2000, message="Your answer must be 2,000 characters or fewer")])
-    submit = SubmitField("Send your answer", widget=GovSubmitInput())
+    answer = TextAreaField(_l("Your answer"), widget=GovTextArea(),
+                           validators=[InputRequired(_l("Write your answer to the school's question")),
+                                       Length(max=2000, message=_l("Your answer must be 2,000 characters or fewer"))])
+    submit = SubmitField(_l("Send your answer"), widget=GovSubmitInput())

@@ -30,12 +30,14 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from flask_babel import lazy_gettext as _l
+
 from forms import BaseForm
 from portal.domain.ids import coerce_id
 from forms.absence import ChildrenField, GovDateField
 from forms.validators import EvidenceFiles
 
-YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
+YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 OUTCOMES = [
     SelectChoice("returned_on_time", "Returned on time, as agreed"),
     SelectChoice("returned_late", "Away outside the agreed dates (left early or came back late)"),
@@ -45,47 +47,48 @@ OUTCOMES = [
 
 
 class LeaveRequestForm(BaseForm):
-    children = ChildrenField("Who is the request for?", coerce=coerce_id, widget=GovCheckboxesInput(),
-                             description="Select all that apply. Children at another school need a request to that "
-                                         "school.",
-                             validators=[DataRequired("Select the children the request is for")])
-    first_day = GovDateField("First day of absence", description="For example, {example}", example_days=42,
-                             validators=[InputRequired("Enter the first day of absence")])
-    return_day = GovDateField("Day of return to school", description="The first day they will be back at school",
-                              validators=[InputRequired("Enter the day of return to school")])
-    abroad = RadioField("Are you travelling abroad?", choices=YES_NO, widget=GovRadioInput(),
-                        validators=[InputRequired("Say whether you are travelling abroad")])
-    destinations = TextAreaField("Destinations", widget=GovTextArea(), validators=[Length(max=1000)],
-                                 description="If you are travelling abroad: the countries and places.")
-    circumstances = TextAreaField("The exceptional circumstances", widget=GovTextArea(),
-                                  validators=[InputRequired("Tell the school about the exceptional circumstances"),
-                                              Length(max=5000, message="Use 5,000 characters or fewer")],
-                                  description="Why your child needs to be away in term time. A holiday is not an "
-                                              "exceptional circumstance.")
-    evidence = MultipleFileField("Evidence", widget=GovFileInput(multiple=True),
+    children = ChildrenField(_l("Who is the request for?"), coerce=coerce_id, widget=GovCheckboxesInput(),
+                             description=_l("Select all that apply. Children at another school need a request to "
+                                            "that school."),
+                             validators=[DataRequired(_l("Select the children the request is for"))])
+    first_day = GovDateField(_l("First day of absence"), description=_l("For example, {example}"), example_days=42,
+                             validators=[InputRequired(_l("Enter the first day of absence"))])
+    return_day = GovDateField(_l("Day of return to school"),
+                              description=_l("The first day they will be back at school"),
+                              validators=[InputRequired(_l("Enter the day of return to school"))])
+    abroad = RadioField(_l("Are you travelling abroad?"), choices=YES_NO, widget=GovRadioInput(),
+                        validators=[InputRequired(_l("Say whether you are travelling abroad"))])
+    destinations = TextAreaField(_l("Destinations"), widget=GovTextArea(), validators=[Length(max=1000)],
+                                 description=_l("If you are travelling abroad: the countries and places."))
+    circumstances = TextAreaField(_l("The exceptional circumstances"), widget=GovTextArea(),
+                                  validators=[InputRequired(_l("Tell the school about the exceptional circumstances")),
+                                              Length(max=5000, message=_l("Use 5,000 characters or fewer"))],
+                                  description=_l("Why your child needs to be away in term time. A holiday is not an "
+                                                 "exceptional circumstance."))
+    evidence = MultipleFileField(_l("Evidence"), widget=GovFileInput(multiple=True),
                                  validators=[EvidenceFiles(max_files=5, min_files=0)],
-                                 description="Up to 5 files: PDF, JPEG, PNG or an iPhone photo (HEIC), 10 MB each.")
-    submit = SubmitField("Continue", widget=GovSubmitInput())
+                                 description=_l("Up to 5 files: PDF, JPEG, PNG or an iPhone photo (HEIC), 10 MB each."))
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 
     def validate_return_day(self, field):
         if field.data and self.first_day.data and field.data <= self.first_day.data:
-            raise ValidationError("The day of return must be after the first day of absence")
+            raise ValidationError(_l("The day of return must be after the first day of absence"))
 
     def validate_destinations(self, field):
         if self.abroad.data == "yes" and not (field.data or "").strip():
-            raise ValidationError("Enter where you are travelling to")
+            raise ValidationError(_l("Enter where you are travelling to"))
 
 
 class ConfirmLeaveForm(BaseForm):
-    declaration = BooleanField("I agree to the declaration above", widget=GovCheckboxInput(),
-                               validators=[DataRequired("Confirm the declaration to send the request")])
-    submit = SubmitField("Accept and send the request", widget=GovSubmitInput())
+    declaration = BooleanField(_l("I agree to the declaration above"), widget=GovCheckboxInput(),
+                               validators=[DataRequired(_l("Confirm the declaration to send the request"))])
+    submit = SubmitField(_l("Accept and send the request"), widget=GovSubmitInput())
 
 
 class DeclareForm(BaseForm):
-    declaration = BooleanField("I agree to this declaration", widget=GovCheckboxInput(),
-                               validators=[DataRequired("Confirm the declaration to add it")])
-    submit = SubmitField("Add my declaration", widget=GovSubmitInput())
+    declaration = BooleanField(_l("I agree to this declaration"), widget=GovCheckboxInput(),
+                               validators=[DataRequired(_l("Confirm the declaration to add it"))])
+    submit = SubmitField(_l("Add my declaration"), widget=GovSubmitInput())
 
 
 class DaysField(SelectMultipleField):

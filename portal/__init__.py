@@ -102,19 +102,25 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
-    # English unless a message is rendered under force_locale (a parent's language: portal/services/nudges.py).
-    babel.init_app(app, default_translation_directories=str(ROOT / "portal" / "translations"))
+    # Pages: the signed-in parent's language (portal/web/parent/language.py); a message rendered under force_locale
+    # is in its recipient's (portal/services/nudges.py).
+    from portal.web.parent.language import select_locale
+
+    babel.init_app(app, default_translation_directories=str(ROOT / "portal" / "translations"),
+                   locale_selector=select_locale)
 
 
 def register_blueprints(app: Flask) -> None:
     from portal.web import auth, errors, evidence, health, home, parent, security, session, site, staff, templating
 
     from portal.web import inputs, mail as web_mail  # ids capped, NUL refused; make run prints queued email
+    from portal.web.parent import language
     inputs.register(app)  # first: the blueprints' <int:...> rules take its converter when registered
     web_mail.register(app)
     security.register(app)
     session.register(app)
     templating.register(app)
+    language.register(app)  # the language navigation's route and the page's lang and dir
     app.register_blueprint(home.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)

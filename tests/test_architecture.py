@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN_ALLOWED_THIRD_PARTY = {"holidays", "stdnum", "zxcvbn"}  # small, pure libraries
+DOMAIN_ALLOWED_THIRD_PARTY = {"babel", "holidays", "stdnum", "zxcvbn"}  # small, pure libraries (babel: CLDR dates)
 REQUEST_GLOBALS = {"request", "session", "g", "flash", "current_user"}
 
 

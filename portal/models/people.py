@@ -101,6 +101,9 @@ class ParentAccount(SignedIn, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     created_at: Mapped[datetime]
     last_signed_in_at: Mapped[datetime | None]
+    # The pages' language the parent chose (portal.domain.languages.PAGE_LANGUAGES); empty: their contact's
+    # preferred language, else English.
+    language: Mapped[str | None] = mapped_column(String(5))
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="parent_account")
 

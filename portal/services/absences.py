@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -115,7 +116,9 @@ def submit(account: ParentAccount, draft: AbsenceDraft, now: datetime | None = N
         return by_submission_key(AbsenceReport, draft.submission_key)
     uploads.attach(pending_evidence(account, draft.evidence_ids), "absence_report", report.id,
                    actor=f"parent:{account.id}")
-    notify.queue([account.email], f"Absence reported: {report.reference}", "absence_received",
+    # In the parent's language: the page they sent it from (Flask-Babel's locale: portal/web/parent/language.py).
+    notify.queue([account.email], gettext("Absence reported: %(reference)s", reference=report.reference),
+                 "absence_received",
                  key=f"absence:{report.reference}:received", report=report, previews=previews,
                  link=notify.external_url("parent.report", reference=report.reference))
     record(f"parent:{account.id}", "absence.reported", report,

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from portal.clock import utcnow
@@ -15,6 +16,7 @@ from portal.extensions import db
 from portal.models import Contact, ParentAccount, Pupil, SignInLink
 from portal.services import NotFound, ServiceError, notify
 from portal.services.audit_writer import record
+from portal.services.parent_language import message_locale
 
 
 class LinkNotValid(ServiceError):
@@ -49,9 +51,10 @@ def request_sign_in_link(email: str, now: datetime | None = None) -> bool:
                       expires_at=now + timedelta(minutes=minutes))
     db.session.add(link)
     db.session.flush()
-    notify.queue([account.email], "Your sign-in link for the attendance portal", "sign_in_link",
-                 link=link_with_token("auth.use_link", token), minutes=minutes,
-                 schools=sorted({c.pupil.school.name for c in account.contacts}))
+    with force_locale(message_locale(account)):  # the parent's language (portal/services/parent_language.py)
+        notify.queue([account.email], gettext("Your sign-in link for the attendance portal"), "sign_in_link",
+                     link=link_with_token("auth.use_link", token), minutes=minutes,
+                     schools=sorted({c.pupil.school.name for c in account.contacts}))
     record(f"parent:{account.id}", "sign_in.link_sent", link, after={"expires_at": link.expires_at.isoformat()})
     db.session.commit()
     return True

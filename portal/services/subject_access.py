@@ -314,6 +314,7 @@ def _review(r: PlanReview) -> dict:
 
 def _account(a: ParentAccount, links: list[SignInLink]) -> dict:
     return {"email": a.email, "created_at": a.created_at, "last_signed_in_at": a.last_signed_in_at,
+            "language": a.language,  # the pages' language they chose, or None (portal/web/parent/language.py)
             "sign_in_links": [{"created_at": link.created_at, "expires_at": link.expires_at, "used_at": link.used_at}
                               for link in links]}
 

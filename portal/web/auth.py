@@ -7,6 +7,7 @@ does) spends nothing. Without JavaScript the parent pastes the link into the sam
 """
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from forms.auth import SignInForm, SignOutForm, UseLinkForm
@@ -71,5 +72,5 @@ def use_link():
 def sign_out():
     if SignOutForm().validate_on_submit():
         signed_in.sign_out()
-        flash("You have signed out.", "success")
+        flash(gettext("You have signed out."), "success")
     return redirect(url_for("home.index"), code=303)

@@ -18,7 +18,10 @@ def sign_in(account, remember: bool = False) -> None:
     """Start a session for this browser: the one way anyone signs in."""
     if current_user.is_authenticated:  # signing in again, perhaps as someone else: the old session ends first
         sessions.sign_out(current_user._get_current_object())
-    session.clear()  # nothing from before signing in carries over (a fixed session is no use to an attacker)
+    language = session.get("language")
+    session.clear()  # nothing from before signing in carries over (a fixed session is no use to an attacker)...
+    if language:  # ...but the language chosen on the sign-in pages (portal/web/parent/language.py)
+        session["language"] = language
     sessions.start(account, remember=remember)
     login_user(account, remember=remember)
 

@@ -8,17 +8,20 @@ from portal.clock import school_time, school_today
 from portal.domain.policy_words import notice_words, role_name
 from portal.services.child_register import code_sentence
 from portal.services.policies import trust_policy
+from portal.web import dates, words
 
 
 def register(app: Flask) -> None:
     app.context_processor(page_context)
-    # Stored times are UTC; people read UK time: `{{ (report.reported_at | school_time).strftime(...) }}`.
+    # Stored times are UTC; people read UK time: `{{ report.reported_at | school_time | time_words }}`.
     app.add_template_filter(school_time, "school_time")
     # Parents never read a bare code: `{{ code_in_words(child.code, child.pupil.school) }}`.
     app.add_template_global(code_in_words, "code_in_words")
     # Policy wording has one home (portal/domain/policy_words.py): `{{ role.role | role_name }}`.
     app.add_template_filter(role_name, "role_name")
     app.add_template_filter(notice_words, "notice_words")
+    words.register(app)  # `{{ page.missed | days_words }}`, `{{ page.target | percent_words }}` (portal/web/words.py)
+    dates.register(app)  # `{{ day | date_words('short day month') }}`: in the page's language (portal/web/dates.py)
 
 
 def code_in_words(code: str, school) -> str:

@@ -1,5 +1,5 @@
 """The half-termly message, end to end: the headteacher previews the batch and sends it; a Polish parent receives
-it through a real SMTP server, in Polish, follows its link and sees the same figures on the child's page.
+it through a real SMTP server, in Polish, follows its link and sees the same figures on the child's page, in Polish.
 
 Real Chromium, CSRF on, axe on every page and on the email itself (read at a phone's width). The day is the
 first school day after Bothal's first half-term of 2025-26, for the server as for the test.
@@ -80,8 +80,12 @@ def journey(server, smtp, page):
         sign_in = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first().body_text
     page.goto(re.search(r"http://\S+/sign-in/\S+", sign_in).group(0))
     page.get_by_role("button", name="Sign in").click()
-    page.goto(link)
+    page.goto(link)  # in Polish, her contact record's preferred language, until she chooses another
+    page.get_by_role("heading", name="Frekwencja: Maja Nowak").wait_for()
+    assert page.locator("html").get_attribute("lang") == "pl"
     check_axe(page)
-    assert page.get_by_text("has missed 5.5 days").first.is_visible()
-    assert page.get_by_text("will have missed about 27 days by the end of it").is_visible()  # "około 27 dni"
+    # The email's figures: 5,5 days missed so far, about 27 by the end of the year if it goes on the same way.
+    assert page.get_by_text("i ma 5,5 dnia nieobecności").first.is_visible()
+    assert page.get_by_text("będzie miało na koniec roku około 27 dni nieobecności").is_visible()
+    assert page.get_by_role("button", name="English").is_visible()  # the language navigation, to switch back
     screenshot(page, "nudges", "child-page-phone")

@@ -142,6 +142,7 @@ def test_the_export_holds_everything_about_the_family(world):
     assert {a["email"] for a in document["parent_accounts"]} == {"jo@example.com", "dan@example.com"}
     jo = next(a for a in document["parent_accounts"] if a["email"] == "jo@example.com")
     assert jo["sign_in_links"] == [{"created_at": NOW.isoformat(), "expires_at": NOW.isoformat(), "used_at": None}]
+    assert jo["language"] is None  # the pages' language they chose (none yet: their contact's stands in)
     assert [r["reference"] for r in document["absence_reports"]] == ["RSAM001"]
     assert document["absence_reports"][0]["details"] == "Sam has a temperature"
     leave = document["leave_requests"][0]

@@ -15,7 +15,8 @@ from portal.domain.nudge_rules import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "portal" / "translations"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "lazy_gettext": None,
+            "_l": None, "N_": None}
 
 
 def marked() -> set:
@@ -63,3 +64,36 @@ def test_the_compiled_catalogue_is_the_translation(language):
 
     source, compiled = entries(po), entries(mo)
     assert compiled == source, f"run .venv/bin/pybabel compile -d portal/translations -l {language}"
+
+
+def translated_templates() -> list[Path]:
+    """The page templates babel.cfg lists: the parent's pages that are translated."""
+    with open(ROOT / "babel.cfg") as handle:
+        method_map, _ = parse_mapping_cfg(handle)
+    return sorted(ROOT / pattern for pattern, method in method_map
+                  if method == "jinja2" and pattern.endswith(".html") and "*" not in pattern)
+
+
+def bare_text(source: str) -> list[str]:
+    """Words in a template's own text (outside Jinja's tags and expressions and outside HTML tags): what a reader
+    sees that nothing marks for translation."""
+    import re
+
+    from jinja2 import Environment, nodes
+
+    env = Environment(extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    text = " ".join(node.data for node in env.parse(source).find_all(nodes.TemplateData))
+    for pattern in (r"<!--.*?-->", r"<[^>]*>", r"&[a-z]+;|&#\d+;"):
+        text = re.sub(pattern, " ", text, flags=re.S)
+    return re.findall(r"[A-Za-z]{2,}", text)
+
+
+def test_the_parents_translated_pages_are_checked():
+    names = {str(path.relative_to(ROOT)) for path in translated_templates()}
+    assert {"templates/base.html", "templates/parent/child.html", "templates/parent/report_form.html",
+            "templates/parent/home.html", "templates/_language_navigation.html"} <= names
+
+
+@pytest.mark.parametrize("path", translated_templates(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_translated_page_has_no_unmarked_text(path):
+    assert bare_text(path.read_text()) == [], f"mark these for translation in {path.relative_to(ROOT)}"

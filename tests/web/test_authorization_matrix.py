@@ -142,6 +142,9 @@ ROUTES = {route.endpoint: route for route in (
     Route("auth.use_link", (GET, POST), PUBLIC, public=everyone(OK)),
     Route("auth.sign_out", (POST,), PUBLIC, public=everyone(Expect(303, "/")), acts_when_empty=True,
           ends_session=True),
+    # The pages' language (portal/web/parent/language.py): anyone may choose one; a parent's choice is kept on their
+    # own account only, so no side's objects are named. An empty form names no language and changes nothing.
+    Route("language.choose", (POST,), PUBLIC, public=everyone(Expect(400))),
     Route("staff.sign_in", (GET, POST), PUBLIC, public=everyone(OK)),
     Route("staff.forgot_password", (GET, POST), PUBLIC, public=everyone(OK)),
     Route("staff.reset_password", (GET, POST), PUBLIC, public=everyone(OK)),

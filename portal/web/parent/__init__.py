@@ -5,6 +5,7 @@ services, which answer 404 for anything that is not this parent's, so a guessed 
 """
 
 from flask import Blueprint, abort, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from portal.models import ParentAccount
@@ -36,9 +37,9 @@ def my_children():
 
 
 def navigation(active: str) -> list[dict]:
-    items = [("Your children", "parent.home"), ("Report an absence", "parent.report_absence"),
-             ("Reports", "parent.reports"), ("Leave requests", "parent.leave_requests"),
-             ("Support plans", "parent.plans")]
+    items = [(gettext("Your children"), "parent.home"), (gettext("Report an absence"), "parent.report_absence"),
+             (gettext("Reports"), "parent.reports"), (gettext("Leave requests"), "parent.leave_requests"),
+             (gettext("Support plans"), "parent.plans")]
     return [{"href": url_for(endpoint), "text": text, "active": endpoint == active} for text, endpoint in items]
 
 

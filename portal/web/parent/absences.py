@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -132,7 +133,7 @@ def answer(reference: str, child_id: int):
         except ServiceError as exc:
             form.answer.errors = [*form.answer.errors, str(exc)]
         else:
-            flash(f"Your answer about {child.pupil.forename} has been sent to the school.", "success")
+            flash(gettext("Your answer about %(name)s has been sent to the school.", name=child.pupil.forename), "success")
             return redirect(url_for("parent.report", reference=found.reference), code=303)
     return _report_page(found, failed=form, failed_child=child_id)
 

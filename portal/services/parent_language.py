@@ -1,0 +1,44 @@
+"""A parent's choice of language for the portal's pages, kept on their account and audited."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+
+from portal.domain.languages import checked_language, page_language
+from portal.domain.nudge_rules import DEFAULT_LANGUAGE
+from portal.extensions import db
+from portal.models import ParentAccount
+from portal.services.audit_writer import record
+
+
+def language_of(account: ParentAccount) -> str:
+    """The language the parent's pages are shown in: their choice, else their contact records' preferred
+    language, else English (portal.domain.languages.page_language)."""
+    return page_language(account.language, [c.preferred_language for c in account.contacts])
+
+
+def message_locale(account: ParentAccount) -> str:
+    """The locale to write to the parent in: the language they chose; else the one the page they are on is in
+    (chosen before signing in), when it is not English; else their contact records' preferred language."""
+    if account.language:
+        return _locale(account.language)
+    ambient = get_locale()
+    if ambient is not None and ambient.language != DEFAULT_LANGUAGE:
+        return str(ambient)
+    return _locale(language_of(account))
+
+
+def _locale(language: str) -> str:
+    return "en_GB" if language == DEFAULT_LANGUAGE else language
+
+
+def choose_language(account: ParentAccount, language: str) -> bool:
+    """Remember `language` (NotALanguage if the portal has no such language); False when nothing changed."""
+    language = checked_language(language)
+    if account.language == language:
+        return False
+    record(account.actor, "parent.language", account, before={"language": account.language},
+           after={"language": language})
+    account.language = language
+    db.session.commit()
+    return True
