@@ -14,6 +14,10 @@ holds only while everything it was made from is unchanged:
 
 The HTML holds nothing of the parent who viewed it: the caller swaps their CSRF token and email for placeholders
 before keeping it and back when serving it (portal/web/parent/attendance.py).
+
+A page rendered while an import commits cannot be kept as current: the import notes a register arrival, which
+the stamp read before rendering does not hold. (A single mark recoded by staff in the milliseconds between a
+render and its keep can be, until the next change or the next day: the same window as kept figures have.)
 """
 
 from __future__ import annotations
