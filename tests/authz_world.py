@@ -234,7 +234,7 @@ def parent_name(pupil) -> str:
     return next(c.name for c in pupil.contacts if c.parental_responsibility)
 
 
-DERIVED = {"pupil_figures"}  # a cache of figures worked out from the register, which any page may fill
+DERIVED = {"pupil_figures", "child_page"}  # caches worked out from the register (figures, a child's page), which any page may fill
 # Columns any request may write: a session's last-seen time (portal/services/sessions.py). The rest of a session
 # (ended or not) counts as a change like any other.
 BOOKKEEPING = {"account_session": {"last_seen_at"}}

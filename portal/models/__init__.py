@@ -8,7 +8,7 @@ from portal.models.draft import Draft
 from portal.models.enrolment import Enrolment
 from portal.models.evidence import EvidenceFile
 from portal.models.job_run import JobRun
-from portal.models.figures import PupilFigures
+from portal.models.figures import ChildPage, PupilFigures
 from portal.models.legal import (
     DeletionCheck,
     NoticeToImprove,
@@ -32,7 +32,7 @@ __all__ = [
     "LeaveDeclaration", "DeletionCheck", "NoticeToImprove", "PartTimeReview", "PartTimeTimetable", "PenaltyDecision",
     "PenaltyDecisionStep", "SicknessExpectation", "LeaveRequest", "LeaveRequestChild", "PlanReview", "PlanSignature", "SupportPlan",
     "SupportPlanVersion",
-    "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ContactAttempt", "DataArrival", "Draft", "Enrolment",
+    "AbsenceReport", "AbsenceReportChild", "AuditEvent", "ChildPage", "ContactAttempt", "DataArrival", "Draft", "Enrolment",
     "EvidenceFile", "Contact", "JobRun", "Mark", "NudgeStop", "OutboxMessage", "ParentAccount", "Pupil",
     "PupilFigures", "School", "Site",
     "AccountSession", "PasswordReset", "SignInLink", "StaffRole", "StaffUser", "ThrottleCounter", "Trust",

@@ -35,7 +35,7 @@ from portal.domain.policy import Policy
 from portal.domain.policy_rules import Tier
 from portal.extensions import db
 from portal.models import Mark, Pupil, PupilFigures, School
-from portal.services import attendance
+from portal.services import attendance, child_pages
 from portal.services.policies import trust_policy
 
 log = logging.getLogger(__name__)
@@ -211,13 +211,17 @@ def _store(pupils: Sequence[PupilLike], worked_out: dict[int, Figures], as_of: d
 
 
 def forget(connection, pupil_ids: Iterable[int] | Select) -> None:
-    """Delete the stored figures of these pupils (ids, or a SELECT of ids), in the caller's transaction."""
+    """Delete the stored figures of these pupils (ids, or a SELECT of ids), and their kept attendance pages
+    (portal.services.child_pages), in the caller's transaction: the one path a change to marks takes."""
     table = PupilFigures.__table__
     if isinstance(pupil_ids, Select):
         connection.execute(delete(table).where(table.c.pupil_id.in_(pupil_ids)))
+        child_pages.forget(connection, pupil_ids)
         return
-    for chunk in _chunks(sorted(set(pupil_ids))):
+    ids = sorted(set(pupil_ids))
+    for chunk in _chunks(ids):
         connection.execute(delete(table).where(table.c.pupil_id.in_(chunk)))
+    child_pages.forget(connection, ids)
 
 
 def _chunks(items: list) -> Iterable[list]:

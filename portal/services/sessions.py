@@ -13,7 +13,9 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from portal.clock import utcnow
 from portal.extensions import db
@@ -31,15 +33,13 @@ CREDENTIALS_CHANGED = "password changed"
 EXPIRED = "expired"
 IDLE = "idle"
 
-TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is written at most this often: one write a minute, not a request
+# last_seen_at is written at most this often, not on every request: a write is a synced commit. Staff sessions end
+# when idle (minutes), so theirs is kept to the minute; a parent's only says when the browser was last seen.
+TOUCH_EVERY = {"staff": timedelta(minutes=1), "parent": timedelta(minutes=5)}
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _owner(row: AccountSession) -> Account | None:
-    return row.staff if row.staff_id is not None else row.parent_account
 
 
 def start(account: Account, remember: bool = False, now: datetime | None = None) -> str:
@@ -63,13 +63,23 @@ def start(account: Account, remember: bool = False, now: datetime | None = None)
     return token
 
 
+_SESSION, _PARENT = AccountSession.__table__, ParentAccount.__table__
+# One indexed query (the unique index on token_hash) for the session and, for a parent, the account: plain columns,
+# not ORM objects, for the page every parent opens at 8.15 (BENCHMARKS.md).
+_RESUME = (select(_SESSION.c.id, _SESSION.c.staff_id, _SESSION.c.parent_account_id, _SESSION.c.last_seen_at,
+                  _SESSION.c.expires_at, _SESSION.c.ended_at, _PARENT.c.email, _PARENT.c.created_at,
+                  _PARENT.c.last_signed_in_at)
+           .select_from(_SESSION.outerjoin(_PARENT, _PARENT.c.id == _SESSION.c.parent_account_id))
+           .where(_SESSION.c.token_hash == bindparam("token_hash")))
+
+
 def resume(token: str, now: datetime | None = None) -> Account | None:
     """The account whose session this token opens, or None if there is no such session or it is over."""
     now = now or utcnow()
-    row = db.session.scalar(select(AccountSession).where(AccountSession.token_hash == _hash(token)))
+    row = db.session.connection().execute(_RESUME, {"token_hash": _hash(token)}).first()
     if row is None or row.ended_at is not None:
         return None
-    account = _owner(row)
+    account = db.session.get(StaffUser, row.staff_id) if row.staff_id is not None else _parent(row)
     why = None
     if row.expires_at <= now:
         why = EXPIRED
@@ -79,13 +89,24 @@ def resume(token: str, now: datetime | None = None) -> Account | None:
             minutes=current_app.config["PORTAL_STAFF_IDLE_MINUTES"]):
         why = IDLE
     if why:
-        _end(row, why, now)
+        db.session.execute(update(_SESSION).where(_SESSION.c.id == row.id).values(ended_at=now, ended_why=why))
         db.session.commit()
         return None
-    if now - row.last_seen_at >= TOUCH_EVERY:
-        row.last_seen_at = now
+    if now - row.last_seen_at >= TOUCH_EVERY[account.kind]:
+        db.session.execute(update(_SESSION).where(_SESSION.c.id == row.id).values(last_seen_at=now))
         db.session.commit()
     account.session_token = token
+    return account
+
+
+def _parent(row) -> ParentAccount:
+    """The parent account from the resumed row's columns, in the request's session as if loaded by it."""
+    account = db.session.identity_map.get(identity_key(ParentAccount, row.parent_account_id))
+    if account is None:
+        account = ParentAccount(id=row.parent_account_id, email=row.email, created_at=row.created_at,
+                                last_signed_in_at=row.last_signed_in_at)
+        make_transient_to_detached(account)
+        db.session.add(account)
     return account
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 from sqlalchemy import event, func, select
@@ -14,7 +14,7 @@ from portal.services import imports, register
 from portal.services import oversight as service
 from portal.services.policies import load_policy_file
 
-from factories import ALP, BOTHAL, add_marks, calendar, load_trust, make_pupil, sessions
+from factories import ALP, BOTHAL, add_marks, calendar, in_england, load_trust, make_pupil, sessions
 from staff import make_staff
 
 YEAR_START = date(2025, 9, 1)
@@ -153,3 +153,25 @@ def test_marks_unchanged_by_an_import_keep_the_figures(bothal, tmp_path):
     assert imports.import_marks(path, actor="test").unchanged == 2
     assert db.session.scalar(select(func.count()).select_from(PupilFigures)) == 1
     assert db.session.scalar(select(func.count()).select_from(Mark)) == 2
+
+
+def test_an_import_of_marks_works_out_the_figures_it_changed_so_the_first_look_after_it_reads_no_marks(
+        bothal, tmp_path, school_clock):
+    head, cal = bothal
+    school_clock.move_to(in_england(datetime.combine(AS_OF, time(9, 30))))
+    pupils = [make_pupil(BOTHAL, forename=name) for name in ("Ann", "Ben")]
+    for pupil in pupils:
+        add_marks(pupil, term(cal, "/\\" * 10))
+    assert on_list(service.overview(head, AS_OF), "persistent_absence") == []
+    path = tmp_path / "marks.csv"
+    path.write_text("upn,date,session,code,recorded_at\n" + "".join(
+        f"{pupils[0].upn},{day.isoformat()},{session},{code},2025-10-03T09:00:00\n"
+        for day, session, code in term(cal, "GG")))
+
+    result = imports.import_marks(path, actor="test")
+
+    assert result.updated == 2 and result.refreshed == 1
+    with MarkReads() as reads:
+        after = service.overview(head, AS_OF)
+    assert reads.count == 0
+    assert on_list(after, "persistent_absence") == ["Ann"]

@@ -222,3 +222,38 @@ def test_signing_in_again_on_the_same_browser_ends_the_session_it_had(app, clien
     with app.app_context():
         rows = db.session.scalars(select(AccountSession).order_by(AccountSession.id)).all()
         assert [(r.parent_account_id is not None, r.ended_why) for r in rows] == [(True, "signed out"), (False, None)]
+
+
+def test_a_parents_session_is_resumed_in_one_query_and_last_seen_written_at_most_every_5_minutes(app, family):
+    from sqlalchemy import event
+
+    from portal.services import sessions
+
+    browser = app.test_client()
+    with time_machine.travel(NOW, tick=False) as moment:
+        with app.app_context():
+            token = sign_in_as(browser, db.session.scalar(select(ParentAccount)))
+        seen = []
+
+        def last_seen():
+            with app.app_context():
+                return db.session.scalar(select(AccountSession.last_seen_at))
+
+        for minutes in (1, 2, 3, 4):
+            moment.move_to(NOW + timedelta(minutes=minutes))
+            assert browser.get("/parent/").status_code == 200
+            seen.append(last_seen())
+        moment.move_to(NOW + timedelta(minutes=5, seconds=1))
+        assert browser.get("/parent/").status_code == 200
+        assert seen == [NOW] * 4 and last_seen() == NOW + timedelta(minutes=5, seconds=1)
+
+        statements = []
+        with app.app_context():
+            listen = lambda *args: statements.append(args[2])  # noqa: E731
+            event.listen(db.engine, "before_cursor_execute", listen)
+            try:
+                account = sessions.resume(token, now=NOW + timedelta(minutes=6))
+                assert account.email == "jo@example.com" and account.kind == "parent"
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listen)
+        assert len(statements) == 1 and "token_hash" in statements[0]

@@ -44,6 +44,7 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)  # the encoding read, the headings taken for columns
     pupil_ids: set[int] = field(default_factory=set)  # the pupils the file names, whose figures to refresh
     school_ids: set[int] = field(default_factory=set)  # the schools whose data this was
+    refreshed: int = 0  # pupils whose kept figures the import worked out again once committed
 
     def counts(self) -> dict[str, int]:
         counts = {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,

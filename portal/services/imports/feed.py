@@ -197,8 +197,9 @@ def _import(path: Path, kind: str, columns: Columns, options: Options, outcome: 
                          "portal's administrator: the server log has the details"]
         return
     outcome.imported = True
-    if kind != "contacts" and result.pupil_ids:  # contacts change no figures
-        outcome.refreshed = pupil_figures.refresh(school_today(), pupil_ids=result.pupil_ids)
+    if kind != "contacts" and result.pupil_ids:  # contacts change no figures; a marks import refreshed its own
+        outcome.refreshed = (getattr(result, "refreshed", 0)
+                             or pupil_figures.refresh(school_today(), pupil_ids=result.pupil_ids))
         outcome.lines.append(f"Attendance figures brought up to date for {outcome.refreshed} pupil(s).")
 
 

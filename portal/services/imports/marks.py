@@ -21,6 +21,7 @@ from portal.domain import codes, enrolments, mis_columns
 from portal.domain.enrolments import Stay
 from portal.domain.calendar import AM, PM
 from portal.domain.rows import parse_date, parse_datetime, parse_upn, parse_whole_number
+from portal.clock import school_today
 from portal.extensions import db
 from portal.models import Enrolment, Mark, Pupil, School
 from portal.models.marks import SOURCE_MIS
@@ -244,7 +245,12 @@ def import_marks(path: str | Path, actor: str, skip_invalid: bool = False, rejec
         result.pupil_ids = checker.pupil_ids
         result.school_ids = set(db.session.scalars(select(School.id).where(School.urn.in_(checker.urns))))
 
-    return in_one_transaction(actor, csv_file, result, stage_and_merge)
+    in_one_transaction(actor, csv_file, result, stage_and_merge)
+    if result.added or result.updated:
+        # The merge forgot the kept figures of every pupil in the file: work them out now, in the same run, so the
+        # first look after the morning import is as fast as any other (no cliff until `attendance refresh`).
+        result.refreshed = pupil_figures.refresh(school_today(), pupil_ids=result.pupil_ids)
+    return result
 
 
 def store_marks(rows: Iterable[tuple], actor: str, source: str = SOURCE_MIS, recorded_by: str | None = None,

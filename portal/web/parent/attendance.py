@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template
+from flask import render_template, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
 from portal.clock import school_today
+from portal.services import child_pages
 from portal.services.child_attendance import child_attendance
 from portal.web import charts
 from portal.web.parent import bp, my_child, navigation
@@ -22,7 +27,24 @@ def today() -> date:
 
 @bp.get("/children/<int:pupil_id>")
 def child(pupil_id: int):
-    page = child_attendance(my_child(pupil_id), as_of=today(), register_weeks=RECENT_WEEKS)
+    """The page is kept once rendered (portal.services.child_pages): a parent looking again, or the other parent,
+    gets it from one query until the child's marks, the policy, the pupil's details or the day change."""
+    as_of, language = today(), str(get_locale())
+    personal = "_flashes" not in session  # a page with a message on it is this request's alone
+    if personal:
+        html = child_pages.kept(current_user.id, pupil_id, language, as_of)
+        if html is not None:
+            return _filled_in(html)
+    pupil = my_child(pupil_id)
+    made_from = child_pages.stamp(pupil)
+    html = _render_child(pupil, as_of)
+    if personal:
+        child_pages.keep(made_from, language, as_of, _placeholders(html))
+    return html
+
+
+def _render_child(pupil, as_of: date) -> str:
+    page = child_attendance(pupil, as_of=as_of, register_weeks=RECENT_WEEKS)
     chart = None
     if page.trend:
         chart = charts.attendance_trend(
@@ -32,6 +54,20 @@ def child(pupil_id: int):
             id_prefix="attendance-trend",
         )
     return render_template("parent/child.html", page=page, chart=chart, navigation=navigation("parent.home"))
+
+
+# What a rendered page holds of the parent viewing it (base.html's sign-out form and footer), kept as placeholders.
+CSRF_PLACEHOLDER = "%%portal-csrf-token%%"
+EMAIL_PLACEHOLDER = "%%portal-parent-email%%"
+
+
+def _placeholders(html: str) -> str:
+    return (html.replace(generate_csrf(), CSRF_PLACEHOLDER)
+            .replace(str(escape(current_user.email)), EMAIL_PLACEHOLDER))
+
+
+def _filled_in(html: str) -> str:
+    return html.replace(CSRF_PLACEHOLDER, generate_csrf()).replace(EMAIL_PLACEHOLDER, str(escape(current_user.email)))
 
 
 @bp.get("/children/<int:pupil_id>/register")
