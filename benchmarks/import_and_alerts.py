@@ -153,7 +153,7 @@ def generate(folder: Path, args, env: dict) -> None:
     """Write pupils.csv, contacts.csv and marks.csv with the demo generator, in a process of its own."""
     script = (
         "import sys; from datetime import date; from pathlib import Path\n"
-        "from portal.services.demo import write_csvs\n"
+        "from portal.demo import write_csvs\n"
         "from portal.services.policies import read_policy_file\n"
         f"policy, problems = read_policy_file({args.policy!r})\n"
         "if policy is None: sys.exit('\\n'.join(str(p) for p in problems))\n"

@@ -79,8 +79,8 @@ def write_all(app, args) -> None:
     from portal.domain import absence as rules
     from portal.extensions import db
     from portal.models import Contact, ParentAccount, Trust
-    from portal.services import absences, staff as staff_service
-    from portal.services.audit import utcnow
+    from portal.services import absences, permissions as staff_service
+    from portal.clock import utcnow
     from portal.services.parent_access import children_of
     from portal.web.session import sign_in
 
