@@ -25,7 +25,6 @@ import functools
 import http.server
 import os
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from werkzeug.serving import make_server
 from portal import create_app
 from portal.extensions import db
 from portal.services import notify
+from portal.stop_signal import StopSignal
 
 CHROMIUM = Path(os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -97,21 +97,10 @@ class LiveServer:
         self._server.server_close()
 
 
-class _SleepingStop(threading.Event):
-    """A stop signal whose timed wait sleeps in short steps. Under libfaketime (scripts/moved-date.sh) a thread's
-    timed wait on an Event never returns, as the moved monotonic clock is compared with the real one; sleeps work."""
-
-    def wait(self, timeout: float | None = None) -> bool:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while not self.is_set() and (deadline is None or time.monotonic() < deadline):
-            time.sleep(0.02)
-        return self.is_set()
-
-
 def outbox_worker(app: Flask) -> tuple[threading.Event, threading.Thread]:
     """`flask outbox work` beside the server, as production runs it: a request only queues its email, and this
     delivers it within a fraction of a second (a thread here, a process of its own in production)."""
-    stop = _SleepingStop()
+    stop = StopSignal()
 
     def run():
         with app.app_context():

@@ -7,7 +7,6 @@ imported when, and the README ("A daily feed from the MIS") for setting a school
 from __future__ import annotations
 
 import signal
-import threading
 from pathlib import Path
 
 import click
@@ -17,6 +16,7 @@ from portal.cli import cli_actor
 from portal.cli.imports import COLUMNS_HELP, import_cli
 from portal.extensions import db
 from portal.services.imports import feed
+from portal.stop_signal import StopSignal
 
 
 def _options(function):
@@ -71,7 +71,7 @@ def import_folder(folder: str, columns_path: str | None, school_urn: str | None,
 def import_watch(folder: str, columns_path: str | None, school_urn: str | None, skip_invalid: bool, every: float,
                  settle: float, max_polls: int | None) -> None:
     """Watch FOLDER and import each file the MIS drops there; stops cleanly on Ctrl-C or SIGTERM."""
-    stop = threading.Event()
+    stop = StopSignal()
     previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
     for signum in previous:
         signal.signal(signum, lambda *_: stop.set())

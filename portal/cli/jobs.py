@@ -4,7 +4,6 @@ them at their times, as a process of the production recipe (portal/processes.py)
 from __future__ import annotations
 
 import signal
-import threading
 
 import click
 from flask import Flask
@@ -12,6 +11,7 @@ from flask.cli import AppGroup
 
 from portal.clock import school_time
 from portal.services import jobs, schedule
+from portal.stop_signal import StopSignal
 
 jobs_cli = AppGroup("jobs", help="The scheduled jobs (portal/services/schedule.py) and their runs.")
 
@@ -41,7 +41,7 @@ def jobs_schedule() -> None:
 def jobs_run_scheduler() -> None:
     """Run every scheduled job at its time, each as its own command, until stopped (SIGTERM or Ctrl-C): a job
     still running is asked to stop (its run is recorded as interrupted), then the scheduler exits."""
-    stop = threading.Event()
+    stop = StopSignal()
 
     def finish(signum, frame):
         stop.set()

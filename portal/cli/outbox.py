@@ -5,13 +5,13 @@ service, or a container of its own), or `outbox send` from cron every minute or 
 """
 
 import signal
-import threading
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
 from portal.services import jobs, notify
+from portal.stop_signal import StopSignal
 
 outbox_cli = AppGroup("outbox", help="Email waiting to be sent.")
 
@@ -34,7 +34,7 @@ def outbox_send(everything: bool) -> None:
 def outbox_work(interval: float) -> None:
     """Deliver queued email as it becomes due, until stopped (SIGTERM or Ctrl+C): a message being sent is
     finished first, so none is lost or sent twice by stopping."""
-    stop = threading.Event()
+    stop = StopSignal()
 
     def finish(signum, frame):
         click.echo(f"Stopping ({signal.Signals(signum).name}): finishing the current pass.")

@@ -20,6 +20,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from portal.clock import SCHOOL_ZONE, utcnow
+from portal.stop_signal import StopSignal
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,16 @@ def command(entry: Scheduled) -> list[str]:
     return [sys.executable, "-m", "flask", "--app", "portal", *entry.args]
 
 
+class _Scheduler(BackgroundScheduler):
+    """APScheduler's background scheduler, waiting for the next run on a StopSignal (portal/stop_signal.py): its
+    own timed condition wait never returns under a moved clock (libfaketime), so no job would fire there. APScheduler
+    3 makes a new event in start() only when it has none (or a set one), so giving it ours first is enough."""
+
+    def start(self, *args, **kwargs) -> None:
+        self._event = StopSignal()
+        super().start(*args, **kwargs)
+
+
 class Runner:
     """APScheduler over SCHEDULE, each run a child process; stop() asks running jobs to finish, then waits."""
 
@@ -85,7 +96,7 @@ class Runner:
         self.entries = entries
         self.env = env  # the jobs' environment (default: the scheduler's own)
         self.output = output  # where the jobs' output goes (default: the scheduler's, so its log has it)
-        self.scheduler = BackgroundScheduler(timezone=SCHOOL_ZONE, job_defaults={
+        self.scheduler = _Scheduler(timezone=SCHOOL_ZONE, job_defaults={
             # A run held up (the job's previous run still going) runs late, once, within the hour. Runs missed while
             # the scheduler was stopped are not kept anywhere: health says when a job has gone too long.
             "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
