@@ -49,7 +49,7 @@ from portal.models.contact_attempt import ContactAttempt
 from portal.services import NotFound, ServiceError, notify
 from portal.services.audit_writer import record
 from portal.services.policies import trust_policy
-from portal.services.permissions import roles_at, schools_of
+from portal.services.permissions import pupil_for, schools_of
 
 UNEXPLAINED = "N"
 CHASE_ACTION = "email"
@@ -249,10 +249,7 @@ def _build(schools: list[School], day: date, now: datetime, only: Collection[int
 
 
 def _visible_pupil(staff: StaffUser, pupil_id: int) -> Pupil:
-    pupil = db.session.get(Pupil, pupil_id)
-    if pupil is None or not roles_at(staff, pupil.school):
-        raise NotFound("no such pupil")  # another school's pupils look like pupils that do not exist
-    return pupil
+    return pupil_for(staff, pupil_id)
 
 
 @dataclass(frozen=True)
