@@ -49,7 +49,7 @@ from portal.models.contact_attempt import ContactAttempt
 from portal.services import NotFound, ServiceError, notify
 from portal.services.audit_writer import record
 from portal.services.policies import trust_policy
-from portal.services.permissions import pupil_for, schools_of
+from portal.services.permissions import pupil_for, schools_chosen
 
 UNEXPLAINED = "N"
 CHASE_ACTION = "email"
@@ -155,11 +155,9 @@ def first_day_list(staff: StaffUser, day: date, now: datetime, school_urn: str |
 
 
 def _schools(staff: StaffUser, school_urn: str | None) -> list[School]:
-    schools = schools_of(staff)
-    if school_urn:
-        schools = [s for s in schools if s.urn == school_urn]
-        if not schools:
-            raise NotFound("no such school")
+    schools = schools_chosen(staff, school_urn)
+    if school_urn and not schools:
+        raise NotFound("no such school")
     return schools
 
 

@@ -145,6 +145,20 @@ def schools_where(staff: StaffUser, action: str) -> list[School]:
     return [s for s in schools_of(staff) if may(staff, action, s)]
 
 
+def schools_chosen(staff: StaffUser, school_urn: str | None) -> list[School]:
+    """The member of staff's schools, or only the one with URN `school_urn` when one is given (none, if it is not
+    one of theirs: another school looks like one that does not exist)."""
+    return [s for s in schools_of(staff) if school_urn in (None, "", s.urn)]
+
+
+def school_of(staff: StaffUser, school_urn: str) -> School:
+    """One of the member of staff's schools by URN; NotFound for any other."""
+    school = next((s for s in schools_of(staff) if s.urn == school_urn), None)
+    if school is None:
+        raise NotFound("no such school")
+    return school
+
+
 def may_see_pupil(staff: StaffUser, pupil: Pupil | None) -> bool:
     """Whether the member of staff works at the pupil's school (or across its trust)."""
     return pupil is not None and bool(roles_at(staff, pupil.school))
