@@ -91,8 +91,13 @@ def register_templates(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from portal import models  # noqa: F401  (registers the tables on db.metadata)
-    from portal.services import throttle  # noqa: F401  (registers the portal-db:// rate-limit storage)
+    # Two imports for what loading them does, with no call to make instead (so no name is used):
+    # - defining the model classes is what puts their tables on db.metadata, which Flask-Migrate, db.create_all and
+    #   the backup's table list read; nothing else imports every model module;
+    # - defining throttle.DatabaseStorage is what adds the portal-db:// scheme to the limits library's registry,
+    #   where limiter.init_app below looks up RATELIMIT_STORAGE_URI; Flask-Limiter takes a URI, not a storage.
+    from portal import models  # noqa: F401
+    from portal.services import throttle  # noqa: F401
     from portal import sqlite
 
     sqlite.init_app(app)  # WAL for SQLite database files, before the first connection

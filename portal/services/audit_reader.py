@@ -26,7 +26,7 @@ from portal.models import (
 from portal.models.contact_attempt import ContactAttempt
 from portal.models.evidence import EvidenceFile
 from portal.services import NotFound
-from portal.services.permissions import roles_at, schools_of
+from portal.services.permissions import may_see_pupil, schools_of
 
 PAGE_SIZE = 50
 
@@ -153,7 +153,7 @@ def events(viewer: StaffUser, upn: str | None = None, staff_id: int | None = Non
     conditions = [_visible(schools, trusts)]
     if upn:
         pupil = db.session.scalar(select(Pupil).where(Pupil.upn == upn.strip().upper()))
-        if pupil is None or not roles_at(viewer, pupil.school):
+        if not may_see_pupil(viewer, pupil):
             raise UnknownPupil(f"No pupil with UPN {upn.strip().upper()} at your schools")
         conditions.append(or_(*(and_(AuditEvent.object_type == kind, AuditEvent.object_id.in_(ids(pupil.id)))
                                 for kind, ids in PUPIL_OBJECTS.items())))

@@ -49,7 +49,7 @@ from portal.models.contact_attempt import ContactAttempt
 from portal.services import NotFound, ServiceError, notify
 from portal.services.audit_writer import record
 from portal.services.policies import trust_policy
-from portal.services.permissions import roles_at, schools_of
+from portal.services.permissions import pupil_for, schools_chosen
 
 UNEXPLAINED = "N"
 CHASE_ACTION = "email"
@@ -155,11 +155,9 @@ def first_day_list(staff: StaffUser, day: date, now: datetime, school_urn: str |
 
 
 def _schools(staff: StaffUser, school_urn: str | None) -> list[School]:
-    schools = schools_of(staff)
-    if school_urn:
-        schools = [s for s in schools if s.urn == school_urn]
-        if not schools:
-            raise NotFound("no such school")
+    schools = schools_chosen(staff, school_urn)
+    if school_urn and not schools:
+        raise NotFound("no such school")
     return schools
 
 
@@ -249,10 +247,7 @@ def _build(schools: list[School], day: date, now: datetime, only: Collection[int
 
 
 def _visible_pupil(staff: StaffUser, pupil_id: int) -> Pupil:
-    pupil = db.session.get(Pupil, pupil_id)
-    if pupil is None or not roles_at(staff, pupil.school):
-        raise NotFound("no such pupil")  # another school's pupils look like pupils that do not exist
-    return pupil
+    return pupil_for(staff, pupil_id)
 
 
 @dataclass(frozen=True)

@@ -25,22 +25,18 @@ from portal.services import NotFound
 from portal.services.attendance import PupilAttendance, pupil_attendance, school_year_of
 from portal.services.first_day import ACTION_WORDS
 from portal.services.policies import school_policy, trust_policy
-from portal.services.permissions import LEGAL_ACTION, may, require, schools_of
+from portal.services.permissions import LEGAL_ACTION, pupil_for, require, schools_of, schools_where
 
 LOOKBACK_DAYS = 400  # a 10-school-week window ending today reaches well under a year back
 PART_TIME_WEEKS = 4  # a C2 mark this recent means a part-time timetable is (or was just) in place
 
 
 def pupil_for_legal(staff: StaffUser, pupil_id: int) -> Pupil:
-    pupil = db.session.get(Pupil, pupil_id)
-    if pupil is None:
-        raise NotFound("no such pupil")
-    require(staff, LEGAL_ACTION, pupil.school)
-    return pupil
+    return pupil_for(staff, pupil_id, LEGAL_ACTION)
 
 
 def legal_schools(staff: StaffUser) -> list[School]:
-    return [s for s in schools_of(staff) if may(staff, LEGAL_ACTION, s)]
+    return schools_where(staff, LEGAL_ACTION)
 
 
 def penalty_rules(pupil: Pupil) -> PenaltyRules:

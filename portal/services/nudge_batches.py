@@ -18,7 +18,7 @@ from portal.domain.nudges import Round
 from portal.extensions import db
 from portal.models import NudgeStop, School, StaffUser
 from portal.services import NotFound, ServiceError, audit_writer, nudges
-from portal.services.permissions import NotPermitted, roles_at, schools_of
+from portal.services.permissions import NotPermitted, roles_at, school_of, schools_chosen
 
 MANAGE_MESSAGES = "manage_messages"  # the permission the staff pages declare
 MANAGE_ROLES = frozenset({"attendance_officer", "senior_leader", "headteacher", "admin"})
@@ -50,7 +50,7 @@ class SchoolBatch:
 
 def overview(staff: StaffUser, today: date, school_urn: str | None = None) -> list[SchoolBatch]:
     """Each of the member of staff's schools (or the one asked for) with its batch due today or next."""
-    schools = [s for s in schools_of(staff) if school_urn in (None, s.urn)]
+    schools = schools_chosen(staff, school_urn)
     if school_urn and not schools:
         raise NotFound("no such school")
     found = []
@@ -111,9 +111,7 @@ def send_now(staff: StaffUser, school_urn: str, round_key: str, today: date) -> 
 
 def _the_batch(staff: StaffUser, school_urn: str, round_key: str, today: date) -> tuple[School, Round, date]:
     """The school and its batch due today or next, checked against what the member of staff saw and may do."""
-    school = next((s for s in schools_of(staff) if s.urn == school_urn), None)
-    if school is None:
-        raise NotFound("no such school")
+    school = school_of(staff, school_urn)
     if not may_manage(staff, school):
         raise NotPermitted(f"your role at {school.name} does not allow this: ask the headteacher, a senior leader "
                            "or the attendance officer")

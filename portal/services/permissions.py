@@ -1,4 +1,8 @@
-"""Staff accounts and what each may do: roles per school, or across a trust; the policy names who decides."""
+"""Staff accounts and what each may see and do: roles per school, or across a trust; the policy names who decides.
+
+The one home of staff scope: every staff service and view asks here which schools a member of staff works with
+(`schools_of`, `schools_where`), whether they may see a pupil (`may_see_pupil`, `pupil_for`) and whether they may
+take a decision (`may`, `require`). Another school's pupils look like pupils that do not exist (NotFound)."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from portal.domain import passwords
 from portal.domain.policy_rules import ROLES
 from portal.domain.policy_words import role_name
 from portal.extensions import db
-from portal.models import School, StaffRole, StaffUser, Trust
+from portal.models import Pupil, School, StaffRole, StaffUser, Trust
 from portal.services import NotFound, ServiceError
 from portal.services.audit_writer import record
 from portal.services.policies import trust_policy
@@ -134,6 +138,40 @@ def schools_of(staff: StaffUser) -> list[School]:
     return list(db.session.scalars(
         select(School).where(School.id.in_(school_ids) | School.trust_id.in_(trust_ids)).order_by(School.name)
     ))
+
+
+def schools_where(staff: StaffUser, action: str) -> list[School]:
+    """The schools where the member of staff may do `action` ("view": every school they work with)."""
+    return [s for s in schools_of(staff) if may(staff, action, s)]
+
+
+def schools_chosen(staff: StaffUser, school_urn: str | None) -> list[School]:
+    """The member of staff's schools, or only the one with URN `school_urn` when one is given (none, if it is not
+    one of theirs: another school looks like one that does not exist)."""
+    return [s for s in schools_of(staff) if school_urn in (None, "", s.urn)]
+
+
+def school_of(staff: StaffUser, school_urn: str) -> School:
+    """One of the member of staff's schools by URN; NotFound for any other."""
+    school = next((s for s in schools_of(staff) if s.urn == school_urn), None)
+    if school is None:
+        raise NotFound("no such school")
+    return school
+
+
+def may_see_pupil(staff: StaffUser, pupil: Pupil | None) -> bool:
+    """Whether the member of staff works at the pupil's school (or across its trust)."""
+    return pupil is not None and bool(roles_at(staff, pupil.school))
+
+
+def pupil_for(staff: StaffUser, pupil_id: int, action: str = "view") -> Pupil:
+    """The pupil, if the member of staff may do `action` at their school: NotFound for no such pupil or one at a
+    school where they have no role, NotPermitted (naming who may) where their role does not allow `action`."""
+    pupil = db.session.get(Pupil, pupil_id)
+    if pupil is None:
+        raise NotFound("no such pupil")
+    require(staff, action, pupil.school)
+    return pupil
 
 
 def may(staff: StaffUser, action: str, school: School) -> bool:

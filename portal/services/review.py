@@ -28,7 +28,7 @@ from portal.models.support_plan import ACTIVE
 from portal.services import NotFound, ServiceError, notify, register
 from portal.services.audit_writer import record
 from portal.services.policies import school_policy, trust_policy
-from portal.services.permissions import AUTHORISE_ABSENCE, require, schools_of
+from portal.services.permissions import AUTHORISE_ABSENCE, require, schools_chosen, schools_of
 
 OPEN = (RECEIVED, QUESTION, ANSWERED)
 ACTIONS = ("accept", "question", "unauthorised")
@@ -80,7 +80,7 @@ def absence_queue(staff: StaffUser, now: datetime, school_urn: str | None = None
                   assigned_to_me: bool = False) -> list[QueueItem]:
     """Reports waiting for a person at the staff member's schools, the most urgent first. `now` is the school's
     wall clock (`clock.school_now()`): each deadline is a register close in UK time."""
-    schools = [s for s in schools_of(staff) if school_urn in (None, "", s.urn)]
+    schools = schools_chosen(staff, school_urn)
     if not schools:
         return []
     # The pupil, the report and the pupil's school and site come with each row: a morning's queue is thousands.

@@ -63,7 +63,7 @@ from portal.models import (
 from portal.models.leave import EVIDENCE_OWNER as LEAVE_OWNER
 from portal.services import NotFound, csv_files, uploads
 from portal.services.audit_writer import record
-from portal.services.permissions import NotPermitted, require, roles_at
+from portal.services.permissions import NotPermitted, may_see_pupil, require, roles_at
 
 EXPORT_FAMILY_DATA = "export_family_data"  # the permission the staff page declares
 REPORT_OWNER = "absence_report"  # EvidenceFile.owner_type of an absence report's appointment evidence
@@ -96,7 +96,7 @@ def _require_export(staff: StaffUser, school) -> None:
 def pupil_by_upn(staff: StaffUser, upn: str) -> Pupil:
     upn = (upn or "").strip().upper()
     pupil = db.session.scalar(select(Pupil).where(Pupil.upn == upn)) if upn else None
-    if pupil is None or not roles_at(staff, pupil.school):
+    if not may_see_pupil(staff, pupil):
         raise UnknownPupil(f"No pupil with UPN {upn} at your schools")
     return pupil
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pytest
 from flask import abort, request
 from flask_wtf.csrf import generate_csrf
 
+from pages import page_of
 from portal.extensions import db
 from portal.web.errors import duration_in_words, size_in_mb
 
@@ -15,47 +14,13 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;
 JSON_CLIENT = {"Accept": "application/json"}
 
 
-class Page(HTMLParser):
-    """What a person sees of a page: its <title>, its <h1> and the words of <main>."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.title = self.h1 = ""
-        self._main_text: list[str] = []
-        self._open: list[str] = []
-        self.feed(html)
-        self.title, self.h1 = " ".join(self.title.split()), " ".join(self.h1.split())
-        self.text = " ".join(" ".join(self._main_text).split())
-
-    def handle_starttag(self, tag, attrs):
-        self._open.append(tag)
-
-    def handle_endtag(self, tag):
-        while self._open and self._open.pop() != tag:
-            pass
-
-    def handle_data(self, data):
-        if "title" in self._open:
-            self.title += data
-        if "h1" in self._open:
-            self.h1 += data
-        if "main" in self._open:
-            self._main_text.append(data)
-
-
-def page(response) -> Page:
-    assert response.mimetype == "text/html"
-    return Page(response.get_data(as_text=True))
-
-
 def test_a_missing_page_says_page_not_found(client):
     response = client.get("/no-such-page", headers=BROWSER)
 
-    assert response.status_code == 404
-    seen = page(response)
+    seen = page_of(response, 404)
     assert seen.title == "Page not found – Attendance portal"
     assert seen.h1 == "Page not found"
-    assert "If you typed the web address, check it is correct." in seen.text
+    assert "If you typed the web address, check it is correct." in seen.main
 
 
 @pytest.mark.parametrize(
@@ -72,19 +37,17 @@ def test_each_error_has_a_plain_title_and_a_next_step(make_app, status, title, n
 
     response = app.test_client().get("/fail", headers=BROWSER)
 
-    assert response.status_code == status
-    seen = page(response)
+    seen = page_of(response, status)
     assert seen.title == f"{title} – Attendance portal"
     assert seen.h1 == title
-    assert next_step in seen.text
+    assert next_step in seen.main
 
 
 def test_the_wrong_method_gets_a_405_page_that_says_what_is_allowed(client):
     response = client.post("/", headers=BROWSER)
 
-    assert response.status_code == 405
     assert "GET" in response.headers["Allow"]
-    assert page(response).h1 == "Sorry, this page cannot do that"
+    assert page_of(response, 405).h1 == "Sorry, this page cannot do that"
 
 
 def test_an_unexpected_error_shows_the_500_page_without_a_traceback(make_app, monkeypatch):
@@ -100,11 +63,10 @@ def test_an_unexpected_error_shows_the_500_page_without_a_traceback(make_app, mo
 
     response = app.test_client().get("/broken", headers=BROWSER)
 
-    assert response.status_code == 500
-    seen = page(response)
+    seen = page_of(response, 500)
     assert seen.title == "Sorry, there is a problem with the service – Attendance portal"
-    assert "Try again later." in seen.text
-    assert "phone or email your school office" in seen.text
+    assert "Try again later." in seen.main
+    assert "phone or email your school office" in seen.main
     body = response.get_data(as_text=True)
     for leak in ("Traceback", "RuntimeError", "hunter2", "db-primary", "broken()"):
         assert leak not in body
@@ -129,11 +91,10 @@ def test_a_request_over_the_size_limit_says_the_file_is_too_big_and_the_limit_in
         "/upload", data=body, content_type="multipart/form-data; boundary=boundary", headers=BROWSER
     )
 
-    assert response.status_code == 413
-    seen = page(response)
+    seen = page_of(response, 413)
     assert seen.title == "The file is too big – Attendance portal"
-    assert "must add up to less than 2 MB" in seen.text
-    assert "choose a smaller file" in seen.text
+    assert "must add up to less than 2 MB" in seen.main
+    assert "choose a smaller file" in seen.main
 
 
 @pytest.mark.parametrize(
@@ -172,8 +133,7 @@ def test_a_json_client_gets_json_not_a_page(make_app):
 def test_a_browser_that_also_accepts_json_gets_the_page(client):
     response = client.get("/no-such-page", headers={"Accept": "*/*"})
 
-    assert response.status_code == 404
-    assert page(response).h1 == "Page not found"
+    assert page_of(response, 404).h1 == "Page not found"
 
 
 def test_a_form_sent_without_its_csrf_token_says_the_page_has_expired(make_app):
@@ -190,10 +150,9 @@ def test_a_form_sent_without_its_csrf_token_says_the_page_has_expired(make_app):
     client = app.test_client()
     forged = client.post("/send", data={"reason": "ill"}, headers=BROWSER)
 
-    assert forged.status_code == 400
-    seen = page(forged)
+    seen = page_of(forged, 400)
     assert seen.title == "This page has expired – Attendance portal"
-    assert "Nothing has been sent." in seen.text and "Go to the start of the portal" in seen.text
+    assert "Nothing has been sent." in seen.main and "Go to the start of the portal" in seen.main
 
     # The same form with the token of this session goes through: the page is about CSRF, not the route.
     genuine = client.post("/send", data={"reason": "ill", "csrf_token": client.get("/token").text})
@@ -225,10 +184,9 @@ def test_too_many_attempts_says_how_long_to_wait(make_app):
     assert [client.post("/sign-in-attempt").status_code for _ in range(2)] == [200, 200]
     response = client.post("/sign-in-attempt", headers=BROWSER)
 
-    assert response.status_code == 429
-    seen = page(response)
+    seen = page_of(response, 429)
     assert seen.title == "Too many attempts – Attendance portal"
-    assert "Wait up to 15 minutes, then try again." in seen.text
+    assert "Wait up to 15 minutes, then try again." in seen.main
     assert "Retry-After" in response.headers
 
 

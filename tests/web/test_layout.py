@@ -6,7 +6,6 @@ element and no style= attribute. And no GOV.UK branding: no crown, no GOV.UK log
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,50 +15,13 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovT
 from wtforms import DateField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired
 
+from pages import Page
+from pages import page as page_at  # `page` names the page read in these tests
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 STATIC = ROOT / "portal" / "static"
 BROWSER = {"Accept": "text/html"}
-
-
-class Page(HTMLParser):
-    """The parts of a page these tests look at."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.html = html
-        self.elements: list[tuple[str, dict]] = []
-        self.inline_scripts = 0
-        self.title = ""
-        self._open: list[str] = []
-        self._text: list[str] = []
-        self.feed(html)
-        self.title = " ".join(self.title.split())
-        self.text = " ".join(" ".join(self._text).split())
-
-    def handle_starttag(self, tag, attrs):
-        self.elements.append((tag, dict(attrs)))
-        if tag not in {"meta", "link", "input", "br", "hr", "img"}:
-            self._open.append(tag)
-
-    def handle_endtag(self, tag):
-        while self._open and self._open.pop() != tag:
-            pass
-
-    def handle_data(self, data):
-        if self._open and self._open[-1] == "script" and data.strip():
-            self.inline_scripts += 1
-        if "title" in self._open:
-            self.title += data
-        elif "body" in self._open:
-            self._text.append(data)
-
-    def all(self, tag: str) -> list[dict]:
-        return [attrs for name, attrs in self.elements if name == tag]
-
-    def links(self) -> set[str]:
-        """Every link target on the page."""
-        return {attrs.get("href", "") for attrs in self.all("a")}
 
 
 def assert_strict_csp_and_no_govuk_branding(page: Page) -> None:
@@ -74,12 +36,6 @@ def assert_strict_csp_and_no_govuk_branding(page: Page) -> None:
     # GOV.UK's header (crown and logo), its footer crown and crest, and the "Crown copyright" line.
     for branding in ("govuk-header", "govuk-logo", "govuk-footer__crown", "govuk-crest", "Crown copyright"):
         assert branding not in page.html
-
-
-def get_page(client, url: str, status: int = 200) -> Page:
-    response = client.get(url, headers=BROWSER)
-    assert response.status_code == status
-    return Page(response.get_data(as_text=True))
 
 
 @pytest.fixture
@@ -100,7 +56,7 @@ def app(make_app):
     + [(f"/abort/{code}", code) for code in (400, 403, 405, 410, 413, 429)],
 )
 def test_every_page_works_under_a_strict_csp_and_carries_no_govuk_branding(client, url, status):
-    page = get_page(client, url, status)
+    page = page_at(client, url, status)
 
     assert_strict_csp_and_no_govuk_branding(page)
     html = page.all("html")[0]
@@ -114,7 +70,7 @@ def test_every_page_works_under_a_strict_csp_and_carries_no_govuk_branding(clien
 
 
 def test_the_header_and_footer_name_the_service(client):
-    page = get_page(client, "/")
+    page = page_at(client, "/")
 
     assert "Attendance portal" in page.text
     footer = page.html.split("<footer", 1)[1]
@@ -132,11 +88,11 @@ def test_a_page_title_is_the_page_then_the_service(make_app):
         ),
     )
 
-    assert get_page(app.test_client(), "/named").title == "Report an absence – Attendance portal"
+    assert page_at(app.test_client(), "/named").title == "Report an absence – Attendance portal"
 
 
 def test_the_home_page_without_schools_tells_the_operator_how_to_load_a_policy(client):
-    page = get_page(client, "/")
+    page = page_at(client, "/")
 
     assert page.title == "Attendance portal"
     assert "No schools have been set up yet" in page.text
@@ -148,7 +104,7 @@ def test_the_home_page_lists_each_school_with_its_phone_and_email(app, runner):
         result = runner.invoke(args=["policy", "load", str(EXAMPLES / policy)])
         assert result.exit_code == 0, result.output
 
-    page = get_page(app.test_client(), "/")
+    page = page_at(app.test_client(), "/")
 
     assert_strict_csp_and_no_govuk_branding(page)
     assert "No schools have been set up yet" not in page.text
@@ -173,7 +129,7 @@ def test_flashed_messages_show_in_notification_banners(make_app):
         flash("Your session will end in 5 minutes")
         return render_template_string('{% extends "base.html" %}{% block title %}Done{% endblock %}')
 
-    page = get_page(app.test_client(), "/flashing")
+    page = page_at(app.test_client(), "/flashing")
 
     banners = [d for d in page.all("div") if "govuk-notification-banner" in d.get("class", "").split()]
     assert [b["role"] for b in banners] == ["alert", "region"]
@@ -208,7 +164,7 @@ def test_the_error_summary_links_every_error_to_its_field(make_app):
         return render_template_string(FORM_PAGE, form=form)
 
     client = app.test_client()
-    clean = get_page(client, "/report")
+    clean = page_at(client, "/report")
     assert "There is a problem" not in clean.text
     assert clean.title == "Report an absence – Attendance portal"
 

@@ -24,7 +24,8 @@ from factories import ALP, BOTHAL, CENTRAL, RISE_PARK, RISE_PARK_URN, add_marks,
 from parents import make_parent, sign_in_as
 from services.test_leave import png
 from staff import make_staff
-from web.test_layout import Page, assert_strict_csp_and_no_govuk_branding
+from pages import Page
+from web.test_layout import assert_strict_csp_and_no_govuk_branding
 
 BROWSER = {"Accept": "text/html"}
 NOW = datetime(2026, 11, 23, 10, 0)  # a Monday in the ALP and RP calendars, in England (and UTC: winter)

@@ -14,7 +14,7 @@ from portal.models import ParentAccount
 
 from factories import add_marks, calendar, load_trust, make_pupil, sessions
 from parents import make_parent, sign_in_as
-from web.test_layout import Page
+from pages import page_of
 
 BROWSER = {"Accept": "text/html"}
 # 10am on Monday 14 December 2026 in England (GMT): the last week of the autumn term at Bothal.
@@ -42,11 +42,6 @@ def client_signed_in(client, app, family):
     with app.app_context():
         sign_in_as(client, db.session.scalar(select(ParentAccount).where(ParentAccount.email == "jo@example.com")))
     return client
-
-
-def page_of(response, status: int = 200) -> Page:
-    assert response.status_code == status, response.data[:300]
-    return Page(response.get_data(as_text=True))
 
 
 def date_fields(day: date) -> list[str]:

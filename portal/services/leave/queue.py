@@ -14,7 +14,7 @@ from portal.models.leave import PENDING, LeaveRequest, LeaveRequestChild
 from portal.services import NotFound
 from portal.services.leave.assessment import assessment_for
 from portal.services.leave.evidence import requests_with_evidence
-from portal.services.permissions import require, schools_of
+from portal.services.permissions import require, schools_chosen
 
 
 QUEUE_VIEWS = ("waiting", "to_record", "decided", "all")
@@ -40,7 +40,7 @@ def leave_queue(staff: StaffUser, today: date, school_urn: str | None = None, vi
                 ) -> list[QueueItem]:
     """Requests at the staff member's schools: waiting for a decision (the soonest due first), leave that has
     ended with nothing recorded about the return, decided ones, or all."""
-    schools = [s for s in schools_of(staff) if school_urn in (None, "", s.urn)]
+    schools = schools_chosen(staff, school_urn)
     if not schools or view not in QUEUE_VIEWS:
         return []
     query = (select(LeaveRequestChild).join(LeaveRequest)

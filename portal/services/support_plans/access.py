@@ -9,16 +9,12 @@ from portal.models import ParentAccount, Pupil, StaffUser
 from portal.models.support_plan import ACTIVE, DRAFT, SupportPlan, SupportPlanVersion
 from portal.services import NotFound
 from portal.services.parent_access import child_of, children_of
-from portal.services.permissions import DRAFT_SUPPORT_PLANS, may, require, schools_of
+from portal.services.permissions import DRAFT_SUPPORT_PLANS, pupil_for, require, schools_where
 from portal.services.support_plans.status import version_status
 
 
 def pupil_for_plan(staff: StaffUser, pupil_id: int) -> Pupil:
-    pupil = db.session.get(Pupil, pupil_id)
-    if pupil is None:
-        raise NotFound("no such pupil")
-    require(staff, DRAFT_SUPPORT_PLANS, pupil.school)
-    return pupil
+    return pupil_for(staff, pupil_id, DRAFT_SUPPORT_PLANS)
 
 
 def staff_plan(staff: StaffUser, plan_id: int) -> SupportPlan:
@@ -30,7 +26,7 @@ def staff_plan(staff: StaffUser, plan_id: int) -> SupportPlan:
 
 
 def drafting_school_ids(staff: StaffUser) -> list[int]:
-    return [s.id for s in schools_of(staff) if may(staff, DRAFT_SUPPORT_PLANS, s)]
+    return [s.id for s in schools_where(staff, DRAFT_SUPPORT_PLANS)]
 
 
 def plans_for_staff(staff: StaffUser, state: str | None = None) -> list[SupportPlan]:

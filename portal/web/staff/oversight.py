@@ -12,7 +12,7 @@ from portal.clock import school_now, school_today
 from portal.domain.ids import parse_id
 from portal.services import NotFound, data_arrivals, support_plans
 from portal.services import oversight as service
-from portal.services.permissions import DRAFT_SUPPORT_PLANS, may, schools_of
+from portal.services.permissions import DRAFT_SUPPORT_PLANS, schools_of, schools_where
 from portal.web.staff import bp, navigation, staff_view
 
 
@@ -57,7 +57,7 @@ def oversight_list(kind: str):
         abort(404)
     form, result, args = _overview()
     entries = result.lists.get(kind, [])
-    planning = {s.urn for s in schools_of(current_user) if may(current_user, DRAFT_SUPPORT_PLANS, s)}
+    planning = {s.urn for s in schools_where(current_user, DRAFT_SUPPORT_PLANS)}
     return render_template("staff/oversight_list.html", filters=form, result=result, args=args, kind=list_kind,
                            entries=entries, planning=planning,
                            plans=support_plans.open_plans_by_pupil(current_user, [e.row.pupil_id for e in entries]),
