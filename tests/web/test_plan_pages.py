@@ -450,3 +450,19 @@ def test_a_polish_parent_reads_the_page_around_the_plan_in_polish_and_the_signed
     assert "Proszę potwierdzić, że plan został przeczytany" in refused.get_data(as_text=True)
     decline = client.get(f"{link}/decline").get_data(as_text=True)
     assert "Prosimy poinformować szkołę, że się Państwo nie zgadzają" in decline and "Powrót do planu" in decline
+
+
+def test_the_invitation_to_sign_is_in_each_parents_language(client, app, school):
+    with app.app_context():
+        db.session.scalar(select(ParentAccount).where(ParentAccount.email == "jo@example.com")).language = "pl"
+        db.session.commit()
+    draft_and_send(client, app, school)
+    with app.app_context():
+        invites = {m.recipients[0]: m for m in db.session.scalars(select(OutboxMessage))
+                   if ":invite:" in (m.key or "")}
+    polish, english = invites["jo@example.com"], invites["alex@example.com"]
+    assert polish.subject == "Prosimy przeczytać i podpisać plan wsparcia frekwencji dziecka (Sam)"
+    assert "Przeczytaj i podpisz plan" in polish.body_text and "Data przeglądu:" in polish.body_text
+    assert "translated from English" not in polish.body_text and "Read and sign" not in polish.body_text
+    assert english.subject == "Please read and sign Sam’s attendance support plan"
+    assert "Read and sign the plan" in english.body_text and "The review date is" in english.body_text
