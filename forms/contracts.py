@@ -6,6 +6,7 @@ portal.domain.support_plan.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -91,19 +92,19 @@ class SendForm(BaseForm):
 class _VersionForm(BaseForm):
     """Which version the person read, and its fingerprint: a signature is refused if either has changed."""
 
-    version = HiddenField(validators=[InputRequired("Reload the page and read the plan again")])
-    sha256 = HiddenField(validators=[InputRequired("Reload the page and read the plan again"), Length(64, 64)])
+    version = HiddenField(validators=[InputRequired(_l("Reload the page and read the plan again"))])
+    sha256 = HiddenField(validators=[InputRequired(_l("Reload the page and read the plan again")), Length(64, 64)])
 
     def version_number(self) -> int:
         return parse_id(self.version.data) or 0
 
 
 class SignForm(_VersionForm):
-    typed_name = StringField("Type your full name to sign", widget=GovTextInput(),
-                             validators=[DataRequired("Type your full name to sign"), Length(max=NAME)])
-    confirm = BooleanField("I have read this plan and I agree to it", widget=GovCheckboxInput(),
-                           validators=[DataRequired("Confirm that you have read the plan and agree to it")])
-    submit = SubmitField("Sign the plan", widget=GovSubmitInput())
+    typed_name = StringField(_l("Type your full name to sign"), widget=GovTextInput(),
+                             validators=[DataRequired(_l("Type your full name to sign")), Length(max=NAME)])
+    confirm = BooleanField(_l("I have read this plan and I agree to it"), widget=GovCheckboxInput(),
+                           validators=[DataRequired(_l("Confirm that you have read the plan and agree to it"))])
+    submit = SubmitField(_l("Sign the plan"), widget=GovSubmitInput())
 
 
 class SchoolSignForm(SignForm):
@@ -123,10 +124,10 @@ class PupilSignForm(_VersionForm):
 
 
 class DeclineForm(_VersionForm):
-    reason = TextAreaField("Why do you not agree to this plan?", widget=GovTextArea(),
-                           description="The school will read this and contact you. You can still sign later.",
-                           validators=[DataRequired("Tell the school why you do not agree"), Length(max=TEXT)])
-    submit = SubmitField("Send to the school", widget=GovSubmitInput())
+    reason = TextAreaField(_l("Why do you not agree to this plan?"), widget=GovTextArea(),
+                           description=_l("The school will read this and contact you. You can still sign later."),
+                           validators=[DataRequired(_l("Tell the school why you do not agree")), Length(max=TEXT)])
+    submit = SubmitField(_l("Send to the school"), widget=GovSubmitInput())
 
 
 OUTCOMES = [SelectChoice("continue", "Continue the plan to a new review date"),

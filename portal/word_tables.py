@@ -7,7 +7,7 @@ through this method, named in babel.cfg with the tables to read:
     tables = SHORT_WORDS
     rows = _TABLE:2
 
-`tables`: module-level dicts, each string value is a message (or a module-level string, itself one). `rows`: a module-level tuple of rows and the index
+`tables`: module-level dicts, each string value is a message (or a module-level string, itself one). `plurals`: module-level dicts whose values are (singular, plural) pairs, each a plural message (ngettext). `rows`: a module-level tuple of rows and the index
 of the message in each row; an f-string there may name module-level string constants (`f"... {_AUTHORISED}"`).
 """
 
@@ -43,6 +43,7 @@ def _names(node) -> list[str]:
 
 def extract(fileobj, keywords, comment_tags, options):
     tables = {name.strip() for name in options.get("tables", "").split(",") if name.strip()}
+    plurals = {name.strip() for name in options.get("plurals", "").split(",") if name.strip()}
     rows = dict(item.strip().split(":") for item in options.get("rows", "").split(",") if item.strip())
     tree = ast.parse(fileobj.read().decode(options.get("encoding", "utf-8")))
     constants: dict[str, str] = {}
@@ -60,6 +61,12 @@ def extract(fileobj, keywords, comment_tags, options):
                 text = _text(item, constants)
                 if text:
                     yield item.lineno, "_", text, []
+        if plurals.intersection(names) and isinstance(value, ast.Dict):
+            for item in value.values:
+                if isinstance(item, ast.Tuple) and len(item.elts) == 2:
+                    pair = tuple(_text(e, constants) for e in item.elts)
+                    if all(pair):
+                        yield item.lineno, "ngettext", pair, []
         for name in rows.keys() & set(names):
             index = int(rows[name])
             for row in getattr(value, "elts", []):

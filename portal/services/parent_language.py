@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from portal.domain.languages import checked_language, page_language
 from portal.domain.nudge_rules import DEFAULT_LANGUAGE
 from portal.extensions import db
-from portal.models import ParentAccount
+from portal.models import Contact, ParentAccount
 from portal.services.audit_writer import record
 
 
@@ -26,6 +26,26 @@ def message_locale(account: ParentAccount) -> str:
     if ambient is not None and ambient.language != DEFAULT_LANGUAGE:
         return str(ambient)
     return _locale(language_of(account))
+
+
+def contact_locale(contact: Contact) -> str:
+    """The locale to write to one of a pupil's contacts in: their account's (message_locale), else the preferred
+    language the school's records give them, else English."""
+    if contact.parent_account is not None:
+        return message_locale(contact.parent_account)
+    return _locale(page_language(None, [contact.preferred_language]))
+
+
+def emails_by_locale(contacts: list[Contact]) -> dict[str, list[str]]:
+    """The contacts' email addresses grouped by the locale to write to them in: one message per language
+    (an address met twice keeps its first contact's language)."""
+    groups: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for contact in contacts:
+        if contact.email and contact.email not in seen:
+            seen.add(contact.email)
+            groups.setdefault(contact_locale(contact), []).append(contact.email)
+    return {locale: sorted(emails) for locale, emails in sorted(groups.items())}
 
 
 def _locale(language: str) -> str:

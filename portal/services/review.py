@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
@@ -27,6 +28,7 @@ from portal.models.absence import ACCEPTED, ANSWERED, QUESTION, RECEIVED, UNAUTH
 from portal.models.support_plan import ACTIVE
 from portal.services import NotFound, ServiceError, notify, register
 from portal.services.audit_writer import record
+from portal.services.parent_language import message_locale
 from portal.services.policies import school_policy, trust_policy
 from portal.services.permissions import AUTHORISE_ABSENCE, require, schools_chosen, schools_of
 
@@ -151,9 +153,12 @@ def decide(staff: StaffUser, child_id: int, action: str, code: str | None = None
     record(f"staff:{staff.id}", f"absence.{action}", child, before,
            {"status": child.status, "code": child.code, "note": child.note, "marks_replaced": replaced})
     report = child.report
-    notify.queue([report.parent_account.email], f"Absence report {report.reference}: {child.status_words}",
-                 "absence_decided", child=child, report=report,
-                 link=notify.external_url("parent.report", reference=report.reference))
+    with force_locale(message_locale(report.parent_account)):  # the parent's language (services/parent_language.py)
+        notify.queue([report.parent_account.email],
+                     gettext("Absence report %(reference)s: %(status)s", reference=report.reference,
+                             status=gettext(child.status_words)),
+                     "absence_decided", child=child, report=report,
+                     link=notify.external_url("parent.report", reference=report.reference))
     db.session.commit()
     return child
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import gettext, ngettext
 
 from portal.clock import school_time, school_today
 from portal.domain.policy_words import notice_words, role_name
@@ -18,8 +19,9 @@ def register(app: Flask) -> None:
     # Parents never read a bare code: `{{ code_in_words(child.code, child.pupil.school) }}`.
     app.add_template_global(code_in_words, "code_in_words")
     # Policy wording has one home (portal/domain/policy_words.py): `{{ role.role | role_name }}`.
-    app.add_template_filter(role_name, "role_name")
-    app.add_template_filter(notice_words, "notice_words")
+    # In the language being written (the page's, or a message's under force_locale).
+    app.add_template_filter(lambda role: role_name(role, gettext), "role_name")
+    app.add_template_filter(lambda policy: notice_words(policy, ngettext), "notice_words")
     words.register(app)  # `{{ page.missed | days_words }}`, `{{ page.target | percent_words }}` (portal/web/words.py)
     dates.register(app)  # `{{ day | date_words('short day month') }}`: in the page's language (portal/web/dates.py)
 

@@ -419,3 +419,24 @@ def test_alp_late_return_offers_only_the_days_missed(alp):
 def test_rp_notice_rule_read_from_the_policys_own_conflict(rp):
     policy = school_policy(RISE_PARK_URN)[0]
     assert [(r.amount, r.unit) for r in leave.also_stated_notice(policy)] == [(6, "weeks")]
+
+
+def test_a_polish_parents_decision_email_arrives_in_polish_and_the_other_parents_in_english(alp):
+    from portal.extensions import mail
+    from portal.services import notify
+
+    alp["jo"].language = "pl"
+    child = send(alp, [alp["sam"]], date(2026, 12, 14), date(2026, 12, 16)).children[0]
+    reference = child.request.reference
+    db.session.query(OutboxMessage).delete()  # only the decision's emails below
+    db.session.commit()
+    leave.decide(alp["head"], child.id, [], "A holiday is not an exceptional circumstance.", now=NOW_ALP)
+    with mail.record_messages() as outbox:
+        assert notify.deliver_due(even_if_not_due=True) == (2, 0)
+    by_recipient = {tuple(email.recipients): email for email in outbox}
+    polish, english = by_recipient[("jo@example.com",)], by_recipient[("alex@example.com",)]
+    assert polish.subject == f"Prośba o zwolnienie {reference}: decyzja szkoły w sprawie dziecka (Sam)"
+    assert "Przeczytaj list w portalu" in polish.body and '<html lang="pl">' in polish.html
+    assert "has not approved leave of absence for Sam Taylor" in polish.body  # the letter: the English original
+    assert english.subject == f"Leave request {reference}: the school’s decision for Sam"
+    assert "Read the letter in the portal" in english.body and "Przeczytaj" not in english.body

@@ -159,3 +159,16 @@ def test_siblings_are_those_at_the_staff_members_schools(reports):
     trust_head = make_staff("head@alp.example", "headteacher", trust="alp")
     assert review.siblings(sam, bothal_office) == []  # Ali is at Central, Kim at Rise Park (another trust)
     assert review.siblings(sam, trust_head) == [ali]  # the trust's head works with Central too, not Rise Park
+
+
+def test_a_polish_parent_gets_the_schools_question_in_polish(reports):
+    sam, _, report = reports
+    child = report(sam)
+    child.report.parent_account.language = "pl"
+    office = make_staff("office@bothal.example", "office", "122239")
+    review.decide(office, child.id, "question", note="Is it chickenpox?")
+    email = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()[-1]
+    assert email.subject == f"Zgłoszenie nieobecności {child.report.reference}: Szkoła ma pytanie"
+    assert "Sam: szkoła ma pytanie dotyczące tej nieobecności." in email.body_text
+    assert "Zobacz zgłoszenie i odpowiedz szkole" in email.body_text and "Is it chickenpox?" in email.body_text
+    assert "the school has a question" not in email.body_text and '<html lang="pl">' in email.body_html

@@ -338,3 +338,18 @@ def test_pages_of_another_family_or_that_do_not_exist_are_404(app, client, alp):
     as_user(client, app, ParentAccount, "stranger@example.com")
     assert client.get("/parent/leave/LXXXXXX").status_code == 404
     assert "You have not asked for leave" in check_page(client.get("/parent/leave", headers=BROWSER)).text
+
+
+def test_a_polish_parent_checks_a_leave_request_in_polish_with_the_policys_words_in_polish(app, client, alp):
+    with app.app_context():
+        db.session.scalar(select(ParentAccount).where(ParentAccount.email == "jo@example.com")).language = "pl"
+        db.session.commit()
+    as_user(client, app, ParentAccount, "jo@example.com")
+    client.post("/parent/leave/new", data=form([alp["sam"]], date(2026, 12, 3), date(2026, 12, 10),
+                                               files=[("booking.png", png())]))
+    text = check_page(client.get("/parent/leave/check", headers=BROWSER)).text
+    assert "Proszę sprawdzić odpowiedzi przed wysłaniem prośby" in text
+    assert "Szkoła prosi o co najmniej 14 dni wyprzedzenia" in text  # the notice period, in Polish plurals
+    assert "Państwa prośba daje 10 (dni)" in text and "osoba decydująca (dyrektor szkoły)" in text
+    assert "5 dni nauki (10 części dnia)" in text and "Prośba nie jest zgodą" in text
+    assert "14 days" not in text and "headteacher" not in text and "Check your answers" not in text

@@ -431,3 +431,38 @@ def test_the_home_page_partial_lists_the_plans_waiting_for_this_parent(client, a
         plan = db.session.get(SupportPlan, plan_id)
         plans.sign_as_parent(jo, plan_id, 1, plan.current.sha256, "Jo Taylor", True)
         assert plans.plans_to_sign(jo) == []
+
+
+def test_a_polish_parent_reads_the_page_around_the_plan_in_polish_and_the_signed_text_as_written(client, app, school):
+    plan_id = draft_and_send(client, app, school)
+    with app.app_context():
+        db.session.scalar(select(ParentAccount).where(ParentAccount.email == "jo@example.com")).language = "pl"
+        db.session.commit()
+    parent_signed_in(client, app, "jo@example.com")
+    link = f"/parent/children/{school['sam']}/plans/{plan_id}"
+    text = client.get(link).get_data(as_text=True)
+    assert "Plan wsparcia frekwencji dziecka (Sam)" in text and "Na co prosimy Państwa o zgodę" in text
+    assert "Podpisz plan" in text and "Jeszcze nie podpisano" in text
+    assert "What you are asked to agree to" not in text and "Not signed yet" not in text
+    assert "Inform school before 9:00am if child is absent" in text  # the plan's own words, as the school wrote them
+    _, number, sha = latest_plan(app)
+    refused = client.post(f"{link}/sign", data={"version": number, "sha256": sha, "typed_name": "Jo Taylor"})
+    assert "Proszę potwierdzić, że plan został przeczytany" in refused.get_data(as_text=True)
+    decline = client.get(f"{link}/decline").get_data(as_text=True)
+    assert "Prosimy poinformować szkołę, że się Państwo nie zgadzają" in decline and "Powrót do planu" in decline
+
+
+def test_the_invitation_to_sign_is_in_each_parents_language(client, app, school):
+    with app.app_context():
+        db.session.scalar(select(ParentAccount).where(ParentAccount.email == "jo@example.com")).language = "pl"
+        db.session.commit()
+    draft_and_send(client, app, school)
+    with app.app_context():
+        invites = {m.recipients[0]: m for m in db.session.scalars(select(OutboxMessage))
+                   if ":invite:" in (m.key or "")}
+    polish, english = invites["jo@example.com"], invites["alex@example.com"]
+    assert polish.subject == "Prosimy przeczytać i podpisać plan wsparcia frekwencji dziecka (Sam)"
+    assert "Przeczytaj i podpisz plan" in polish.body_text and "Data przeglądu:" in polish.body_text
+    assert "translated from English" not in polish.body_text and "Read and sign" not in polish.body_text
+    assert english.subject == "Please read and sign Sam’s attendance support plan"
+    assert "Read and sign the plan" in english.body_text and "The review date is" in english.body_text

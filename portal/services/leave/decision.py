@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import force_locale, gettext
+
 from portal.clock import school_time, utcnow
 from portal.domain.leave_dates import ONE_DAY
 from portal.extensions import db
@@ -16,6 +18,7 @@ from portal.services.leave.declarations import declarations_status
 from portal.services.leave.evidence import request_evidence
 from portal.services.leave.letters import decision_letter
 from portal.services.leave.queue import leave_item
+from portal.services.parent_language import emails_by_locale
 from portal.services.policies import school_policy
 from portal.services.permissions import DECIDE_LEAVE, require
 
@@ -66,20 +69,27 @@ def decide(staff: StaffUser, child_id: int, approved_days: list[date], reasons: 
         "reference": leave_request.reference, "upn": pupil.upn, "status": child.status,
         "approved_days": child.approved_days, "reasons": child.reasons, "flags": [f.key for f in case_flags],
         "marks_replaced": replaced})
-    recipients = decision_recipients(child)
-    if recipients:
-        notify.queue(recipients,
-                     f"Leave request {leave_request.reference}: the school’s decision for {pupil.forename}",
-                     "leave_decided",
-                     key=f"leave:{leave_request.reference}:{child.id}:decided", letter=child.letter,
-                     link=notify.external_url("parent.leave_letter", reference=leave_request.reference,
-                                              child_id=child.id),
-                     pdf=notify.external_url("parent.leave_letter_pdf", reference=leave_request.reference,
-                                             child_id=child.id))
+    # One email per language the parents read (services/parent_language.py); the letter in it is the English one.
+    for locale, recipients in emails_by_locale(decision_contacts(child)).items():
+        language = "" if locale.startswith("en") else f"{locale}:"
+        with force_locale(locale):
+            notify.queue(recipients,
+                         gettext("Leave request %(reference)s: the school’s decision for %(name)s",
+                                 reference=leave_request.reference, name=pupil.forename),
+                         "leave_decided",
+                         key=f"leave:{leave_request.reference}:{child.id}:{language}decided", letter=child.letter,
+                         link=notify.external_url("parent.leave_letter", reference=leave_request.reference,
+                                                  child_id=child.id),
+                         pdf=notify.external_url("parent.leave_letter_pdf", reference=leave_request.reference,
+                                                 child_id=child.id))
     db.session.commit()
     return child
 
 
-def decision_recipients(child: LeaveRequestChild) -> list[str]:
+def decision_contacts(child: LeaveRequestChild) -> list:
     """Every parent with parental responsibility for the child who has an email address."""
-    return sorted({c.email for c in child.pupil.contacts if c.parental_responsibility and c.email})
+    return [c for c in child.pupil.contacts if c.parental_responsibility and c.email]
+
+
+def decision_recipients(child: LeaveRequestChild) -> list[str]:
+    return sorted({c.email for c in decision_contacts(child)})

@@ -7,12 +7,13 @@ from decimal import Decimal
 
 from portal.domain import codes
 from portal.domain.policy import Policy
-from portal.domain.policy_words import role_names
+from portal.domain.policy_words import english, role_names
 from portal.models import Pupil
 
 
-def decider_words(policy: Policy) -> str:
-    return role_names(policy.leave.deciders)
+def decider_words(policy: Policy, gettext=english) -> str:
+    """Who decides, in words ("headteacher or senior leader"); pass a gettext to have them in a parent's language."""
+    return role_names(policy.leave.deciders, gettext=gettext)
 
 
 def bar_words(policy: Policy) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import force_locale, gettext
 from sqlalchemy.exc import IntegrityError
 
 from portal.clock import utcnow
@@ -16,6 +17,7 @@ from portal.models.support_plan import (
 )
 from portal.services import NotFound, ServiceError, notify
 from portal.services.audit_writer import record
+from portal.services.parent_language import message_locale
 from portal.services.support_plans.access import plan_for_parent, staff_plan
 from portal.services.support_plans.drafting import MAX_NAME, PlanChanged, checked_text
 from portal.services.support_plans.reviews import staff_emails
@@ -38,11 +40,13 @@ def send_for_signing(staff: StaffUser, plan_id: int, now: datetime | None = None
         plan.started_on = date.fromisoformat(version.fields["meeting_date"])
     invited = []
     for account, name in parent_signers(plan.pupil):
-        notify.queue([account.email], f"Please read and sign {plan.pupil.forename}’s attendance support plan",
-                     "plan_invitation", key=f"support-plan:{plan.id}:v{version.number}:invite:{account.id}",
-                     plan=plan, version=version, name=name, school=plan.school,
-                     review_date=rules.long_date(version.fields["review_date"]),
-                     link=notify.external_url("parent.plan", pupil_id=plan.pupil_id, plan_id=plan.id))
+        with force_locale(message_locale(account)):  # the parent's language (services/parent_language.py)
+            notify.queue([account.email],
+                         gettext("Please read and sign %(name)s’s attendance support plan", name=plan.pupil.forename),
+                         "plan_invitation", key=f"support-plan:{plan.id}:v{version.number}:invite:{account.id}",
+                         plan=plan, version=version, name=name, school=plan.school,
+                         review_date=date.fromisoformat(version.fields["review_date"]),
+                         link=notify.external_url("parent.plan", pupil_id=plan.pupil_id, plan_id=plan.id))
         invited.append(account.email)
     record(f"staff:{staff.id}", "support_plan.send", plan, after={
         "version": version.number, "sha256": version.sha256, "invited": sorted(invited)})

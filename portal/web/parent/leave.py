@@ -7,6 +7,7 @@ from datetime import date
 from io import BytesIO
 
 from flask import abort, redirect, render_template, request, send_file, session, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -125,8 +126,8 @@ def check_leave_request():
     return render_template(
         "parent/leave_check.html", form=form, draft=draft, checked=checked,
         declaration=leave.declaration_text(checked.policy, pupils), penalties=leave.penalty_words(checked.policy),
-        notice=notice_words(checked.policy), unit=UNIT_WORDS[checked.policy.leave.notice_unit],
-        decider=leave.decider_words(checked.policy), bar=leave.bar_words(checked.policy),
+        notice=notice_words(checked.policy, ngettext), unit=UNIT_WORDS[checked.policy.leave.notice_unit],
+        decider=leave.decider_words(checked.policy, gettext), bar=leave.bar_words(checked.policy),
         others=leave.other_parent_names(current_user, pupils), navigation=navigation("parent.leave_requests"))
 
 

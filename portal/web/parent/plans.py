@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from forms.contracts import DeclineForm, SignForm
@@ -74,7 +75,7 @@ def sign_plan(pupil_id: int, plan_id: int):
         except ServiceError as exc:
             form.form_errors.append(str(exc))
         else:
-            flash(f"You have signed {child.forename}’s plan. Thank you.", "success")
+            flash(gettext("You have signed %(name)s’s plan. Thank you.", name=child.forename), "success")
             return redirect(url_for("parent.plan", pupil_id=child.id, plan_id=found.id), code=303)
     return _show(child, found, sign=form)
 
@@ -97,7 +98,7 @@ def decline_plan(pupil_id: int, plan_id: int):
         except ServiceError as exc:
             form.form_errors.append(str(exc))
         else:
-            flash("We have told the school you do not agree, and why. They will contact you.", "success")
+            flash(gettext("We have told the school you do not agree, and why. They will contact you."), "success")
             return redirect(url_for("parent.plan", pupil_id=child.id, plan_id=found.id), code=303)
     return _page("parent/plan_decline.html", child=child, plan=found, version=version, form=form)
 
