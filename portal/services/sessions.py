@@ -68,7 +68,7 @@ _SESSION, _PARENT = AccountSession.__table__, ParentAccount.__table__
 # not ORM objects, for the page every parent opens at 8.15 (BENCHMARKS.md).
 _RESUME = (select(_SESSION.c.id, _SESSION.c.staff_id, _SESSION.c.parent_account_id, _SESSION.c.last_seen_at,
                   _SESSION.c.expires_at, _SESSION.c.ended_at, _PARENT.c.email, _PARENT.c.created_at,
-                  _PARENT.c.last_signed_in_at)
+                  _PARENT.c.last_signed_in_at, _PARENT.c.language)
            .select_from(_SESSION.outerjoin(_PARENT, _PARENT.c.id == _SESSION.c.parent_account_id))
            .where(_SESSION.c.token_hash == bindparam("token_hash")))
 
@@ -104,7 +104,7 @@ def _parent(row) -> ParentAccount:
     account = db.session.identity_map.get(identity_key(ParentAccount, row.parent_account_id))
     if account is None:
         account = ParentAccount(id=row.parent_account_id, email=row.email, created_at=row.created_at,
-                                last_signed_in_at=row.last_signed_in_at)
+                                last_signed_in_at=row.last_signed_in_at, language=row.language)
         make_transient_to_detached(account)
         db.session.add(account)
     return account
