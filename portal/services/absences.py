@@ -19,7 +19,7 @@ from portal.models.evidence import PENDING
 from portal.services import NotFound, ServiceError, notify, uploads
 from portal.services.audit_writer import record
 from portal.services.parent_access import child_of, children_of, may_see
-from portal.services.policies import school_policy
+from portal.services.policies import policy_of, school_policy
 from portal.services.references import by_submission_key, new_reference
 
 
@@ -78,7 +78,7 @@ def preview(account: ParentAccount, draft: AbsenceDraft, now: datetime,
         if pupil is None:
             raise NotFound("no such child")  # another family's child looks exactly like one that does not exist
         if pupil.school_id not in schools:
-            schools[pupil.school_id] = school_policy(pupil.school.urn)
+            schools[pupil.school_id] = policy_of(pupil.school)
         policy, school = schools[pupil.school_id]
         site = school.site(pupil.site.slug) if pupil.site else school.sites[0]
         days = rules.covered_days(draft.first_day, draft.last_day, draft.part, school.calendar)
