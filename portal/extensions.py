@@ -1,5 +1,6 @@
 """Extensions, created unbound: create_app() binds them to each app."""
 
+from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,4 +32,12 @@ mail = Mail()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
+
+
+@limiter.request_filter
+def _reading_is_not_limited() -> bool:
+    """Every rate limit here is on a form's POST (`methods=["POST"]`: signing in, passwords), so a page read
+    skips Flask-Limiter's look-up of the view's limits: a cost every signed-in page paid for nothing (BENCHMARKS.md).
+    tests/web/test_rate_limits_on_posts.py checks every limit says so."""
+    return request.method in ("GET", "HEAD")
 babel = Babel()  # translations: portal/translations (docs/translation.md)

@@ -106,6 +106,9 @@ class ParentAccount(SignedIn, db.Model):
     language: Mapped[str | None] = mapped_column(String(5))
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="parent_account")
+    # Set by portal.services.sessions.resume, for this request only: False when none of the account's contacts has a
+    # preferred language (the pages' language is then known without loading them); None: not known.
+    contact_languages_given = None
 
     @property
     def children(self) -> list[Pupil]:

@@ -18,8 +18,8 @@ from portal.models.absence import ANSWERED, QUESTION
 from portal.models.evidence import PENDING
 from portal.services import NotFound, ServiceError, notify, uploads
 from portal.services.audit_writer import record
-from portal.services.parent_access import child_of, may_see
-from portal.services.policies import school_policy
+from portal.services.parent_access import child_of, children_of, may_see
+from portal.services.policies import policy_of, school_policy
 from portal.services.references import by_submission_key, new_reference
 
 
@@ -63,14 +63,23 @@ def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def preview(account: ParentAccount, draft: AbsenceDraft, now: datetime) -> list[ChildPreview]:
+def preview(account: ParentAccount, draft: AbsenceDraft, now: datetime,
+            children: list[Pupil] | None = None) -> list[ChildPreview]:
     """What the report means for each child: the sessions it covers, the days the school is closed, lateness.
 
-    `now` is the school's wall clock (`clock.school_now()`), as the register times are."""
+    `now` is the school's wall clock (`clock.school_now()`), as the register times are. `children`: the parent's
+    children (`parent_access.children_of`) when the caller has them already; each pupil of the draft must be one,
+    else NotFound."""
+    mine = {pupil.id: pupil for pupil in (children_of(account) if children is None else children)}
+    schools = {}  # one policy look-up per school, not per child: siblings share it
     previews = []
     for pupil_id in draft.pupil_ids:
-        pupil = child_of(account, pupil_id)
-        policy, school = school_policy(pupil.school.urn)
+        pupil = mine.get(pupil_id)
+        if pupil is None:
+            raise NotFound("no such child")  # another family's child looks exactly like one that does not exist
+        if pupil.school_id not in schools:
+            schools[pupil.school_id] = policy_of(pupil.school)
+        policy, school = schools[pupil.school_id]
         site = school.site(pupil.site.slug) if pupil.site else school.sites[0]
         days = rules.covered_days(draft.first_day, draft.last_day, draft.part, school.calendar)
         previews.append(ChildPreview(

@@ -14,6 +14,8 @@ from portal.services.audit_writer import record
 def language_of(account: ParentAccount) -> str:
     """The language the parent's pages are shown in: their choice, else their contact records' preferred
     language, else English (portal.domain.languages.page_language)."""
+    if account.contact_languages_given is False:  # the session's resume found no contact naming one
+        return page_language(account.language, [])
     return page_language(account.language, [c.preferred_language for c in account.contacts])
 
 

@@ -127,8 +127,13 @@ def school_policy(urn: str):
     if school is None:
         raise NotFound(f"no school with URN {urn} is loaded; load its trust's policy first: "
                        "flask --app portal policy load PATH")
+    return policy_of(school)
+
+
+def policy_of(school: School):
+    """(policy, the school's part of it) for a school already loaded (e.g. `pupil.school`): no look-up by URN."""
     policy = trust_policy(school.trust)
-    return policy, policy.school(urn)
+    return policy, policy.school(school.urn)
 
 
 def school_days(urn: str, start: date, end: date) -> list[tuple[date, tuple[str, ...]]]:

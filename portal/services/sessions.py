@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import and_, bindparam, exists, func, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
@@ -63,12 +63,17 @@ def start(account: Account, remember: bool = False, now: datetime | None = None)
     return token
 
 
-_SESSION, _PARENT = AccountSession.__table__, ParentAccount.__table__
+_SESSION, _PARENT, _CONTACT = AccountSession.__table__, ParentAccount.__table__, Contact.__table__
+# Whether any contact of the parent names a preferred language: most do not, and then the pages' language is known
+# without loading the contacts on every request (portal.services.parent_language.language_of).
+_LANGUAGES_GIVEN = exists().where(and_(_CONTACT.c.parent_account_id == _PARENT.c.id,
+                                       func.coalesce(_CONTACT.c.preferred_language, "") != "")).label("languages_given")
 # One indexed query (the unique index on token_hash) for the session and, for a parent, the account: plain columns,
 # not ORM objects, for the page every parent opens at 8.15 (BENCHMARKS.md).
 _RESUME = (select(_SESSION.c.id, _SESSION.c.staff_id, _SESSION.c.parent_account_id, _SESSION.c.last_seen_at,
                   _SESSION.c.expires_at, _SESSION.c.ended_at, _PARENT.c.email, _PARENT.c.created_at,
-                  _PARENT.c.last_signed_in_at)
+                  _PARENT.c.last_signed_in_at, _PARENT.c.language,
+                  _LANGUAGES_GIVEN)
            .select_from(_SESSION.outerjoin(_PARENT, _PARENT.c.id == _SESSION.c.parent_account_id))
            .where(_SESSION.c.token_hash == bindparam("token_hash")))
 
@@ -104,9 +109,11 @@ def _parent(row) -> ParentAccount:
     account = db.session.identity_map.get(identity_key(ParentAccount, row.parent_account_id))
     if account is None:
         account = ParentAccount(id=row.parent_account_id, email=row.email, created_at=row.created_at,
-                                last_signed_in_at=row.last_signed_in_at)
+                                last_signed_in_at=row.last_signed_in_at, language=row.language)
         make_transient_to_detached(account)
         db.session.add(account)
+    if row.parent_account_id is not None:
+        account.contact_languages_given = bool(row.languages_given)
     return account
 
 

@@ -56,7 +56,8 @@ def report_absence():
             submission_key=draft.submission_key if draft else absences.new_submission_key(),
             continues=draft.continues if draft else None,
         )
-        problems = [p for child in absences.preview(current_user, draft, school_now()) for p in child.problems]
+        problems = [p for child in absences.preview(current_user, draft, school_now(), children)
+                    for p in child.problems]
         files = chosen_files(form.evidence)
         if not problems and files:
             try:
