@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -30,6 +31,7 @@ from portal.services.leave.evidence import evidence_files
 from portal.services.leave.problems import Problem, RequestNotValid
 from portal.services.leave.wording import bar_words, decider_words, declaration_text, join_names
 from portal.services.parent_access import child_of
+from portal.services.parent_language import account_locale, message_locale
 from portal.services.policies import school_policy
 from portal.services.references import by_submission_key, new_reference
 
@@ -200,13 +202,18 @@ def submit(account: ParentAccount, draft: LeaveDraft, declared: bool, now: datet
     actor = f"parent:{account.id}"
     uploads.attach(checked.evidence, EVIDENCE_OWNER, leave_request.id, actor=actor)
     link = notify.external_url("parent.leave_request", reference=leave_request.reference)
-    notify.queue([account.email], f"Leave request {leave_request.reference} received: not yet a decision",
-                 "leave_received", key=f"leave:{leave_request.reference}:received", request=leave_request,
-                 preview=checked, link=link, decider=decider_words(checked.policy))
+    # Each parent's email in their language (services/parent_language.py), the subject too.
+    with force_locale(message_locale(account)):
+        notify.queue([account.email], gettext("Leave request %(reference)s received: not yet a decision",
+                                              reference=leave_request.reference),
+                     "leave_received", key=f"leave:{leave_request.reference}:received", request=leave_request,
+                     preview=checked, link=link, decider=decider_words(checked.policy, gettext=gettext))
     for other in other_parents(leave_request):
-        notify.queue([other.email], f"Leave request {leave_request.reference}: add your declaration", "leave_declare",
-                     key=f"leave:{leave_request.reference}:declare:{other.id}", request=leave_request, link=link,
-                     sender=leave_request.declarations[0].name)
+        with force_locale(account_locale(other)):
+            notify.queue([other.email], gettext("Leave request %(reference)s: add your declaration",
+                                                reference=leave_request.reference), "leave_declare",
+                         key=f"leave:{leave_request.reference}:declare:{other.id}", request=leave_request, link=link,
+                         sender=leave_request.declarations[0].name)
     record(actor, "leave.requested", leave_request, after={
         "reference": leave_request.reference, "pupils": [p.upn for p in pupils], "school": checked.school.urn,
         "first_day": leave_request.first_day.isoformat(), "return_day": leave_request.return_day.isoformat(),

@@ -74,18 +74,29 @@ def conflict_words(key: str) -> str:
     return CONFLICT_WORDS.get(key) or key.rsplit(".", 1)[-1].replace("_", " ").capitalize()
 
 
-def marks_in_words(marks: list[tuple[date, str, str]]) -> list[str]:
-    """"Monday 5 January 2027: morning and afternoon, G (unauthorised leave of absence)", one line a day."""
+def marks_in_words(marks: list[tuple[date, str, str]], gettext=None, day_words=None) -> list[str]:
+    """"Monday 5 January 2027: morning and afternoon, G (unauthorised leave of absence)", one line a day.
+
+    Pass a gettext and a day_words (a date in words) to have the lines in a parent's language; a code's meaning
+    is the regulations' (portal/domain/codes.py), which the catalogues do not hold yet, so it stays English."""
+    gettext, day_words = gettext or _english, day_words or long_date
     by_day: dict[date, list[tuple[str, str]]] = {}
     for day, session, code in sorted(marks):
         by_day.setdefault(day, []).append((session, code))
     lines = []
     for day, sessions in by_day.items():
-        parts = " and ".join("morning" if s == "AM" else "afternoon" for s, _ in sessions)
+        held = {s for s, _ in sessions}
+        parts = (gettext("morning and afternoon") if held == {"AM", "PM"}
+                 else gettext("morning") if held == {"AM"} else gettext("afternoon"))
         marked = sorted({c for _, c in sessions})
-        meaning = "; ".join(f"{c} ({codes.CODES[c].meaning})" if c in codes.CODES else c for c in marked)
-        lines.append(f"{day:%A} {day.day} {day:%B %Y}: {parts}, {meaning}")
+        meaning = "; ".join(f"{c} ({gettext(codes.CODES[c].meaning)})" if c in codes.CODES else c for c in marked)
+        lines.append(gettext("%(day)s: %(sessions)s, %(codes)s", day=day_words(day), sessions=parts, codes=meaning))
     return lines
+
+
+def _english(text: str, **values) -> str:
+    """gettext for English, filling %(name)s as Flask-Babel's does."""
+    return text % values if values else text
 
 
 def join_names(names: list[str]) -> str:
