@@ -353,3 +353,7 @@ def test_a_polish_parent_checks_a_leave_request_in_polish_with_the_policys_words
     assert "Państwa prośba daje 10 (dni)" in text and "osoba decydująca (dyrektor szkoły)" in text
     assert "5 dni nauki (10 części dnia)" in text and "Prośba nie jest zgodą" in text
     assert "14 days" not in text and "headteacher" not in text and "Check your answers" not in text
+    # What a refusal would mean, with the policy's amounts, in Polish too.
+    assert "Kara (penalty notice) jest nakładana na każdego rodzica, za każde dziecko." in text
+    assert "nieusprawiedliwiona (G: wyjazd bez zgody szkoły)" in text
+    assert "A penalty notice is issued" not in text and "is the point at which" not in text
