@@ -117,10 +117,19 @@ def code_words(code: str, policy: Policy) -> str:
     return entry.explanation if entry else "A code the portal does not know: please ask the school."
 
 
-def code_sentence(code: str, policy: Policy) -> str:
-    """A code as a parent reads it in a sentence: "Ill (code I). Too unwell to come to school. This is ..."."""
+# A code in a sentence, and its words for a code the portal does not know (babel.cfg reads both, as tables).
+CODE_SENTENCE = "%(word)s (code %(code)s). %(explanation)s"
+UNKNOWN_WORD = "Unknown"
+
+
+def code_sentence(code: str, policy: Policy, gettext=lambda text: text) -> str:
+    """A code as a parent reads it in a sentence: "Ill (code I). Too unwell to come to school. This is ...".
+
+    Pass a gettext to have it in a parent's language; a school's own wording the catalogues do not hold stays
+    as the school wrote it."""
     code = codes.normalise(code)
-    return f"{codes.SHORT_WORDS.get(code, 'Unknown')} (code {code}). {code_words(code, policy)}"
+    return gettext(CODE_SENTENCE) % {"word": gettext(codes.SHORT_WORDS.get(code, UNKNOWN_WORD)), "code": code,
+                                     "explanation": gettext(code_words(code, policy))}
 
 
 def _entry(mark: Mark | None, session: str, day: date, calendar: SchoolCalendar | None, as_of: date,

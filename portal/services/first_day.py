@@ -36,11 +36,12 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.clock import utcnow
-from portal.domain import codes
+from portal.domain import codes, dates_words
 from portal.domain.absence import PARTS, long_date
 from portal.domain.policy_rules import CONTACT_ACTIONS, ContactStep
 from portal.extensions import db
@@ -48,6 +49,7 @@ from portal.models import AbsenceReport, AbsenceReportChild, Mark, OutboxMessage
 from portal.models.contact_attempt import ContactAttempt
 from portal.services import NotFound, ServiceError, notify
 from portal.services.audit_writer import record
+from portal.services.parent_language import contact_locale
 from portal.services.policies import trust_policy
 from portal.services.permissions import pupil_for, schools_chosen
 
@@ -297,16 +299,24 @@ def chase(staff: StaffUser, day: date, pupil_ids: Collection[int], click: str, n
     recorded_at = utcnow()
     for recipients, family in families.items():
         key = _chase_key(day, click, [e.pupil.id for e in family])
-        if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
+        groups = _by_locale(recipients, family)
+        keys = [key if locale.startswith("en") else f"{key}:{locale}" for locale in groups]
+        if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.key.in_(keys))) is not None:
             result.already.extend(e.pupil for e in family)
             continue
-        names = _names([e.pupil.forename for e in family])
-        when = "today" if day == now.date() else f"on {long_date(day)}"
         schools = list({e.pupil.school_id: e.pupil.school for e in family}.values())
-        notify.queue(list(recipients), f"Please tell us why {names} {'is' if len(family) == 1 else 'are'} not in "
-                     f"school {when}", "first_day_chase", key=key, entries=family, day=day, when=when,
-                     names=names, schools=schools, session_words=SESSION_WORDS, long_date=long_date,
-                     link=notify.external_url("parent.report_absence"))
+        # One email per language the family's parents read (services/parent_language.py).
+        for (locale, emails), message_key in zip(groups.items(), keys):
+            with force_locale(locale):
+                names = _names([e.pupil.forename for e in family])
+                when = (gettext("today") if day == now.date()
+                        else gettext("on %(day)s", day=dates_words.date_words(day, language=locale.split("_")[0])))
+                subject = ngettext("Please tell us why %(names)s is not in school %(when)s",
+                                   "Please tell us why %(names)s are not in school %(when)s", len(family),
+                                   names=names, when=when)
+                notify.queue(emails, subject, "first_day_chase", key=message_key, entries=family, day=day,
+                             when=when, names=names, schools=schools,
+                             link=notify.external_url("parent.report_absence"))
         result.messages += 1
         for entry in family:
             attempt = ContactAttempt(pupil_id=entry.pupil.id, date=day, action=CHASE_ACTION, at=now,
@@ -327,7 +337,25 @@ def _chase_key(day: date, click: str, pupil_ids: list[int]) -> str:
 
 
 def _names(forenames: list[str]) -> str:
-    return forenames[0] if len(forenames) == 1 else ", ".join(forenames[:-1]) + " and " + forenames[-1]
+    """"Sam", "Sam and Sid", "Ann, Sam and Sid", in the language being written (force_locale)."""
+    if len(forenames) == 1:
+        return forenames[0]
+    return gettext("%(first)s and %(last)s", first=", ".join(forenames[:-1]), last=forenames[-1])
+
+
+def _by_locale(recipients: tuple[str, ...], family: list[Entry]) -> dict[str, list[str]]:
+    """The chase's addresses grouped by the language to write to each in (their contact's, else English)."""
+    contacts = [c for e in family for c in sorted(e.pupil.contacts, key=lambda c: (c.priority, c.id or 0))
+                if c.parental_responsibility]
+    locale_of: dict[str, str] = {}
+    for contact in contacts:
+        email = (contact.email or "").strip().lower()
+        if email:
+            locale_of.setdefault(email, contact_locale(contact))
+    groups: dict[str, list[str]] = {}
+    for email in recipients:
+        groups.setdefault(locale_of.get(email, "en_GB"), []).append(email)
+    return dict(sorted(groups.items()))
 
 
 def log_step(staff: StaffUser, pupil_id: int, day: date, action: str, outcome: str, at: datetime, now: datetime,

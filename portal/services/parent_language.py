@@ -30,6 +30,12 @@ def message_locale(account: ParentAccount) -> str:
     return _locale(language_of(account))
 
 
+def account_locale(account: ParentAccount) -> str:
+    """The locale to write to a parent who is not the one on the page (another parent of the child): their
+    choice, else their contact records' preferred language; never the page's, which is the other parent's."""
+    return _locale(language_of(account))
+
+
 def contact_locale(contact: Contact) -> str:
     """The locale to write to one of a pupil's contacts in: their account's (message_locale), else the preferred
     language the school's records give them, else English."""

@@ -28,7 +28,7 @@ def register(app: Flask) -> None:
 
 def code_in_words(code: str, school) -> str:
     """A register code in a parent's words, with the school's own wording where its policy has one."""
-    return code_sentence(code, trust_policy(school.trust))
+    return code_sentence(code, trust_policy(school.trust), gettext)
 
 
 def page_context() -> dict:

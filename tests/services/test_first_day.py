@@ -254,3 +254,30 @@ def test_the_pupil_page_has_the_contacts_the_steps_and_where_the_pupil_stands(sc
     contact = service.pupil_contact(school, sam.id, MONDAY, MID_MORNING)
     assert contact.entry is None and contact.reported and len(contact.attempts) == 1
     assert contact.steps[0].at == time(9, 30)
+
+
+def test_the_chase_email_goes_to_each_parent_in_their_language(school):
+    from portal.extensions import mail
+    from portal.services import notify
+
+    sam, sid = pupil("Sam"), pupil("Sid")
+    jo = make_parent("jo@example.com", sam, sid)
+    make_parent("alex@example.com", sam, sid, name="Alex Parent")
+    jo.language = "pl"
+    db.session.commit()
+    absent(sam)
+    absent(sid, "AM", "PM")
+    result = service.chase(school, MONDAY, [sam.id, sid.id], "click", AFTERNOON)
+    assert result.messages == 1 and {p.forename for p in result.emailed} == {"Sam", "Sid"}
+    with mail.record_messages() as outbox:
+        assert notify.deliver_due(even_if_not_due=True) == (2, 0)
+    emails = {tuple(email.recipients): email for email in outbox}
+    polish, english = emails[("jo@example.com",)], emails[("alex@example.com",)]
+    assert polish.subject == "Prosimy o informację, dlaczego dzieci (Sam i Sid) nie ma w szkole dzisiaj"
+    assert "Państwa dziecko (Sam) było nieobecne przy porannym sprawdzaniu obecności dzisiaj" in polish.body
+    assert "Państwa dziecko (Sid) było nieobecne przy porannym i popołudniowym" in polish.body
+    assert "zgłosić nieobecność przez internet" in polish.html and "please phone" not in polish.body
+    assert english.subject == "Please tell us why Sam and Sid are not in school today"
+    assert "Sid was not in school at the morning and afternoon registers today" in english.body
+    # The same click again sends nothing more, in any language.
+    assert service.chase(school, MONDAY, [sam.id, sid.id], "click", AFTERNOON).messages == 0

@@ -440,3 +440,54 @@ def test_a_polish_parents_decision_email_arrives_in_polish_and_the_other_parents
     assert "has not approved leave of absence for Sam Taylor" in polish.body  # the letter: the English original
     assert english.subject == f"Leave request {reference}: the school’s decision for Sam"
     assert "Read the letter in the portal" in english.body and "Przeczytaj" not in english.body
+
+
+def delivered():
+    """The queued emails, sent through the test SMTP server, by recipients."""
+    from portal.extensions import mail
+    from portal.services import notify
+
+    with mail.record_messages() as outbox:
+        notify.deliver_due(even_if_not_due=True)
+    return {tuple(email.recipients): email for email in outbox}
+
+
+def test_a_polish_parent_is_told_their_leave_request_was_received_in_polish(alp):
+    alp["jo"].language = "pl"
+    reference = send(alp, [alp["sam"]], date(2026, 12, 14), date(2026, 12, 16)).reference
+    received = delivered()[("jo@example.com",)]
+    assert received.subject == f"Otrzymaliśmy prośbę o zwolnienie {reference}: to jeszcze nie jest decyzja"
+    assert "To nie jest zgoda." in received.html and "To nie jest zgoda." in received.body
+    assert "Sam Taylor: 4 części dnia (2 dni nauki)" in received.body
+    assert "pierwszy dzień nieobecności: poniedziałek 14 grudnia 2026" in received.body
+    assert '<html lang="pl">' in received.html
+    assert "This is not permission" not in received.body
+
+
+def test_the_other_parent_is_asked_for_a_declaration_in_their_own_language(alp):
+    alp["alex"].language = "pl"  # Jo asks, in English; Alex reads Polish
+    reference = send(alp, [alp["sam"]], date(2026, 12, 14), date(2026, 12, 16)).reference
+    emails = delivered()
+    declare, received = emails[("alex@example.com",)], emails[("jo@example.com",)]
+    assert declare.subject == f"Prośba o zwolnienie {reference}: prosimy dodać Państwa oświadczenie"
+    assert "Jo Taylor prosi szkołę" in declare.body and "dodać własne oświadczenie" in declare.html
+    assert received.subject == f"Leave request {reference} received: not yet a decision"
+    assert "This is not permission" in received.body
+
+
+def test_a_polish_parent_hears_the_leave_outcome_in_polish_the_other_in_english(alp):
+    alp["jo"].language = "pl"
+    child = send(alp, [alp["sam"]], date(2026, 12, 14), date(2026, 12, 16)).children[0]
+    reference = child.request.reference
+    leave.decide(alp["head"], child.id, [], "Not exceptional", now=NOW_ALP)
+    db.session.query(OutboxMessage).delete()
+    db.session.commit()
+    leave.record_outcome(alp["head"], child.id, "taken_after_refusal", now=NOW_ALP + timedelta(days=30))
+    emails = delivered()
+    polish, english = emails[("jo@example.com",)], emails[("alex@example.com",)]
+    assert polish.subject == f"Prośba o zwolnienie {reference}: nieobecność dziecka (Sam) wpisana do dziennika"
+    assert "- poniedziałek 14 grudnia 2026: rano i po południu, G (" in polish.body
+    assert "nieobecnością nieusprawiedliwioną" in polish.body and "If you think" not in polish.body
+    assert english.subject == f"Leave request {reference}: Sam’s absence recorded"
+    assert ("- Monday 14 December 2026: morning and afternoon, G (Holiday not granted by the school)"
+            in english.body)

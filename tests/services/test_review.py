@@ -172,3 +172,14 @@ def test_a_polish_parent_gets_the_schools_question_in_polish(reports):
     assert "Sam: szkoła ma pytanie dotyczące tej nieobecności." in email.body_text
     assert "Zobacz zgłoszenie i odpowiedz szkole" in email.body_text and "Is it chickenpox?" in email.body_text
     assert "the school has a question" not in email.body_text and '<html lang="pl">' in email.body_html
+
+
+def test_a_polish_parent_reads_the_register_code_in_polish(reports):
+    sam, _, report = reports
+    child = report(sam)
+    child.report.parent_account.language = "pl"
+    head = make_staff("head@bothal.example", "headteacher", "122239")
+    review.decide(head, child.id, "accept", "i")
+    email = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()[-1]
+    assert "Choroba (kod I). Zbyt chore, by przyjść do szkoły." in email.body_text
+    assert "(code I)" not in email.body_text and "Too unwell" not in email.body_text

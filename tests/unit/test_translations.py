@@ -16,7 +16,7 @@ from portal.domain.nudge_rules import LANGUAGES
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "portal" / "translations"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "lazy_gettext": None,
-            "_l": None, "N_": None}
+            "_l": None, "N_": None, "lazy_ngettext": (1, 2)}
 
 
 def marked() -> set:

@@ -353,3 +353,19 @@ def test_a_polish_parent_checks_a_leave_request_in_polish_with_the_policys_words
     assert "Państwa prośba daje 10 (dni)" in text and "osoba decydująca (dyrektor szkoły)" in text
     assert "5 dni nauki (10 części dnia)" in text and "Prośba nie jest zgodą" in text
     assert "14 days" not in text and "headteacher" not in text and "Check your answers" not in text
+    # What a refusal would mean, with the policy's amounts, in Polish too.
+    assert "Kara (penalty notice) jest nakładana na każdego rodzica, za każde dziecko." in text
+    assert "nieusprawiedliwiona (G: wyjazd bez zgody szkoły)" in text
+    assert "A penalty notice is issued" not in text and "is the point at which" not in text
+
+
+def test_a_polish_parent_reads_what_stops_a_leave_request_in_polish(app, client, alp):
+    with app.app_context():
+        db.session.scalar(select(ParentAccount).where(ParentAccount.email == "jo@example.com")).language = "pl"
+        db.session.commit()
+    as_user(client, app, ParentAccount, "jo@example.com")
+    weekend = client.post("/parent/leave/new", data=form([alp["sam"]], date(2026, 12, 5), date(2026, 12, 7),
+                                                         files=[("booking.png", png())]))
+    text = Page(weekend.get_data(as_text=True)).text
+    assert "W tych dniach nie ma zajęć w szkole, więc nie trzeba prosić o zwolnienie" in text
+    assert "There is no school on these dates" not in text

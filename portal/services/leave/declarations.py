@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import ParentAccount, Pupil
@@ -34,7 +36,7 @@ def declare(account: ParentAccount, reference: str, now: datetime | None = None)
     if not pupils:
         raise NotFound("no such request")
     if not any(c.status == PENDING for c in leave_request.children):
-        raise ServiceError("The school has already decided this request")
+        raise ServiceError(_l("The school has already decided this request"))
     policy, _ = school_policy(leave_request.school.urn)
     declaration = LeaveDeclaration(request=leave_request, parent_account=account, name=contact_name(account, pupils),
                                    text=declaration_text(policy, pupils), declared_at=now)

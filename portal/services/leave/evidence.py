@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.extensions import db
@@ -28,8 +29,8 @@ def store_evidence(account: ParentAccount, pupil_ids: list[int], files, now: dat
     different schools. Commits, so the files survive the check-your-answers page; what is never sent is removed
     by `uploads.sweep_orphans`."""
     if len(files) > MAX_FILES:
-        raise RequestNotValid([Problem("evidence", f"Select {MAX_FILES} files or fewer: to send more pages, put "
-                                                   "them in one PDF")])
+        raise RequestNotValid([Problem("evidence", _l("Select %(num)s files or fewer: to send more pages, put "
+                                                      "them in one PDF", num=MAX_FILES))])
     school = one_school(account, pupil_ids)
     detected = uploads.check_many(files, actor=f"parent:{account.id}")
     stored = [uploads.store(d, f"parent:{account.id}", school.id, account.id, now=now) for d in detected]
@@ -73,9 +74,9 @@ def requests_with_evidence(request_ids: set[int]) -> set[int]:
 
 def one_school(account: ParentAccount, pupil_ids: list[int]) -> School:
     if not pupil_ids:
-        raise RequestNotValid([Problem("children", "Select the children the request is for")])
+        raise RequestNotValid([Problem("children", _l("Select the children the request is for"))])
     pupils = [child_of(account, pupil_id) for pupil_id in pupil_ids]
     if len({p.school_id for p in pupils}) > 1:
-        raise RequestNotValid([Problem("children", "Each school decides leave for its own pupils: send a separate "
-                                                   "request to each school")])
+        raise RequestNotValid([Problem("children", _l("Each school decides leave for its own pupils: send a "
+                                                      "separate request to each school"))])
     return pupils[0].school

@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import force_locale, get_locale, gettext
 from sqlalchemy import select
 
 from portal.clock import utcnow
+from portal.domain import dates_words
 from portal.domain.leave import LateReturnOption, late_return_effect, refused_marks
 from portal.domain.leave_dates import ONE_DAY
 from portal.domain.marks import Mark as DomainMark
@@ -20,9 +22,10 @@ from portal.models.leave import (
 )
 from portal.services import ServiceError, notify, register
 from portal.services.audit_writer import record
-from portal.services.leave.decision import decision_recipients, requested_school_days
+from portal.services.leave.decision import decision_contacts, decision_recipients, requested_school_days
 from portal.services.leave.queue import leave_item
 from portal.services.leave.wording import marks_in_words
+from portal.services.parent_language import emails_by_locale
 from portal.services.policies import school_policy
 from portal.services.permissions import AUTHORISE_ABSENCE, DECIDE_LEAVE, may, require
 
@@ -95,14 +98,25 @@ def record_outcome(staff: StaffUser, child_id: int, outcome: str, actual_first: 
     if written and recipients:
         # Unauthorised sessions written to the register: the parents hear it from the school, not from a letter
         # about a penalty notice later.
+        # One email per language the parents read (services/parent_language.py), as the decision's.
         pupil = child.pupil
-        notify.queue(recipients, f"Leave request {leave_request.reference}: {pupil.forename}’s absence recorded",
-                     "leave_outcome", key=f"leave:{leave_request.reference}:{child.id}:outcome", child=child,
-                     request=leave_request, school=leave_request.school.name,
-                     days=marks_in_words(written),
-                     link=notify.external_url("parent.leave_request", reference=leave_request.reference))
+        for locale, emails in emails_by_locale(decision_contacts(child)).items():
+            language = "" if locale.startswith("en") else f"{locale}:"
+            with force_locale(locale):
+                notify.queue(emails, gettext("Leave request %(reference)s: %(name)s’s absence recorded",
+                                             reference=leave_request.reference, name=pupil.forename),
+                             "leave_outcome", key=f"leave:{leave_request.reference}:{child.id}:{language}outcome",
+                             child=child, request=leave_request, school=leave_request.school.name,
+                             days=marks_in_words(written, gettext=gettext, day_words=_day_words),
+                             link=notify.external_url("parent.leave_request", reference=leave_request.reference))
     db.session.commit()
     return child
+
+
+def _day_words(day: date) -> str:
+    """A day in words in the language being written (force_locale)."""
+    locale = get_locale()
+    return dates_words.date_words(day, language=locale.language if locale is not None else None)
 
 
 _OUTCOME_COMMENTS = {RETURNED_LATE: "away outside the agreed dates", TAKEN_AFTER_REFUSAL: "taken without approval"}

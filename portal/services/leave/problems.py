@@ -11,5 +11,5 @@ Problem = absence_rules.Problem
 
 class RequestNotValid(ServiceError):
     def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(p.message for p in problems))
+        super().__init__("; ".join(str(p.message) for p in problems))  # a message may be a lazy translation
         self.problems = problems

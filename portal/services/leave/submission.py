@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 
+from flask_babel import force_locale, gettext, lazy_ngettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -30,6 +32,7 @@ from portal.services.leave.evidence import evidence_files
 from portal.services.leave.problems import Problem, RequestNotValid
 from portal.services.leave.wording import bar_words, decider_words, declaration_text, join_names
 from portal.services.parent_access import child_of
+from portal.services.parent_language import account_locale, message_locale
 from portal.services.policies import school_policy
 from portal.services.references import by_submission_key, new_reference
 
@@ -121,39 +124,43 @@ def rules_for(pupils: list[Pupil]) -> list[SchoolLeaveRules]:
 def preview(account: ParentAccount, draft: LeaveDraft, today: date) -> RequestPreview:
     """The request as the school will see it, with every problem that stops it being sent."""
     if not draft.pupil_ids:
-        raise RequestNotValid([Problem("children", "Select the children the request is for")])
+        raise RequestNotValid([Problem("children", _l("Select the children the request is for"))])
     pupils = [child_of(account, pupil_id) for pupil_id in dict.fromkeys(draft.pupil_ids)]
     problems: list[Problem] = []
     school = pupils[0].school
     others = [p for p in pupils if p.school_id != school.id]
     if others:
-        problems.append(Problem("children", f"{join_names([p.forename for p in others])} "
-                                            f"{'is' if len(others) == 1 else 'are'} at {others[0].school.name}: "
-                                            "each school decides leave for its own pupils, so send a separate "
-                                            "request to each school"))
+        problems.append(Problem("children", lazy_ngettext(
+            "%(names)s is at %(school)s: each school decides leave for its own pupils, so send a separate request "
+            "to each school",
+            "%(names)s are at %(school)s: each school decides leave for its own pupils, so send a separate request "
+            "to each school", len(others), names=join_names([p.forename for p in others]),
+            school=others[0].school.name)))
     policy, rules = school_policy(school.urn)
     calendar = rules.calendar
     first, back = draft.first_day, draft.return_day
     if first < today:
-        problems.append(Problem("first_day", "The first day of absence must be today or later: leave is asked for "
-                                             "in advance. For an absence that has happened, report an absence"))
+        problems.append(Problem("first_day", _l("The first day of absence must be today or later: leave is asked "
+                                                "for in advance. For an absence that has happened, report an "
+                                                "absence")))
     if back <= first:
-        problems.append(Problem("return_day", "The day of return must be after the first day of absence"))
+        problems.append(Problem("return_day", _l("The day of return must be after the first day of absence")))
     elif calendar.last_day is not None and first > calendar.last_day:
-        problems.append(Problem("first_day", f"{school.name} has not published its term dates that far ahead yet: "
-                                             "ask again nearer the time, or contact the school office"))
+        problems.append(Problem("first_day", _l("%(school)s has not published its term dates that far ahead yet: "
+                                                "ask again nearer the time, or contact the school office",
+                                                school=school.name)))
     elif not calendar.school_days(first, back - ONE_DAY):
-        problems.append(Problem("first_day", "There is no school on these dates, so you do not need to ask for "
-                                             "leave"))
+        problems.append(Problem("first_day", _l("There is no school on these dates, so you do not need to ask "
+                                                "for leave")))
     if not draft.circumstances.strip():
-        problems.append(Problem("circumstances", "Tell the school about the exceptional circumstances"))
+        problems.append(Problem("circumstances", _l("Tell the school about the exceptional circumstances")))
     if draft.travelling_abroad and not draft.destinations.strip():
-        problems.append(Problem("destinations", "Enter where you are travelling to"))
+        problems.append(Problem("destinations", _l("Enter where you are travelling to")))
     files = [f for f in evidence_files(account, draft.evidence_ids) if f.school_id == school.id]
     if policy.leave.evidence == "with_request" and not files:
-        problems.append(Problem("evidence", "Add the evidence of the exceptional circumstances: the school's "
-                                            "policy says it must come with the request, and evidence sent later is "
-                                            "not accepted"))
+        problems.append(Problem("evidence", _l("Add the evidence of the exceptional circumstances: the school's "
+                                               "policy says it must come with the request, and evidence sent later "
+                                               "is not accepted")))
     children = []
     for pupil in pupils:
         attended, possible = attendance_counts(pupil, today)
@@ -174,7 +181,7 @@ def submit(account: ParentAccount, draft: LeaveDraft, declared: bool, now: datet
     checked = preview(account, draft, school_time(now).date())
     problems = list(checked.problems)
     if not declared:
-        problems.append(Problem("declaration", "Confirm the declaration to send the request"))
+        problems.append(Problem("declaration", _l("Confirm the declaration to send the request")))
     if problems:
         raise RequestNotValid(problems)
     pupils = [c.pupil for c in checked.children]
@@ -200,13 +207,18 @@ def submit(account: ParentAccount, draft: LeaveDraft, declared: bool, now: datet
     actor = f"parent:{account.id}"
     uploads.attach(checked.evidence, EVIDENCE_OWNER, leave_request.id, actor=actor)
     link = notify.external_url("parent.leave_request", reference=leave_request.reference)
-    notify.queue([account.email], f"Leave request {leave_request.reference} received: not yet a decision",
-                 "leave_received", key=f"leave:{leave_request.reference}:received", request=leave_request,
-                 preview=checked, link=link, decider=decider_words(checked.policy))
+    # Each parent's email in their language (services/parent_language.py), the subject too.
+    with force_locale(message_locale(account)):
+        notify.queue([account.email], gettext("Leave request %(reference)s received: not yet a decision",
+                                              reference=leave_request.reference),
+                     "leave_received", key=f"leave:{leave_request.reference}:received", request=leave_request,
+                     preview=checked, link=link, decider=decider_words(checked.policy, gettext=gettext))
     for other in other_parents(leave_request):
-        notify.queue([other.email], f"Leave request {leave_request.reference}: add your declaration", "leave_declare",
-                     key=f"leave:{leave_request.reference}:declare:{other.id}", request=leave_request, link=link,
-                     sender=leave_request.declarations[0].name)
+        with force_locale(account_locale(other)):
+            notify.queue([other.email], gettext("Leave request %(reference)s: add your declaration",
+                                                reference=leave_request.reference), "leave_declare",
+                         key=f"leave:{leave_request.reference}:declare:{other.id}", request=leave_request, link=link,
+                         sender=leave_request.declarations[0].name)
     record(actor, "leave.requested", leave_request, after={
         "reference": leave_request.reference, "pupils": [p.upn for p in pupils], "school": checked.school.urn,
         "first_day": leave_request.first_day.isoformat(), "return_day": leave_request.return_day.isoformat(),

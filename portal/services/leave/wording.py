@@ -20,31 +20,40 @@ def bar_words(policy: Policy) -> str | None:
     return None if policy.leave.attendance_bar is None else f"{Decimal(policy.leave.attendance_bar).normalize():f}%"
 
 
-def penalty_words(policy: Policy) -> list[str]:
-    """What a refusal means, with the current penalty-notice amounts, for the check page and the letter."""
+def penalty_words(policy: Policy, gettext=None) -> list[str]:
+    """What a refusal means, with the current penalty-notice amounts, for the check page and the letter.
+
+    Pass a gettext to have them in a parent's language (the check page); the letter keeps the English."""
+    gettext = gettext or _english
     leave, penalties = policy.leave, policy.penalties
     fines = penalties.fines
     words = [
-        f"If leave is not approved and a child is taken out of school anyway, the absence is recorded as "
-        f"unauthorised ({leave.refused_code}: holiday not authorised).",
-        f"{penalties.threshold_sessions} sessions ({Decimal(penalties.threshold_sessions) / 2:f} school days) of "
-        f"unauthorised absence within {penalties.window_school_weeks} school weeks is the point at which the "
-        "school must consider asking the local authority for a penalty notice.",
-        f"A penalty notice is issued to each parent, for each child. A first notice is £{fines.first_early} if "
-        f"paid within {fines.first_early_days} days, or £{fines.first_full} if paid within "
-        f"{fines.first_full_days} days.",
-        f"A second notice to the same parent for the same child within {fines.repeat_window_years} years of the "
-        f"first is £{fines.second}, with no reduced amount. No third notice can be issued within those "
-        f"{fines.repeat_window_years} years: the local authority takes other action instead, which may be "
-        "prosecution.",
+        gettext("If leave is not approved and a child is taken out of school anyway, the absence is recorded as "
+                "unauthorised (%(code)s: holiday not authorised).", code=leave.refused_code),
+        gettext("%(sessions)s sessions (%(days)s school days) of unauthorised absence within %(weeks)s school weeks "
+                "is the point at which the school must consider asking the local authority for a penalty notice.",
+                sessions=penalties.threshold_sessions, days=f"{Decimal(penalties.threshold_sessions) / 2:f}",
+                weeks=penalties.window_school_weeks),
+        gettext("A penalty notice is issued to each parent, for each child. A first notice is £%(early)s if paid "
+                "within %(early_days)s days, or £%(full)s if paid within %(full_days)s days.",
+                early=fines.first_early, early_days=fines.first_early_days, full=fines.first_full,
+                full_days=fines.first_full_days),
+        gettext("A second notice to the same parent for the same child within %(years)s years of the first is "
+                "£%(second)s, with no reduced amount. No third notice can be issued within those %(years)s years: "
+                "the local authority takes other action instead, which may be prosecution.",
+                years=fines.repeat_window_years, second=fines.second),
     ]
     local = penalties.local
     if local is not None:
-        joined = (f", or {local.adjacent_to_holiday_days} or more joined to a school holiday,"
-                  if local.adjacent_to_holiday_days else "")
-        inset = " INSET days count towards those days." if local.inset_counts else ""
-        words.append(f"{local.name}: {local.consecutive_leave_days} or more consecutive school days of "
-                     f"term-time leave{joined} may lead to a penalty notice.{inset}")
+        values = {"name": local.name, "days": local.consecutive_leave_days,
+                  "holiday_days": local.adjacent_to_holiday_days}
+        words.append(gettext("%(name)s: %(days)s or more consecutive school days of term-time leave, or "
+                             "%(holiday_days)s or more joined to a school holiday, may lead to a penalty notice.",
+                             **values) if local.adjacent_to_holiday_days else
+                     gettext("%(name)s: %(days)s or more consecutive school days of term-time leave may lead to a "
+                             "penalty notice.", **values))
+        if local.inset_counts:
+            words[-1] += " " + gettext("INSET days count towards those days.")
     return words
 
 
@@ -74,18 +83,29 @@ def conflict_words(key: str) -> str:
     return CONFLICT_WORDS.get(key) or key.rsplit(".", 1)[-1].replace("_", " ").capitalize()
 
 
-def marks_in_words(marks: list[tuple[date, str, str]]) -> list[str]:
-    """"Monday 5 January 2027: morning and afternoon, G (unauthorised leave of absence)", one line a day."""
+def marks_in_words(marks: list[tuple[date, str, str]], gettext=None, day_words=None) -> list[str]:
+    """"Monday 5 January 2027: morning and afternoon, G (unauthorised leave of absence)", one line a day.
+
+    Pass a gettext and a day_words (a date in words) to have the lines in a parent's language; a code's meaning
+    is the regulations' (portal/domain/codes.py), which the catalogues do not hold yet, so it stays English."""
+    gettext, day_words = gettext or _english, day_words or long_date
     by_day: dict[date, list[tuple[str, str]]] = {}
     for day, session, code in sorted(marks):
         by_day.setdefault(day, []).append((session, code))
     lines = []
     for day, sessions in by_day.items():
-        parts = " and ".join("morning" if s == "AM" else "afternoon" for s, _ in sessions)
+        held = {s for s, _ in sessions}
+        parts = (gettext("morning and afternoon") if held == {"AM", "PM"}
+                 else gettext("morning") if held == {"AM"} else gettext("afternoon"))
         marked = sorted({c for _, c in sessions})
-        meaning = "; ".join(f"{c} ({codes.CODES[c].meaning})" if c in codes.CODES else c for c in marked)
-        lines.append(f"{day:%A} {day.day} {day:%B %Y}: {parts}, {meaning}")
+        meaning = "; ".join(f"{c} ({gettext(codes.CODES[c].meaning)})" if c in codes.CODES else c for c in marked)
+        lines.append(gettext("%(day)s: %(sessions)s, %(codes)s", day=day_words(day), sessions=parts, codes=meaning))
     return lines
+
+
+def _english(text: str, **values) -> str:
+    """gettext for English, filling %(name)s as Flask-Babel's does."""
+    return text % values if values else text
 
 
 def join_names(names: list[str]) -> str:

@@ -125,7 +125,8 @@ def check_leave_request():
     pupils = [c.pupil for c in checked.children]
     return render_template(
         "parent/leave_check.html", form=form, draft=draft, checked=checked,
-        declaration=leave.declaration_text(checked.policy, pupils), penalties=leave.penalty_words(checked.policy),
+        declaration=leave.declaration_text(checked.policy, pupils),
+        penalties=leave.penalty_words(checked.policy, gettext),
         notice=notice_words(checked.policy, ngettext), unit=UNIT_WORDS[checked.policy.leave.notice_unit],
         decider=leave.decider_words(checked.policy, gettext), bar=leave.bar_words(checked.policy),
         others=leave.other_parent_names(current_user, pupils), navigation=navigation("parent.leave_requests"))
