@@ -20,7 +20,7 @@ from portal.services import NotFound, ServiceError, notify, uploads
 from portal.services.audit_writer import record
 from portal.services.parent_access import child_of, children_of, may_see
 from portal.services.policies import policy_of, school_policy
-from portal.services.references import by_submission_key, new_reference
+from portal.services.references import by_submission_key, new_reference, sent_before
 
 
 
@@ -98,10 +98,8 @@ def preview(account: ParentAccount, draft: AbsenceDraft, now: datetime,
 def submit(account: ParentAccount, draft: AbsenceDraft, now: datetime | None = None) -> AbsenceReport:
     """Record the report and queue its acknowledgement. The same draft submitted twice makes one report."""
     now = now or utcnow()
-    existing = by_submission_key(AbsenceReport, draft.submission_key)
+    existing = sent_before(AbsenceReport, draft.submission_key, account.id, "report")
     if existing is not None:
-        if existing.parent_account_id != account.id:
-            raise NotFound("no such report")
         return existing
     if not draft.pupil_ids:
         raise ReportNotValid([rules.Problem("children", "Select the children who are absent")])

@@ -9,6 +9,7 @@ import secrets
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.services import NotFound
 
 LETTERS = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B: read out over the phone
 
@@ -25,3 +26,12 @@ def new_reference(prefix: str, column) -> str:
 def by_submission_key(model, key: str):
     """The record a form with this submission key made, if it was already sent (a double click, a resend)."""
     return db.session.scalar(select(model).where(model.submission_key == key))
+
+
+def sent_before(model, key: str, account_id: int, what: str):
+    """The record this parent's form already made (a double click, a resend: twice is once), or None; someone
+    else's key is as good as no record at all to this parent."""
+    existing = by_submission_key(model, key)
+    if existing is not None and existing.parent_account_id != account_id:
+        raise NotFound(f"no such {what}")
+    return existing

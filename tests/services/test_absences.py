@@ -55,6 +55,14 @@ def test_the_same_submission_twice_makes_one_report_and_one_email(family):
     assert db.session.query(OutboxMessage).count() == 1
 
 
+def test_another_parents_form_key_neither_shows_their_report_nor_makes_a_new_one(family):
+    parent, sam, _, other = family
+    theirs = absences.submit(make_parent("kim@example.com", other), draft([other]), now=BEFORE_REGISTER)
+    with pytest.raises(NotFound):
+        absences.submit(parent, draft([sam]), now=BEFORE_REGISTER)  # the same key, "key-1", from another account
+    assert db.session.scalars(select(AbsenceReport)).all() == [theirs]
+
+
 def test_weekends_inside_the_range_are_left_out_and_shown(family):
     parent, sam, *_ = family
     [child] = absences.preview(parent, draft([sam], first=date(2026, 11, 27), last=date(2026, 12, 1)),

@@ -24,7 +24,7 @@ from portal.extensions import db
 from portal.models import Contact, ParentAccount, Pupil, School
 from portal.models.evidence import EvidenceFile
 from portal.models.leave import EVIDENCE_OWNER, LeaveDeclaration, LeaveRequest, LeaveRequestChild
-from portal.services import NotFound, notify, uploads
+from portal.services import notify, uploads
 from portal.services.audit_writer import record
 from portal.services.leave.assessment import assess, attendance_counts
 from portal.services.leave.declarations import contact_name
@@ -34,7 +34,7 @@ from portal.services.leave.wording import bar_words, decider_words, declaration_
 from portal.services.parent_access import child_of
 from portal.services.parent_language import account_locale, message_locale
 from portal.services.policies import school_policy
-from portal.services.references import by_submission_key, new_reference
+from portal.services.references import by_submission_key, new_reference, sent_before
 
 
 
@@ -173,10 +173,8 @@ def preview(account: ParentAccount, draft: LeaveDraft, today: date) -> RequestPr
 def submit(account: ParentAccount, draft: LeaveDraft, declared: bool, now: datetime | None = None) -> LeaveRequest:
     """Record the request and its declaration, attach its evidence, tell the parents. Twice is once."""
     now = now or utcnow()
-    existing = by_submission_key(LeaveRequest, draft.submission_key)
+    existing = sent_before(LeaveRequest, draft.submission_key, account.id, "request")
     if existing is not None:
-        if existing.parent_account_id != account.id:
-            raise NotFound("no such request")
         return existing
     checked = preview(account, draft, school_time(now).date())
     problems = list(checked.problems)
