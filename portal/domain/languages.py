@@ -38,5 +38,10 @@ def page_language(chosen: str | None, contact_preferences: list[str | None]) -> 
     return DEFAULT_LANGUAGE
 
 
+def babel_locale(language: str) -> str:
+    """The Babel locale a language's pages and emails are written in: English is British English (en_GB)."""
+    return "en_GB" if language == DEFAULT_LANGUAGE else language
+
+
 def direction(language: str) -> str:
     return "rtl" if language in RIGHT_TO_LEFT else "ltr"

@@ -25,6 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.clock import school_time, utcnow
 from portal.domain import nudges as rules
+from portal.domain.languages import babel_locale
 from portal.domain.nudge_rules import fill, language_code
 from portal.extensions import db
 from portal.models import AbsenceReportChild, LeaveRequestChild, Mark, NudgeStop, OutboxMessage, Pupil, School
@@ -38,8 +39,6 @@ from portal.services.nudge_words import phone_words, subject_for, words
 from portal.services.policies import trust_policy
 
 TEMPLATE = "nudge"  # templates/email/nudge.txt and .html
-# The locale each language is written in: British English (dates as "22 July 2026"), Polish, Romanian.
-LOCALES = {"en": "en_GB", "pl": "pl", "ro": "ro"}
 
 
 @dataclass(frozen=True)
@@ -263,7 +262,7 @@ def _keys_queued(due: rules.Round, ids: list[int]) -> set[str]:
 
 
 def _queue(item: Planned, recipient: Recipient) -> None:
-    with force_locale(LOCALES[recipient.language]):
+    with force_locale(babel_locale(recipient.language)):
         subject, context = _message(item, recipient)
         notify.queue([recipient.email], subject, TEMPLATE, key=recipient.key, **context)
 
@@ -272,7 +271,7 @@ def example(item: Planned, recipient: Recipient, as_of: date) -> tuple[str, str]
     """The subject and text of one message as it would go: the staff preview shows a few."""
     if complete(item, as_of).content is None:
         return None
-    with force_locale(LOCALES[recipient.language]):
+    with force_locale(babel_locale(recipient.language)):
         subject, context = _message(item, recipient)
         return subject, render_template(f"email/{TEMPLATE}.txt", **context)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 
-from portal.domain.languages import checked_language, page_language
+from portal.domain.languages import babel_locale, checked_language, page_language
 from portal.domain.nudge_rules import DEFAULT_LANGUAGE
 from portal.extensions import db
 from portal.models import Contact, ParentAccount
@@ -23,25 +23,25 @@ def message_locale(account: ParentAccount) -> str:
     """The locale to write to the parent in: the language they chose; else the one the page they are on is in
     (chosen before signing in), when it is not English; else their contact records' preferred language."""
     if account.language:
-        return _locale(account.language)
+        return babel_locale(account.language)
     ambient = get_locale()
     if ambient is not None and ambient.language != DEFAULT_LANGUAGE:
         return str(ambient)
-    return _locale(language_of(account))
+    return babel_locale(language_of(account))
 
 
 def account_locale(account: ParentAccount) -> str:
     """The locale to write to a parent who is not the one on the page (another parent of the child): their
     choice, else their contact records' preferred language; never the page's, which is the other parent's."""
-    return _locale(language_of(account))
+    return babel_locale(language_of(account))
 
 
 def contact_locale(contact: Contact) -> str:
-    """The locale to write to one of a pupil's contacts in: their account's (message_locale), else the preferred
-    language the school's records give them, else English."""
+    """The locale to write to one of a pupil's contacts in: their account's (account_locale: never the page's,
+    which may be another parent's), else the preferred language the school's records give them, else English."""
     if contact.parent_account is not None:
-        return message_locale(contact.parent_account)
-    return _locale(page_language(None, [contact.preferred_language]))
+        return account_locale(contact.parent_account)
+    return babel_locale(page_language(None, [contact.preferred_language]))
 
 
 def emails_by_locale(contacts: list[Contact]) -> dict[str, list[str]]:
@@ -54,10 +54,6 @@ def emails_by_locale(contacts: list[Contact]) -> dict[str, list[str]]:
             seen.add(contact.email)
             groups.setdefault(contact_locale(contact), []).append(contact.email)
     return {locale: sorted(emails) for locale, emails in sorted(groups.items())}
-
-
-def _locale(language: str) -> str:
-    return "en_GB" if language == DEFAULT_LANGUAGE else language
 
 
 def choose_language(account: ParentAccount, language: str) -> bool:

@@ -12,9 +12,9 @@ import pytest
 from flask import render_template
 from flask_babel import force_locale
 
+from portal.domain.languages import babel_locale
 from portal.domain.nudges import GENTLE, STANDARD, THANKS, Content
 from portal.services.nudge_words import subject_for, words
-from portal.services.nudges import LOCALES
 
 PAGE = SimpleNamespace(school_name="Bothal Primary School", school_phone="01670 812 360",
                        school_email="bps@alptrust.co.uk")
@@ -34,7 +34,7 @@ def content(version, situation, step) -> Content:
 
 
 def render(c: Content, language: str, own=None, monthly=False) -> tuple[str, str, str]:
-    with force_locale(LOCALES[language]):
+    with force_locale(babel_locale(language)):
         context = dict(c=c, page=PAGE, recipient=SimpleNamespace(name="Anna Kowalska"),
                        words=words(c, PAGE.school_phone),
                        lang=language, own=own or {}, link="https://portal.test/parent/children/1", monthly=monthly)

@@ -10,7 +10,7 @@ from flask_login import current_user, user_logged_in
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.domain.languages import (
-    DEFAULT_LANGUAGE, HTML_LANG, PAGE_LANGUAGES, NotALanguage, checked_language, direction,
+    DEFAULT_LANGUAGE, HTML_LANG, PAGE_LANGUAGES, NotALanguage, babel_locale, checked_language, direction,
 )
 from portal.models import ParentAccount
 from portal.services.parent_language import choose_language, language_of
@@ -43,8 +43,7 @@ def _language() -> str:
 
 def select_locale() -> str:
     """Flask-Babel's locale selector: English pages are en_GB (the emails' own locale too)."""
-    language = current_language()
-    return "en_GB" if language == DEFAULT_LANGUAGE else language
+    return babel_locale(current_language())
 
 
 @bp.post("/language")
