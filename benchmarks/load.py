@@ -52,7 +52,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import call, timed  # benchmarks/common.py: the scripts run from this folder
+import scaling  # benchmarks/scaling.py: more than one portal server, and peak memory
+from common import call  # benchmarks/common.py: the scripts run from this folder
 
 from portal.clock import school_today
 
@@ -98,6 +99,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="the portal as gunicorn loads it (default portal:create_app()); another module that "
                              "wraps it, on PYTHONPATH, to measure a change")
     parser.add_argument("--postgres-url", help="use this (empty) PostgreSQL database instead of starting one")
+    parser.add_argument("--pg-fsync-off", action="store_true",
+                        help="the private PostgreSQL server with fsync off, as .ci/run (for runs that measure the "
+                             "CPU, not the disk's commits)")
+    parser.add_argument("--instances", type=int, default=1,
+                        help="after the pages on one portal server, run them again and the soak on this many "
+                             "(separate gunicorns on their own ports, one database), the clients spread across them")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--check", action="store_true", help="exit 1 when a goal is not met")
@@ -111,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"--db: unknown {', '.join(sorted(unknown))}")
     pages = [p for p in PAGES if not args.pages or p[0] in args.pages.split(",")]
+    if args.instances < 1 or args.connections % args.instances:
+        parser.error("--instances: at least 1, and a divisor of --connections (each gets its share of clients)")
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="portal-load-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -152,7 +161,7 @@ def run_database(kind: str, args, pages, folder: Path, mail_port: int | None) ->
             if why:
                 print(f"\nPostgreSQL: skipped ({why})", flush=True)
                 return {"skipped": why}
-            url = stack.enter_context(private_postgres())
+            url = stack.enter_context(private_postgres(fsync=not args.pg_fsync_off))
         env = dict(os.environ, PORTAL_INSTANCE_PATH=str(folder / "instance"), DATABASE_URL=url,
                    PORTAL_BASE_URL="http://127.0.0.1",  # served as in production, which needs one
                    PYTHONWARNINGS="ignore",
@@ -166,12 +175,15 @@ def run_database(kind: str, args, pages, folder: Path, mail_port: int | None) ->
         flask = [sys.executable, "-m", "flask", "--app", "portal"]
         call(flask + ["db", "upgrade"], env)
         demo_output: list[str] = []
-        seconds = timed(lambda: demo_output.append(
-            call(flask + ["demo", "--pupils", str(args.pupils), "--seed", str(args.seed)], env)))
+        output, seconds, peak = scaling.measured(flask + ["demo", "--pupils", str(args.pupils), "--seed",
+                                                          str(args.seed)], env)
+        demo_output.append(output)
         result["demo_seconds"] = round(seconds, 1)
+        result["demo_peak_mb"] = peak
         marks = next((line.strip() for line in demo_output[0].splitlines() if line.strip().startswith("Marks:")), "")
         result["demo_marks"] = marks
-        print(f"  demo trust of {args.pupils:,} pupils imported in {seconds:.0f} s; {marks}", flush=True)
+        print(f"  demo trust of {args.pupils:,} pupils imported in {seconds:.0f} s (peak {peak:,.0f} MB); {marks}",
+              flush=True)
 
         morning = max(10, args.pupils // 20)  # a morning's reports: 5% of pupils
         measured = max(2000, args.duration * 400)
@@ -189,7 +201,7 @@ def run_database(kind: str, args, pages, folder: Path, mail_port: int | None) ->
         portal_port, bare_port = free_port(), free_port()
         logs = folder / "logs"
         logs.mkdir()
-        stack.enter_context(gunicorn(args.portal_app, ROOT, portal_port, args, env, logs / "portal.log"))
+        portal = stack.enter_context(gunicorn(args.portal_app, ROOT, portal_port, args, env, logs / "portal.log"))
         stack.enter_context(gunicorn("bare_app:app", BENCH, bare_port, args, env, logs / "bare.log"))
         wait_ready(portal_port, "/health")
         wait_ready(bare_port, "/")
@@ -204,10 +216,12 @@ def run_database(kind: str, args, pages, folder: Path, mail_port: int | None) ->
         result["staff_before"]["open_reports"] = counts(env)["open_report_children"]
         print_staff("  staff pages", result["staff_before"])
         result["oversight_cold"] = time_cold_oversight(portal_port, staff_cookie, env, flask)
+        result["oversight_kept"] = time_staff(portal_port, staff_cookie, args.staff_repeats)["oversight"]
         cold = result["oversight_cold"]
         print(f"  oversight with no figures kept (as after an MIS import): first request {cold['first_request']:.2f} s "
               f"(status {cold['status']}), the next {cold['next_request']:.2f} s; `attendance refresh` for the "
-              f"whole trust {cold['refresh']:.1f} s", flush=True)
+              f"whole trust {cold['refresh']:.1f} s (peak {cold['refresh_peak_mb']:,.0f} MB); oversight after it "
+              f"{result['oversight_kept']['median']:.2f} s", flush=True)
 
         # Each page under load, with the bare endpoint measured between them: each page's ratio is taken against
         # the bare runs either side of it, so a machine that slows down during the run does not skew it.
@@ -227,9 +241,22 @@ def run_database(kind: str, args, pages, folder: Path, mail_port: int | None) ->
         result["bare_runs"] = bare_runs
         result["runs"] = runs
 
+        servers = [portal_url]
+        if args.instances > 1:
+            # More portal servers on the same database: separate gunicorns (separate processes, their own ports),
+            # as behind a load balancer on other machines. The same pages again, the clients spread across them.
+            for number in range(2, args.instances + 1):
+                port = free_port()
+                stack.enter_context(gunicorn(args.portal_app, ROOT, port, args, env, logs / f"portal{number}.log"))
+                wait_ready(port, "/health")
+                servers.append(f"http://127.0.0.1:{port}")
+            result["spread"] = scaling.spread_pages(servers, pages, requests, bare_url, bare_file, bare_seconds,
+                                                    args, wrk, show_run)
         if args.soak:
-            result["soak"] = wrk(portal_url, requests / "mix.tsv", args.soak, args)
-            show_run(f"morning peak mix, {args.soak} s", result["soak"])
+            result["soak"] = scaling.spread(servers, requests / "mix.tsv", args.soak, args, wrk)
+            show_run(f"morning peak mix, {args.soak} s" + (f", on {len(servers)} portal servers"
+                                                          if len(servers) > 1 else ""), result["soak"])
+        result["memory_mb"] = scaling.gunicorn_peaks(portal)
 
         result["staff_after"] = time_staff(portal_port, staff_cookie, args.staff_repeats)
         result["integrity"] = counts(env)
@@ -357,9 +384,9 @@ def time_cold_oversight(port: int, cookie: str, env: dict, flask: list[str]) -> 
     status, _, _, first = request(port, "GET", "/staff/oversight", cookie)
     _, _, _, following = request(port, "GET", "/staff/oversight", cookie)
     call([sys.executable, "-c", FORGET_FIGURES], env)
-    refresh = timed(lambda: call(flask + ["attendance", "refresh"], env))
+    _, refresh, peak = scaling.measured(flask + ["attendance", "refresh"], env)
     return {"first_request": round(first, 3), "status": status, "next_request": round(following, 3),
-            "refresh": round(refresh, 1)}
+            "refresh": round(refresh, 1), "refresh_peak_mb": peak}
 
 
 # ----------------------------------------------------------------------------------------------------- printing
@@ -419,12 +446,19 @@ def print_result(kind: str, result: dict, args) -> bool:
     met_all &= fine
     print(f"{'staff oversight, whole trust (' + format(result['staff_before']['open_reports'], ',') + ' open reports)':<70} "
           f"{oversight['median']:>8.2f}s {'':>9} {'':>8}   {'met' if fine else 'NOT met'} (< {OVERSIGHT_GOAL_S:g} s)")
+    kept = result["oversight_kept"]
+    print(f"{'staff oversight, whole trust, right after attendance refresh':<70} {kept['median']:>8.2f}s")
     cold = result["oversight_cold"]
     print(f"{'staff oversight, no figures kept (first request after an MIS import)':<70} "
           f"{cold['first_request']:>8.2f}s {'':>9} {'':>8}   then {cold['next_request']:.2f} s; "
           f"attendance refresh {cold['refresh']:.1f} s")
     queue = result["staff_before"]["queue"]
     print(f"{'staff queue, whole trust (first page of 100)':<70} {queue['median']:>8.2f}s")
+    scaling.print_spread(result, args)
+    memory = result["memory_mb"]
+    print(f"memory: a portal worker's peak {max(memory['workers'], default=0):,.0f} MB (of {len(memory['workers'])} "
+          f"workers; the master {memory['master']:,.0f} MB); `flask demo` {result['demo_peak_mb']:,.0f} MB, "
+          f"`attendance refresh` {result['oversight_cold']['refresh_peak_mb']:,.0f} MB")
     print()
     return met_all
 
@@ -501,7 +535,7 @@ def postgres_unavailable() -> str | None:
 
 
 @contextlib.contextmanager
-def private_postgres():
+def private_postgres(fsync: bool = True):
     """A throwaway PostgreSQL server on 127.0.0.1 (docs: /work/shared/tooling.md), stopped and removed on the way
     out. Its folder is a temporary one of its own, owned by the postgres user (who cannot enter ours)."""
     pgbin = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))[-1]
@@ -515,10 +549,13 @@ def private_postgres():
         run_or_explain(as_postgres + [str(pgbin / "initdb"), "-D", str(folder / "data"), "-U", "postgres",
                                       f"--pwfile={folder / 'pw'}", "--auth-host=scram-sha-256", "--auth-local=peer",
                                       "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
-        # fsync stays on (unlike the test suite's server): commits cost what they cost in production.
+        # fsync stays on (unlike the test suite's server): commits cost what they cost in production; off only
+        # when asked (--pg-fsync-off, as .ci/run), to measure the CPU a page costs rather than this disk.
         run_or_explain(as_postgres + [str(pgbin / "pg_ctl"), "-D", str(folder / "data"), "-l", str(folder / "log"),
                                       "-w", "-t", "30", "-o", f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} "
-                                                              "-c max_connections=200", "start"], folder / "log")
+                                                              "-c max_connections=200"
+                                                              + ("" if fsync else " -c fsync=off"), "start"],
+                       folder / "log")
         run_or_explain([str(pgbin / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-qc",
                         "CREATE DATABASE portal"], env=dict(os.environ, PGPASSWORD="secret"))
         yield f"postgresql+psycopg://postgres:secret@127.0.0.1:{port}/portal"
@@ -540,7 +577,7 @@ def run_or_explain(command: list[str], log: Path | None = None, env: dict | None
 
 def scan_logs(folder: Path) -> dict:
     """Errors and worker timeouts gunicorn logged (at level warning and above) for the portal."""
-    text = (folder / "portal.log").read_text(errors="replace") if (folder / "portal.log").exists() else ""
+    text = "".join(log.read_text(errors="replace") for log in sorted(folder.glob("portal*.log")))  # each server
     lines = text.splitlines()
     errors = [line for line in lines if "[ERROR]" in line or "Traceback" in line]
     timeouts = [line for line in lines if "WORKER TIMEOUT" in line]

@@ -14,7 +14,9 @@ Definitions chosen here:
 - **Persistent lateness**: late (L or U) at 4 or more of the pupil's last 20 possible sessions this school year
   (portal.domain.lateness.recent_lateness, where the numbers are).
 - **Speed.** Each pupil's figures and alerts are worked out once per day and kept until their marks, policy or
-  dates change (portal.services.pupil_figures): the page reads them instead of the year's register.
+  dates change (portal.services.pupil_figures): the page reads them instead of the year's register. The
+  whole-school figures are sums the database makes over the kept figures (portal.services.oversight_figures), and
+  row objects are built only for the pupils a list holds: a 20,000-pupil trust lists a few thousand.
 - **Whole-school figures** (domain.md Part B §2) add up every enrolment of the school year up to `as_of`,
   leavers included up to their leaving date, with at least one possible session (zero-possible enrolments are
   excluded, as in [METH] §4.4): attendance % = attended / possible, the overall, authorised and unauthorised
@@ -31,7 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
+from functools import partial
 
 from sqlalchemy import select
 
@@ -41,7 +43,8 @@ from portal.domain.policy_rules import Tier
 from portal.extensions import db
 from portal.models import Pupil, School, Site, StaffUser
 from portal.services import NotFound
-from portal.services import attendance, csv_files, pupil_figures
+from portal.services import attendance, csv_files, oversight_figures, pupil_figures
+from portal.services.oversight_figures import Figures, figures, from_sums  # noqa: F401 (where callers find them)
 from portal.services.policies import trust_policy
 from portal.services.permissions import schools_of
 
@@ -130,6 +133,7 @@ class PupilRow:
     late: int  # late sessions among the last `late_of`
     late_of: int
     last_late: date | None
+    alerts: tuple[dict, ...] = ()  # attendance.alerts' objects for this pupil (none if not on roll)
 
     @property
     def name(self) -> str:
@@ -163,87 +167,43 @@ class Entry:
     detail: str
 
 
-@dataclass(frozen=True)
-class Figures:
-    """Whole-school (or whole-selection) figures over enrolments with at least one possible session."""
-
-    label: str
-    enrolments: int
-    possible: int
-    attended: int
-    authorised: int
-    unauthorised: int
-    persistent: int  # PA enrolments (severe included)
-    severe: int
-    without_sessions: int  # enrolments with no possible session yet: not counted
-
-    def _rate(self, count: int, whole: int) -> Fraction | None:
-        return Fraction(count, whole) if whole else None
-
-    @property
-    def attendance(self) -> Fraction | None:
-        return self._rate(self.attended, self.possible)
-
-    @property
-    def absence(self) -> Fraction | None:
-        return self._rate(self.authorised + self.unauthorised, self.possible)
-
-    @property
-    def authorised_rate(self) -> Fraction | None:
-        return self._rate(self.authorised, self.possible)
-
-    @property
-    def unauthorised_rate(self) -> Fraction | None:
-        return self._rate(self.unauthorised, self.possible)
-
-    @property
-    def pa_rate(self) -> Fraction | None:
-        return self._rate(self.persistent, self.enrolments)
-
-    @property
-    def sa_rate(self) -> Fraction | None:
-        return self._rate(self.severe, self.enrolments)
-
-    def pct(self, name: str) -> str:
-        """A rate for display: "95.3", or "–" when there is nothing to measure."""
-        return format_pct(getattr(self, name)) or "–"
-
-
-def figures(label: str, summaries: Iterable[Summary]) -> Figures:
-    """domain.md Part B §2, exactly: sums of the enrolments' own counts; PA and SA per enrolment."""
-    counted = [s for s in summaries]
-    measured = [s for s in counted if s.possible > 0]
-    return Figures(
-        label=label,
-        enrolments=len(measured),
-        possible=sum(s.possible for s in measured),
-        attended=sum(s.attended for s in measured),
-        authorised=sum(s.authorised for s in measured),
-        unauthorised=sum(s.unauthorised for s in measured),
-        persistent=sum(1 for s in measured if s.persistent_absence),
-        severe=sum(1 for s in measured if s.severe_absence),
-        without_sessions=len(counted) - len(measured),
-    )
-
-
 @dataclass
 class Overview:
     as_of: date
     year_start: date
     schools: list[School]
     filters: dict[str, str]  # the filters in words, for headings and file names
-    rows: list[PupilRow]  # every enrolment of the year in the selection
+    listed: list[PupilRow]  # the pupils on any built-in list (row objects only for them: a trust is 20,000 pupils)
+    load_rows: Callable[[Iterable[int] | None], list[PupilRow]]  # rows of the selection: these ids, or all
     lists: dict[str, list[Entry]] = field(default_factory=dict)
     figures: list[Figures] = field(default_factory=list)
     alerts: list[dict] = field(default_factory=list)  # attendance.alerts for the selection, as the CLI prints them
+    every_row: list[PupilRow] | None = None
 
     @property
     def kinds(self) -> tuple[ListKind, ...]:
         return tuple(k for k in list_kinds() if k.key in self.lists)
 
+    @property
+    def rows(self) -> list[PupilRow]:
+        """Every enrolment of the year in the selection, loaded when first asked for (the pages show only the
+        lists and the figures, so they never build 20,000 of these)."""
+        if self.every_row is None:
+            self.every_row = self.load_rows(None)
+        return self.every_row
+
+    def rows_for(self, pupil_ids: Iterable[int]) -> dict[int, PupilRow]:
+        """The rows of these pupils that are in the selection (leavers of the year included), by pupil id."""
+        wanted = set(pupil_ids)
+        found = {r.pupil_id: r for r in (self.every_row or self.listed) if r.pupil_id in wanted}
+        if wanted - found.keys() and self.every_row is None:
+            found.update((r.pupil_id, r) for r in self.load_rows(wanted - found.keys()))
+        return found
+
     def row_for(self, pupil_id: int) -> PupilRow | None:
         """A pupil's row, on roll on as_of and in the selection (for lists added with `register_list`)."""
-        return next((r for r in self.rows if r.pupil_id == pupil_id and r.on_roll), None)
+        row = self.rows_for([pupil_id]).get(pupil_id)
+        return row if row is not None and row.on_roll else None
 
     def pupils_on(self, key: str) -> int:
         """How many pupils a list holds (a pupil with two runs of 10 days has two entries, but is one pupil)."""
@@ -276,18 +236,31 @@ def overview(staff: StaffUser, as_of: date, school_urn: str | None = None, site_
     if registration_group:
         where.append(Pupil.registration_group == registration_group)
         filters["class"] = f"Class {registration_group}"
-    # Plain rows, not ORM objects: a trust has tens of thousands of pupils.
-    pupils = db.session.execute(select(*PUPIL_COLUMNS).where(*where)).all()
-    worked_out = pupil_figures.current(pupils, {s.id: s for s in schools}, as_of)
-    rows = _rows(pupils, worked_out, schools, as_of)
-    result = Overview(as_of, year_start, schools, filters, rows)
-    on_roll = {r.upn: r for r in rows if r.on_roll}
+    school_of = {s.id: s for s in schools}
+    kept, holds = oversight_figures.KEPT, oversight_figures.kept_figures_hold(as_of, schools)
+    # Pupils without kept figures that hold (marks changed, a new day) are worked out and kept first, so that the
+    # lists and the sums below can be read from kept figures alone.
+    missing = db.session.execute(select(*PUPIL_COLUMNS).outerjoin(kept, holds)
+                                 .where(*where, kept.c.pupil_id.is_(None))).all()
+    pupil_figures.current(missing, school_of, as_of)
+    # Row objects only for the pupils a built-in list can hold (the test `_flagged` makes on a row).
+    flagged = (kept.c.alerts.is_not(None)) | (kept.c.band == "at_risk") | (kept.c.late >= PERSISTENT_LATENESS_LATE)
+    on_roll = (Pupil.leaving_date.is_(None)) | (Pupil.leaving_date >= as_of)
+    candidates = db.session.execute(select(*PUPIL_COLUMNS).join(kept, holds).where(*where, on_roll, flagged)).all()
+    listed = _rows(candidates, pupil_figures.current(candidates, school_of, as_of), school_of, as_of)
+    result = Overview(as_of, year_start, schools, filters, listed, partial(_load_rows, where, school_of, as_of))
+    sums = oversight_figures.school_sums(where, holds)
+    if sums is None:
+        # Figures changed since, or could not be kept (another request, a busy database): the lists and the sums
+        # from every row instead, as exact and slower.
+        result.listed = [r for r in result.rows if _flagged(r)]
+    on_roll_rows = {r.upn: r for r in result.listed if r.on_roll}
     # attendance.alerts' order: by UPN, then kind, then date.
     order = {kind: i for i, kind in enumerate(attendance.ALERT_KINDS)}
-    result.alerts = sorted((alert for row in on_roll.values() for alert in worked_out[row.pupil_id].alerts),
+    result.alerts = sorted((alert for row in on_roll_rows.values() for alert in row.alerts),
                            key=lambda a: (a["upn"], order[a["kind"]], a["since"]))
-    _fill_lists(result, on_roll)
-    _fill_figures(result)
+    _fill_lists(result, on_roll_rows)
+    _fill_figures(result, sums)
     return result
 
 
@@ -296,11 +269,27 @@ PUPIL_COLUMNS = (Pupil.id, Pupil.upn, Pupil.preferred_forename, Pupil.legal_fore
                  Pupil.admission_date, Pupil.leaving_date)
 
 
-def _rows(pupils: list, worked_out: dict[int, pupil_figures.Figures], schools: list[School],
+def _flagged(row: PupilRow) -> bool:
+    return row.on_roll and bool(row.alerts or row.band == "at_risk" or row.late >= PERSISTENT_LATENESS_LATE)
+
+
+def _load_rows(where: list, school_of: dict[int, School], as_of: date,
+               pupil_ids: Iterable[int] | None) -> list[PupilRow]:
+    """Rows of the selection (`where`): of these pupils, or of every pupil."""
+    if pupil_ids is None:
+        pupils = db.session.execute(select(*PUPIL_COLUMNS).where(*where)).all()
+    else:
+        ids, step = sorted(set(pupil_ids)), pupil_figures.CHUNK
+        pupils = [row for start in range(0, len(ids), step)
+                  for row in db.session.execute(select(*PUPIL_COLUMNS).where(*where,
+                                                                            Pupil.id.in_(ids[start:start + step])))]
+    return _rows(pupils, pupil_figures.current(pupils, school_of, as_of), school_of, as_of)
+
+
+def _rows(pupils: list, worked_out: dict[int, pupil_figures.Figures], school_of: dict[int, School],
           as_of: date) -> list[PupilRow]:
-    """Each pupil of the selection with their figures, band and tier (kept by portal.services.pupil_figures)."""
-    school_of = {s.id: s for s in schools}
-    site_name = {site.id: site.name for s in schools for site in s.sites}
+    """Each pupil with their figures, band and tier (kept by portal.services.pupil_figures)."""
+    site_name = {site.id: site.name for s in school_of.values() for site in s.sites}
     rows = []
     for pupil in pupils:
         school, figures_of = school_of[pupil.school_id], worked_out[pupil.id]
@@ -312,6 +301,7 @@ def _rows(pupils: list, worked_out: dict[int, pupil_figures.Figures], schools: l
             on_roll=pupil.leaving_date is None or pupil.leaving_date >= as_of,
             summary=figures_of.summary, band=figures_of.band, tier=figures_of.tier,
             late=figures_of.late, late_of=figures_of.late_of, last_late=figures_of.last_late,
+            alerts=figures_of.alerts,
         ))
     rows.sort(key=lambda r: (r.school_name, r.surname, r.forename, r.upn))
     return rows
@@ -350,14 +340,20 @@ def _fill_lists(result: Overview, on_roll: dict[str, PupilRow]) -> None:
         result.lists[key] = build(result)
 
 
-def _fill_figures(result: Overview) -> None:
+def _fill_figures(result: Overview, sums: dict[int, dict] | None) -> None:
     suffix = ", ".join(result.filters.values())
-    for school in result.schools:
-        summaries = [r.summary for r in result.rows if r.school_urn == school.urn]
-        result.figures.append(figures(f"{school.name}{': ' + suffix if suffix else ''}", summaries))
+    labels = [f"{school.name}{': ' + suffix if suffix else ''}" for school in result.schools]
+    whole = f"All your schools{': ' + suffix if suffix else ''}"
+    if sums is None:
+        for school, label in zip(result.schools, labels):
+            result.figures.append(figures(label, [r.summary for r in result.rows if r.school_urn == school.urn]))
+        if len(result.schools) > 1:
+            result.figures.append(figures(whole, [r.summary for r in result.rows]))
+        return
+    for school, label in zip(result.schools, labels):
+        result.figures.append(from_sums(label, [sums[school.id]] if school.id in sums else []))
     if len(result.schools) > 1:
-        result.figures.append(figures(f"All your schools{': ' + suffix if suffix else ''}",
-                                      [r.summary for r in result.rows]))
+        result.figures.append(from_sums(whole, sums.values()))
 
 
 CSV_COLUMNS = ("upn", "surname", "forename", "school_urn", "school", "site", "year_group", "registration_group",

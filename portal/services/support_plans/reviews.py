@@ -178,11 +178,12 @@ def oversight_entries(overview) -> list:
     overview whose running plan's review is due on or before its day."""
     from portal.services.oversight import Entry  # the oversight pages are optional to this module
 
-    rows = {row.pupil_id: row for row in overview.rows}
-    return [Entry(rows[due.plan.pupil_id], due.review_date,
-                  f"{due.plan.reference}: review due {rules.long_date(due.review_date)}"
-                  + (f", {due.days_overdue} day{'s' * (due.days_overdue != 1)} overdue" if due.days_overdue else ""))
-            for due in due_reviews(overview.as_of) if due.plan.pupil_id in rows]
+    due = due_reviews(overview.as_of)
+    rows = overview.rows_for(d.plan.pupil_id for d in due)  # row objects for these pupils only, not the trust's
+    return [Entry(rows[d.plan.pupil_id], d.review_date,
+                  f"{d.plan.reference}: review due {rules.long_date(d.review_date)}"
+                  + (f", {d.days_overdue} day{'s' * (d.days_overdue != 1)} overdue" if d.days_overdue else ""))
+            for d in due if d.plan.pupil_id in rows]
 
 
 def register_oversight_list() -> None:
