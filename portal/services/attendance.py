@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from portal.clock import school_today
 from portal.domain import codes
+from portal.domain.alert_bounds import alert_bounds
 from portal.domain.attendance import Summary, format_pct, pct, summarise
 from portal.domain.calendar import SchoolCalendar
 from portal.domain.follow_up import (
@@ -37,7 +38,7 @@ from portal.domain.policy import School as SchoolPolicy
 from portal.domain.policy_rules import Bands
 from portal.extensions import db
 from portal.models import Mark, Pupil, School
-from portal.services import NotFound, ServiceError
+from portal.services import NotFound, ServiceError, alert_candidates
 from portal.services.policies import trust_policy
 
 ALERT_KINDS = (
@@ -177,24 +178,33 @@ def alerts(school_urn: str | None = None, as_of: date | None = None) -> list[dic
             .where((Pupil.leaving_date.is_(None)) | (Pupil.leaving_date >= as_of))
         )
     }
+    return judge(pupils, rules, as_of)
+
+
+def judge(pupils: dict[int, AlertPupil], rules: dict[int, SchoolRules], as_of: date,
+          candidates_only: bool = True) -> list[dict]:
+    """The alerts of these pupils (by id) as of `as_of`, each judged by their school's rules (by school id).
+
+    Only the pupils whose counts of sessions could meet a rule (portal.domain.alert_bounds) have their marks read
+    and the rules run; `candidates_only=False` runs the rules on every pupil, which must find the same alerts."""
     if not pupils:
         return []
-    earliest = min(r.lookback for r in rules.values())
-    mark, pupil_table = Mark.__table__, Pupil.__table__
-    marks = select(mark.c.pupil_id, *_mark_columns()).where(mark.c.date >= earliest, mark.c.date <= as_of)
-    if school_urn is not None:
-        marks = (marks.join(pupil_table, pupil_table.c.id == mark.c.pupil_id)
-                 .where(pupil_table.c.school_id.in_(rules)))
-    stream = db.session.execute(marks.order_by(mark.c.pupil_id, mark.c.date, mark.c.session),
-                                execution_options={"yield_per": STREAM_BATCH})
+    year_start, _ = school_year_of(as_of)
+    earliest = min(rules[p.school_id].lookback for p in pupils.values())
+    if candidates_only:
+        bounds = {school_id: alert_bounds(r.policy) for school_id, r in rules.items()}
+        chosen = alert_candidates.candidates(
+            {p.id: p.admission_date for p in pupils.values()},
+            {p.id: bounds[p.school_id] for p in pupils.values()}, earliest, year_start, as_of)
+    else:
+        chosen = set(pupils)
     found: list[dict] = []
-    for pupil_id, rows in itertools.groupby(stream, key=lambda r: r.pupil_id):
-        pupil = pupils.get(pupil_id)
-        if pupil is None:  # not on roll on as_of, or at a school outside the selection
-            continue
+    for pupil_id, marks in alert_candidates.marks_of(chosen, earliest, as_of):
+        pupil = pupils[pupil_id]
         rules_of = rules[pupil.school_id]
-        pupil_marks = [_domain_mark(r) for r in rows if r.date >= rules_of.lookback]
-        found.extend(pupil_alerts(pupil, pupil_marks, rules_of, year_start, as_of))
+        if rules_of.lookback > earliest:
+            marks = [m for m in marks if m.date >= rules_of.lookback]
+        found.extend(pupil_alerts(pupil, marks, rules_of, year_start, as_of))
     order = {kind: i for i, kind in enumerate(ALERT_KINDS)}
     found.sort(key=lambda a: (a["upn"], order[a["kind"]], a["since"]))
     return found
