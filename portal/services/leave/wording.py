@@ -87,7 +87,7 @@ def marks_in_words(marks: list[tuple[date, str, str]], gettext=None, day_words=N
     """"Monday 5 January 2027: morning and afternoon, G (unauthorised leave of absence)", one line a day.
 
     Pass a gettext and a day_words (a date in words) to have the lines in a parent's language; a code's meaning
-    is the regulations' (portal/domain/codes.py), which the catalogues do not hold yet, so it stays English."""
+    is the regulations' (portal/domain/codes.py `_TABLE`, read into the catalogues by babel.cfg)."""
     gettext, day_words = gettext or _english, day_words or long_date
     by_day: dict[date, list[tuple[str, str]]] = {}
     for day, session, code in sorted(marks):
