@@ -24,7 +24,7 @@ def penalty_words(policy: Policy, gettext=None) -> list[str]:
     """What a refusal means, with the current penalty-notice amounts, for the check page and the letter.
 
     Pass a gettext to have them in a parent's language (the check page); the letter keeps the English."""
-    gettext = gettext or _english
+    gettext = gettext or english
     leave, penalties = policy.leave, policy.penalties
     fines = penalties.fines
     words = [
@@ -88,7 +88,7 @@ def marks_in_words(marks: list[tuple[date, str, str]], gettext=None, day_words=N
 
     Pass a gettext and a day_words (a date in words) to have the lines in a parent's language; a code's meaning
     is the regulations' (portal/domain/codes.py `_TABLE`, read into the catalogues by babel.cfg)."""
-    gettext, day_words = gettext or _english, day_words or long_date
+    gettext, day_words = gettext or english, day_words or long_date
     by_day: dict[date, list[tuple[str, str]]] = {}
     for day, session, code in sorted(marks):
         by_day.setdefault(day, []).append((session, code))
@@ -101,11 +101,6 @@ def marks_in_words(marks: list[tuple[date, str, str]], gettext=None, day_words=N
         meaning = "; ".join(f"{c} ({gettext(codes.CODES[c].meaning)})" if c in codes.CODES else c for c in marked)
         lines.append(gettext("%(day)s: %(sessions)s, %(codes)s", day=day_words(day), sessions=parts, codes=meaning))
     return lines
-
-
-def _english(text: str, **values) -> str:
-    """gettext for English, filling %(name)s as Flask-Babel's does."""
-    return text % values if values else text
 
 
 def join_names(names: list[str]) -> str:
