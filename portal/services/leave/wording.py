@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from portal.domain import codes
 from portal.domain.policy import Policy
-from portal.domain.policy_words import english, role_names
+from portal.domain.policy_words import english, english_plural, period_words, role_names
 from portal.models import Pupil
 
 
@@ -107,13 +107,15 @@ def join_names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def school_days_words(n: int) -> str:
-    return f"{n} school day{'s' if n != 1 else ''}"
+def school_days_words(n: int, ngettext=english_plural) -> str:
+    """"1 school day", "3 school days": the policy's school-day unit in words (pass an ngettext for a language)."""
+    return period_words(n, "school_days", ngettext)
 
 
 def long_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def span_words(days: list[date]) -> str:
-    return f"{long_date(days[0])}" if len(days) == 1 else f"from {long_date(days[0])} to {long_date(days[-1])}"
+def span_words(days: list[date], gettext=english, day_words=long_date) -> str:
+    return day_words(days[0]) if len(days) == 1 else gettext("from %(first)s to %(last)s", first=day_words(days[0]),
+                                                               last=day_words(days[-1]))
