@@ -5,10 +5,10 @@ through this method, named in babel.cfg with the tables to read:
 
     [portal.word_tables.extract: portal/domain/codes.py]
     tables = SHORT_WORDS
-    rows = _TABLE:2
+    rows = _TABLE:1, _TABLE:2
 
 `tables`: module-level dicts, each string value is a message (or a module-level string, itself one). `plurals`: module-level dicts whose values are (singular, plural) pairs, each a plural message (ngettext). `rows`: a module-level tuple of rows and the index
-of the message in each row; an f-string there may name module-level string constants (`f"... {_AUTHORISED}"`).
+of a message in each row (name a table once for each column it holds messages in); an f-string there may name module-level string constants (`f"... {_AUTHORISED}"`).
 """
 
 from __future__ import annotations
@@ -44,7 +44,11 @@ def _names(node) -> list[str]:
 def extract(fileobj, keywords, comment_tags, options):
     tables = {name.strip() for name in options.get("tables", "").split(",") if name.strip()}
     plurals = {name.strip() for name in options.get("plurals", "").split(",") if name.strip()}
-    rows = dict(item.strip().split(":") for item in options.get("rows", "").split(",") if item.strip())
+    rows: dict[str, list[int]] = {}
+    for item in options.get("rows", "").split(","):
+        if item.strip():
+            name, index = item.strip().split(":")
+            rows.setdefault(name.strip(), []).append(int(index))
     tree = ast.parse(fileobj.read().decode(options.get("encoding", "utf-8")))
     constants: dict[str, str] = {}
     for node in tree.body:
@@ -68,9 +72,9 @@ def extract(fileobj, keywords, comment_tags, options):
                     if all(pair):
                         yield item.lineno, "ngettext", pair, []
         for name in rows.keys() & set(names):
-            index = int(rows[name])
             for row in getattr(value, "elts", []):
-                if isinstance(row, ast.Tuple) and len(row.elts) > index:
-                    text = _text(row.elts[index], constants)
-                    if text:
-                        yield row.lineno, "_", text, []
+                for index in rows[name]:
+                    if isinstance(row, ast.Tuple) and len(row.elts) > index:
+                        text = _text(row.elts[index], constants)
+                        if text:
+                            yield row.lineno, "_", text, []

@@ -5,11 +5,13 @@ Parents report; only staff code (Part A point 11). These rules decide what a rep
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from portal.domain.calendar import AM, PM, SchoolCalendar
 from portal.domain.policy_rules import AbsenceReporting, SessionTimes
+from portal.domain.policy_words import Translate, english
 
 WHOLE_DAY = "day"
 PARTS = {WHOLE_DAY: (AM, PM), AM: (AM,), PM: (PM,)}
@@ -38,6 +40,22 @@ class CoveredDay:
     date: date
     sessions: tuple[str, ...]  # the sessions reported absent that the school has that day
     closed_because: str | None = None  # set when the school is closed: weekend, holiday, INSET...
+
+
+# What is wrong with a report, in English: check_report reads each through the caller's gettext (babel.cfg reads
+# this table into the catalogues), so the domain stays free of Flask and the parent reads it in their language.
+PROBLEM_WORDS = {
+    "no_first_day": "Enter the first day of absence",
+    "first_too_early": "The first day must be on or after %(day)s: for earlier absences, please contact the school "
+                       "office",
+    "first_too_late": "The first day must be on or before %(day)s: for absences further ahead, please contact the "
+                      "school office",
+    "last_before_first": "The last day must be the same as or after the first day",
+    "last_too_late": "The last day must be on or before %(day)s",
+    "no_term_dates": "The school has not published its term dates for %(day)s yet: please contact the school office",
+    "no_school": "There is no school on the days you chose: check the dates",
+    "no_reason": "Tell us the reason for the absence",
+}
 
 
 @dataclass(frozen=True)
@@ -96,32 +114,34 @@ def sessions_reported(first: date, last: date | None, part: str, calendar: Schoo
 
 
 def check_report(first: date | None, last: date | None, part: str, reason: str, details: str,
-                 today: date, calendar: SchoolCalendar, rules: AbsenceReporting) -> list[Problem]:
-    """Everything wrong with a report at once, each tied to the field to fix."""
+                 today: date, calendar: SchoolCalendar, rules: AbsenceReporting, gettext: Translate = english,
+                 day_words: Callable[[date], str] = long_date) -> list[Problem]:
+    """Everything wrong with a report at once, each tied to the field to fix. `gettext` and `day_words` (a date
+    as "3 September 2026") write the messages in the reader's language; English without them."""
+    def problem(field: str, key: str, day: date | None = None) -> Problem:
+        return Problem(field, gettext(PROBLEM_WORDS[key], day=day_words(day)) if day else gettext(PROBLEM_WORDS[key]))
+
     problems: list[Problem] = []
     if first is None:
-        return [Problem("first_day", "Enter the first day of absence")]
+        return [problem("first_day", "no_first_day")]
     earliest = _school_days_back(today, rules.max_days_past, calendar)
     if first < earliest:
-        problems.append(Problem("first_day", f"The first day must be on or after {long_date(earliest)}: for earlier "
-                                             "absences, please contact the school office"))
+        problems.append(problem("first_day", "first_too_early", earliest))
     latest = today + timedelta(days=rules.max_days_ahead)
     if first > latest:
-        problems.append(Problem("first_day", f"The first day must be on or before {long_date(latest)}: for absences "
-                                             "further ahead, please contact the school office"))
+        problems.append(problem("first_day", "first_too_late", latest))
     if last is not None:
         if last < first:
-            problems.append(Problem("last_day", "The last day must be the same as or after the first day"))
+            problems.append(problem("last_day", "last_before_first"))
         elif last > latest:
-            problems.append(Problem("last_day", f"The last day must be on or before {long_date(latest)}"))
+            problems.append(problem("last_day", "last_too_late", latest))
     if last is None or last >= first:
         if not problems and calendar.last_day is not None and first > calendar.last_day:
-            problems.append(Problem("first_day", f"The school has not published its term dates for "
-                                                 f"{long_date(first)} yet: please contact the school office"))
+            problems.append(problem("first_day", "no_term_dates", first))
         elif not problems and sessions_reported(first, last, part, calendar) == 0:
-            problems.append(Problem("first_day", "There is no school on the days you chose: check the dates"))
+            problems.append(problem("first_day", "no_school"))
     if reason == OTHER and not details.strip():
-        problems.append(Problem("details", "Tell us the reason for the absence"))
+        problems.append(problem("details", "no_reason"))
     return problems
 
 

@@ -34,8 +34,9 @@ Translate = Callable[[str], str]
 Plural = Callable[..., str]
 
 
-def english(text: str) -> str:
-    return text
+def english(text: str, **values) -> str:
+    """gettext for English: the text, with %(name)s filled in from `values` as Flask-Babel's gettext does."""
+    return text % values if values else text
 
 
 def english_plural(singular: str, plural: str, num: int) -> str:

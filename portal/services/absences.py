@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from flask_babel import gettext
+from flask_babel import format_number, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +19,7 @@ from portal.models.evidence import PENDING
 from portal.services import NotFound, ServiceError, notify, uploads
 from portal.services.audit_writer import record
 from portal.services.parent_access import child_of, children_of, may_see
+from portal.services.parent_language import day_words
 from portal.services.policies import policy_of, school_policy
 from portal.services.references import by_submission_key, new_reference, sent_before
 
@@ -59,6 +60,10 @@ class ReportNotValid(ServiceError):
         self.problems = problems
 
 
+def _day_month_year(day: date) -> str:
+    return day_words(day, "day month year")
+
+
 def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
 
@@ -90,7 +95,8 @@ def preview(account: ParentAccount, draft: AbsenceDraft, now: datetime,
             late=rules.is_late_report(draft.first_day, draft.part, now, {"AM": site.am, "PM": site.pm},
                                       school.calendar),
             problems=rules.check_report(draft.first_day, draft.last_day, draft.part, draft.reason, draft.details,
-                                        now.date(), school.calendar, policy.absence_reporting),
+                                        now.date(), school.calendar, policy.absence_reporting, gettext=gettext,
+                                        day_words=_day_month_year),
         ))
     return previews
 
@@ -102,7 +108,7 @@ def submit(account: ParentAccount, draft: AbsenceDraft, now: datetime | None = N
     if existing is not None:
         return existing
     if not draft.pupil_ids:
-        raise ReportNotValid([rules.Problem("children", "Select the children who are absent")])
+        raise ReportNotValid([rules.Problem("children", gettext("Select the children who are absent"))])
     previews = preview(account, draft, school_time(now))
     problems = [p for child in previews for p in child.problems]
     if problems:
@@ -211,11 +217,11 @@ def answer_question(account: ParentAccount, reference: str, child_id: int, answe
     if child.status == ANSWERED and child.answer == answer:
         return child
     if child.status != QUESTION:
-        raise ServiceError("The school has no question waiting for your answer about this absence")
+        raise ServiceError(gettext("The school has no question waiting for your answer about this absence"))
     if not answer:
-        raise ServiceError("Write your answer to the school's question")
+        raise ServiceError(gettext("Write your answer to the school's question"))
     if len(answer) > ANSWER_MAX:
-        raise ServiceError(f"Your answer must be {ANSWER_MAX:,} characters or fewer")
+        raise ServiceError(gettext("Your answer must be %(num)s characters or fewer", num=format_number(ANSWER_MAX)))
     before = {"status": child.status, "answer": child.answer}
     child.answer, child.answered_at, child.status = answer, now or utcnow(), ANSWERED
     record(f"parent:{account.id}", "absence.answered", child, before,

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 
+from portal.domain import dates_words
 from portal.domain.languages import babel_locale, checked_language, page_language
 from portal.domain.nudge_rules import DEFAULT_LANGUAGE
 from portal.extensions import db
 from portal.models import Contact, ParentAccount
 from portal.services.audit_writer import record
+
+
+def day_words(day, form: str = "weekday day month year") -> str:
+    """A day in words in the language being written: the page's, or force_locale's around an email."""
+    locale = get_locale()
+    return dates_words.date_words(day, form, language=locale.language if locale is not None else None)
 
 
 def language_of(account: ParentAccount) -> str:

@@ -8,6 +8,7 @@ from flask_babel import gettext, ngettext
 from portal.clock import school_time, school_today
 from portal.domain.policy_words import notice_words, role_name
 from portal.services.child_register import code_sentence
+from portal.services.leave.letters import companion_of, letter_words
 from portal.services.policies import trust_policy
 from portal.web import dates, words
 
@@ -22,6 +23,9 @@ def register(app: Flask) -> None:
     # In the language being written (the page's, or a message's under force_locale).
     app.add_template_filter(lambda role: role_name(role, gettext), "role_name")
     app.add_template_filter(lambda policy: notice_words(policy, ngettext), "notice_words")
+    # A decision letter's own words in its language (English, or its companion's): letters/leave_decision.html.
+    app.add_template_global(letter_words, "leave_letter_words")
+    app.add_template_global(companion_of, "leave_letter_companion")
     words.register(app)  # `{{ page.missed | days_words }}`, `{{ page.target | percent_words }}` (portal/web/words.py)
     dates.register(app)  # `{{ day | date_words('short day month') }}`: in the page's language (portal/web/dates.py)
 

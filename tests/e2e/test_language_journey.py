@@ -86,3 +86,44 @@ def test_chromium_has_a_font_with_urdu_letters():
     """Without one (Debian: fonts-noto-core, debian-packages.txt), Urdu pages show empty boxes."""
     families = subprocess.run(["fc-list", ":lang=ur", "family"], capture_output=True, text=True).stdout
     assert families.strip(), "no font covers Urdu: apt-get install fonts-noto-core (make test-packages)"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("width", [320, 375])
+def test_a_closed_day_reads_whole_in_polish_on_a_phone_and_english_still_fits(live_server, page, width):
+    server = live_server()
+    with server.app.app_context():
+        load_trust(example_on(school_today()))
+        sam = make_pupil("122239", forename="Sam", surname="Taylor", registration_group="3H")
+        make_parent("jo@example.com", sam)
+        parent_access.request_sign_in_link("jo@example.com")
+        email = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first().body_text
+        register_path = f"/parent/children/{sam.id}/register"
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(re.search(r"http://\S+/sign-in/\S+", email).group(0))
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Your children").wait_for()
+    page.goto(server.url + register_path)
+    page.get_by_role("heading", name="Sam Taylor’s register").wait_for()
+
+    def layout() -> dict:
+        return page.evaluate("""() => {
+            const closed = [...document.querySelectorAll('.portal-register .portal-mark--closed')];
+            const line = parseFloat(getComputedStyle(closed[0]).lineHeight);
+            const scroll = document.querySelector('.portal-register-scroll');
+            return {closed: closed.length, one_line: closed.every(e => e.getBoundingClientRect().height < 1.5 * line),
+                    word: closed[0].textContent.trim(), page_overflows: document.documentElement.scrollWidth > innerWidth,
+                    table_scrolls: scroll.scrollWidth > scroll.clientWidth};
+        }""")
+
+    english = layout()
+    assert english["closed"] and english["word"] == "Closed" and english["one_line"]
+    assert not english["page_overflows"] and not english["table_scrolls"]  # English: five days across, as before
+
+    page.get_by_role("button", name="Polski").click()
+    page.get_by_role("heading", name="Dziennik: Sam Taylor").wait_for()
+    polish = layout()
+    assert polish["word"] == "Zamknięte" and polish["one_line"]  # the whole word, never "Zamknię-te"
+    assert not polish["page_overflows"]  # only the register's own region scrolls, never the page
+    check_axe(page)
+    screenshot(page, "language", f"register-polish-{width}px")

@@ -486,7 +486,9 @@ def test_a_polish_parent_hears_the_leave_outcome_in_polish_the_other_in_english(
     emails = delivered()
     polish, english = emails[("jo@example.com",)], emails[("alex@example.com",)]
     assert polish.subject == f"Prośba o zwolnienie {reference}: nieobecność dziecka (Sam) wpisana do dziennika"
-    assert "- poniedziałek 14 grudnia 2026: rano i po południu, G (" in polish.body
+    assert ("- poniedziałek 14 grudnia 2026: rano i po południu, G (Wyjazd wakacyjny, na który szkoła nie udzieliła "
+            "zgody)" in polish.body)
+    assert "Holiday not granted" not in polish.body
     assert "nieobecnością nieusprawiedliwioną" in polish.body and "If you think" not in polish.body
     assert english.subject == f"Leave request {reference}: Sam’s absence recorded"
     assert ("- Monday 14 December 2026: morning and afternoon, G (Holiday not granted by the school)"

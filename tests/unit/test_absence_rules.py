@@ -1,6 +1,7 @@
 """What a parent's report covers, when it counts as late, and what it may not ask for."""
 
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +115,16 @@ def test_a_day_past_the_published_term_dates_is_said_plainly():
     assert [(p.field, p.message) for p in problems] == [(
         "first_day", "The school has not published its term dates for 21 December 2026 yet: please contact the "
                      "school office")]
+
+
+def test_the_problems_read_in_the_callers_language_with_the_date_in_it():
+    from babel.support import Translations
+
+    from portal.domain.dates_words import date_words
+
+    polish = Translations.load(str(Path(rules.__file__).parents[1] / "translations"), ["pl"])
+    [problem] = rules.check_report(date(2026, 11, 2), None, rules.WHOLE_DAY, rules.ILLNESS, "", TODAY, CALENDAR,
+                                   RULES, gettext=lambda text, **values: polish.gettext(text) % values if values
+                                   else polish.gettext(text),
+                                   day_words=lambda day: date_words(day, "day month year", "pl"))
+    assert problem.message.startswith("Pierwszy dzień musi przypadać 16 listopada 2026 lub później")

@@ -369,3 +369,38 @@ def test_a_polish_parent_reads_what_stops_a_leave_request_in_polish(app, client,
     text = Page(weekend.get_data(as_text=True)).text
     assert "W tych dniach nie ma zajęć w szkole, więc nie trzeba prosić o zwolnienie" in text
     assert "There is no school on these dates" not in text
+
+
+def test_a_polish_parent_gets_the_english_letter_and_a_polish_translation_after_it(app, client, alp):
+    reference = send_alp_request(app, client, alp)
+    with app.app_context():
+        child_id = db.session.scalar(select(LeaveRequestChild.id))
+        db.session.scalar(select(ParentAccount).where(ParentAccount.email == "jo@example.com")).language = "pl"
+        db.session.commit()
+    as_user(client, app, StaffUser, "head@bothal.example")
+    client.post(f"/staff/leave/{child_id}/decide", data={
+        "decision": "some", "approved_days": ["2026-12-03", "2026-12-04"],
+        "reasons": "The funeral is on Friday: Thursday and Friday are approved."})
+    english_decision = "for 2 school days of the 5 school days asked for"
+    heading = "Tłumaczenie dla Państwa wygody — oficjalny jest list w języku angielskim"
+    polish_decision = "zostało zatwierdzone (dyrektor szkoły) na część wnioskowanych dni: 2 dni nauki z 5 dni nauki"
+
+    as_user(client, app, ParentAccount, "jo@example.com")
+    page = check_page(client.get(f"/parent/leave/{reference}/letter/{child_id}", headers=BROWSER))
+    assert english_decision in page.text and "Yours sincerely" in page.text and "Our reference" in page.text
+    assert heading in page.text and polish_decision in page.text and "Z poważaniem" in page.text
+    assert page.text.index(english_decision) < page.text.index(heading) < page.text.index(polish_decision)
+    assert 'class="leave-letter" lang="en-GB"' in page.html and 'class="leave-letter" lang="pl"' in page.html
+    pdf = client.get(f"/parent/leave/{reference}/letter/{child_id}.pdf")
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages]
+    text = " ".join(pages)
+    assert english_decision in text and heading in text and polish_decision in text
+    assert text.index(english_decision) < text.index(heading)
+    assert not any(heading in p for p in pages if english_decision in p)  # the translation starts its own page
+
+    as_user(client, app, ParentAccount, "alex@example.com")  # English: the letter alone
+    page = check_page(client.get(f"/parent/leave/{reference}/letter/{child_id}", headers=BROWSER))
+    assert english_decision in page.text and "Tłumaczenie" not in page.text and "zatwierdzone" not in page.text
+    pdf = client.get(f"/parent/leave/{reference}/letter/{child_id}.pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Tłumaczenie" not in text and "zatwierdzone" not in " ".join(text.split())

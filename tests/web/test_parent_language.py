@@ -11,6 +11,8 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import AuditEvent, Contact, ParentAccount
 
+from pages import page_of
+
 from test_child_attendance import (  # noqa: F401  (the same family and marks as the English page's tests)
     AS_OF, BROWSER, EIGHT_PRESENT_TWO_ILL, Page, child_page, family, fixed_day, give_marks, sign_in_jo, signed_in,
 )
@@ -187,3 +189,38 @@ def test_the_sign_in_email_is_in_the_parents_language(client, app, family):
     assert message.subject == "Linkul de conectare la portalul prezenței la școală"
     assert "Folosiți acest link pentru a vă conecta." in message.body_text
     assert '<html lang="ro">' in message.body_html
+
+
+def test_a_polish_parent_reads_the_reports_date_problems_and_the_answer_problems_in_polish(client, app, siblings):
+    from datetime import timedelta
+
+    from test_parent_portal import report_form, signed_in as sign_in_parent
+
+    from portal.clock import school_today
+    from portal.models import AbsenceReport, AbsenceReportChild, StaffUser
+    from portal.services import review
+    from staff import make_staff
+
+    parent = sign_in_parent(client, app)
+    choose(parent, "pl")
+    far = school_today() + timedelta(days=90)
+    refused = page_of(parent.post("/parent/report-absence", data=report_form([siblings["sam"]], far)))
+    latest = school_today() + timedelta(days=60)
+    polish_month = {1: "stycznia", 2: "lutego", 3: "marca", 4: "kwietnia", 5: "maja", 6: "czerwca", 7: "lipca",
+                    8: "sierpnia", 9: "września", 10: "października", 11: "listopada", 12: "grudnia"}
+    assert (f"Pierwszy dzień musi przypadać {latest.day} {polish_month[latest.month]} {latest.year} lub wcześniej"
+            in refused.text)
+    assert "must be on or before" not in refused.text
+
+    parent.post("/parent/report-absence", data=report_form([siblings["sam"]], siblings["day"]))
+    parent.post("/parent/report-absence/check")
+    with app.app_context():
+        reference = db.session.scalar(select(AbsenceReport.reference))
+        child_id = db.session.scalar(select(AbsenceReportChild.id))
+        make_staff("head@bothal.example", "headteacher", "122239", password="head-password")
+        review.decide(db.session.scalar(select(StaffUser)), child_id, "question", note="Czy to ospa?")
+    url = f"/parent/reports/{reference}/answer/{child_id}"
+    assert parent.post(url, data={f"child-{child_id}-answer": "Tak."}).status_code == 303
+    again = page_of(parent.post(url, data={f"child-{child_id}-answer": "Tak, od niedzieli."}))
+    assert "Szkoła nie czeka na Państwa odpowiedź na żadne pytanie dotyczące tej nieobecności" in again.text
+    assert "no question waiting" not in again.text

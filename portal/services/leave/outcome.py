@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from portal.clock import utcnow
-from portal.domain import dates_words
 from portal.domain.leave import LateReturnOption, late_return_effect, refused_marks
 from portal.domain.leave_dates import ONE_DAY
 from portal.domain.marks import Mark as DomainMark
@@ -25,7 +24,7 @@ from portal.services.audit_writer import record
 from portal.services.leave.decision import decision_contacts, decision_recipients, requested_school_days
 from portal.services.leave.queue import leave_item
 from portal.services.leave.wording import marks_in_words
-from portal.services.parent_language import emails_by_locale
+from portal.services.parent_language import day_words, emails_by_locale
 from portal.services.policies import school_policy
 from portal.services.permissions import AUTHORISE_ABSENCE, DECIDE_LEAVE, may, require
 
@@ -107,16 +106,10 @@ def record_outcome(staff: StaffUser, child_id: int, outcome: str, actual_first: 
                                              reference=leave_request.reference, name=pupil.forename),
                              "leave_outcome", key=f"leave:{leave_request.reference}:{child.id}:{language}outcome",
                              child=child, request=leave_request, school=leave_request.school.name,
-                             days=marks_in_words(written, gettext=gettext, day_words=_day_words),
+                             days=marks_in_words(written, gettext=gettext, day_words=day_words),
                              link=notify.external_url("parent.leave_request", reference=leave_request.reference))
     db.session.commit()
     return child
-
-
-def _day_words(day: date) -> str:
-    """A day in words in the language being written (force_locale)."""
-    locale = get_locale()
-    return dates_words.date_words(day, language=locale.language if locale is not None else None)
 
 
 _OUTCOME_COMMENTS = {RETURNED_LATE: "away outside the agreed dates", TAKEN_AFTER_REFUSAL: "taken without approval"}

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from portal.domain import codes
 from portal.domain.policy import Policy
-from portal.domain.policy_words import english, role_names
+from portal.domain.policy_words import english, english_plural, period_words, role_names
 from portal.models import Pupil
 
 
@@ -24,7 +24,7 @@ def penalty_words(policy: Policy, gettext=None) -> list[str]:
     """What a refusal means, with the current penalty-notice amounts, for the check page and the letter.
 
     Pass a gettext to have them in a parent's language (the check page); the letter keeps the English."""
-    gettext = gettext or _english
+    gettext = gettext or english
     leave, penalties = policy.leave, policy.penalties
     fines = penalties.fines
     words = [
@@ -87,8 +87,8 @@ def marks_in_words(marks: list[tuple[date, str, str]], gettext=None, day_words=N
     """"Monday 5 January 2027: morning and afternoon, G (unauthorised leave of absence)", one line a day.
 
     Pass a gettext and a day_words (a date in words) to have the lines in a parent's language; a code's meaning
-    is the regulations' (portal/domain/codes.py), which the catalogues do not hold yet, so it stays English."""
-    gettext, day_words = gettext or _english, day_words or long_date
+    is the regulations' (portal/domain/codes.py `_TABLE`, read into the catalogues by babel.cfg)."""
+    gettext, day_words = gettext or english, day_words or long_date
     by_day: dict[date, list[tuple[str, str]]] = {}
     for day, session, code in sorted(marks):
         by_day.setdefault(day, []).append((session, code))
@@ -103,22 +103,19 @@ def marks_in_words(marks: list[tuple[date, str, str]], gettext=None, day_words=N
     return lines
 
 
-def _english(text: str, **values) -> str:
-    """gettext for English, filling %(name)s as Flask-Babel's does."""
-    return text % values if values else text
-
-
 def join_names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def school_days_words(n: int) -> str:
-    return f"{n} school day{'s' if n != 1 else ''}"
+def school_days_words(n: int, ngettext=english_plural) -> str:
+    """"1 school day", "3 school days": the policy's school-day unit in words (pass an ngettext for a language)."""
+    return period_words(n, "school_days", ngettext)
 
 
 def long_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def span_words(days: list[date]) -> str:
-    return f"{long_date(days[0])}" if len(days) == 1 else f"from {long_date(days[0])} to {long_date(days[-1])}"
+def span_words(days: list[date], gettext=english, day_words=long_date) -> str:
+    return day_words(days[0]) if len(days) == 1 else gettext("from %(first)s to %(last)s", first=day_words(days[0]),
+                                                               last=day_words(days[-1]))

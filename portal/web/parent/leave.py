@@ -19,6 +19,7 @@ from portal.domain.policy_words import notice_words
 from portal.models.leave import OUTCOME_WORDS
 from portal.services import NotFound, ServiceError, drafts, leave, uploads
 from portal.web.evidence import send_evidence
+from portal.web.parent.language import current_language
 from portal.web.parent import bp, my_children, navigation
 
 JUST_SENT = "leave_just_sent"
@@ -200,11 +201,11 @@ def _decided_child(reference: str, child_id: int):
 @bp.get("/leave/<reference>/letter/<int:child_id>")
 def leave_letter(reference: str, child_id: int):
     return render_template("parent/leave_letter.html", child=_decided_child(reference, child_id),
-                           navigation=navigation("parent.leave_requests"))
+                           page_lang=current_language(), navigation=navigation("parent.leave_requests"))
 
 
 @bp.get("/leave/<reference>/letter/<int:child_id>.pdf")
 def leave_letter_pdf(reference: str, child_id: int):
     child = _decided_child(reference, child_id)
-    return send_file(BytesIO(leave.letter_pdf(child)), mimetype="application/pdf", as_attachment=True,
+    return send_file(BytesIO(leave.letter_pdf(child, current_language())), mimetype="application/pdf", as_attachment=True,
                      download_name=leave.letter_filename(child))
