@@ -1,7 +1,7 @@
 """Who is signed in. Flask-Login keeps the token of the browser's server-side session (portal/services/sessions.py)
 in the session cookie, and in the "keep me signed in" cookie; each request resumes that session or finds it over."""
 
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 from flask_login import current_user, login_user, logout_user
 
 from portal.extensions import login_manager
@@ -11,7 +11,19 @@ UNCHECKED = {"static", "health.health"}  # nothing of anyone's: no session looke
 
 
 def load_user(token: str):
-    return sessions.resume(token)
+    account = sessions.resume(token)
+    if isinstance(account, sessions.ResumedParent) and not getattr(
+            current_app.view_functions.get(request.endpoint), "account_columns_only", False):
+        return account.account()
+    return account
+
+
+def account_columns_only(view):
+    """Mark a view that needs of the signed-in parent only what the session's resume read (id, email, language):
+    its current_user is a sessions.ResumedParent, no ORM object (the kept child page, BENCHMARKS.md). Every other
+    view gets the ParentAccount."""
+    view.account_columns_only = True
+    return view
 
 
 def sign_in(account, remember: bool = False) -> None:

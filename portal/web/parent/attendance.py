@@ -16,6 +16,7 @@ from portal.services import child_pages
 from portal.services.child_attendance import child_attendance
 from portal.web import charts
 from portal.web.parent import bp, my_child, navigation
+from portal.web.session import account_columns_only
 
 RECENT_WEEKS = 4  # the register on the attendance page: about a month, newest first
 
@@ -26,6 +27,7 @@ def today() -> date:
 
 
 @bp.get("/children/<int:pupil_id>")
+@account_columns_only  # current_user.id and .email are all it reads of the parent
 def child(pupil_id: int):
     """The page is kept once rendered (portal.services.child_pages): a parent looking again, or the other parent,
     gets it from one query until the child's marks, the policy, the pupil's details or the day change."""

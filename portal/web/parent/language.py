@@ -30,7 +30,7 @@ def _language() -> str:
     if request.blueprint == "staff" or (request.endpoint or "").startswith("staff."):
         return DEFAULT_LANGUAGE
     user = current_user._get_current_object() if current_user else None
-    if isinstance(user, ParentAccount) and user.is_authenticated:
+    if getattr(user, "kind", None) == "parent" and user.is_authenticated:  # or its resumed columns (web.session)
         try:
             return language_of(user)
         except SQLAlchemyError:  # the database is down: the error page must still be drawn, in English
