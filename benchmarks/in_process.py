@@ -29,9 +29,12 @@ def requests_of(path: Path) -> list[tuple[str, str, str, str, str]]:
     return [tuple(line.rstrip("\n").split("\t")) for line in path.open()]
 
 
+CLOCK = time.process_time  # CPU seconds of this process: what the other work on a shared machine disturbs least
+
+
 def per_request(client, lines, environ) -> float:
     """Seconds a request, each answer checked against what its line expects."""
-    start = time.perf_counter()
+    start = CLOCK()
     for method, path, cookie, body, expect in lines:
         name, _, value = cookie.partition("=")
         client.set_cookie(name, value)
@@ -42,7 +45,7 @@ def per_request(client, lines, environ) -> float:
         if str(response.status_code) != status or not response.headers.get("Location", "").startswith(location):
             raise SystemExit(f"in_process: {method} {path} answered {response.status_code} "
                              f"{response.headers.get('Location', '')}, expected {expect}")
-    return (time.perf_counter() - start) / len(lines)
+    return (CLOCK() - start) / len(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,9 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=120)
     parser.add_argument("--submissions", type=int, default=40)
     parser.add_argument("--profile", type=Path)
+    parser.add_argument("--wall", action="store_true",
+                        help="time on the wall clock (with the disk's waits) rather than in CPU seconds")
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose portal is measured (default: this one)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(args.code.resolve()))
+    global CLOCK
+    CLOCK = time.perf_counter if args.wall else time.process_time
     folder = args.folder.resolve()
     database = next(iter(sorted(folder.glob("*.sqlite"))), None)
     os.environ.setdefault("PORTAL_INSTANCE_PATH", str(folder / "instance"))

@@ -83,7 +83,9 @@ def resume(token: str, now: datetime | None = None) -> StaffUser | ResumedParent
     """The account whose session this token opens, or None if there is no such session or it is over. A parent
     comes back as a ResumedParent: the resumed columns, no ORM object (ResumedParent.account() builds one)."""
     now = now or utcnow()
-    row = db.session.connection().execute(_RESUME, {"token_hash": _hash(token)}).first()
+    # A connection of its own, not the request's ORM session: a kept child page then never starts one (BENCHMARKS.md).
+    with db.engine.connect() as connection:
+        row = connection.execute(_RESUME, {"token_hash": _hash(token)}).first()
     if row is None or row.ended_at is not None:
         return None
     account = db.session.get(StaffUser, row.staff_id) if row.staff_id is not None else ResumedParent(row)
