@@ -6,6 +6,7 @@ from flask_login import current_user, login_user, logout_user
 
 from portal.extensions import login_manager
 from portal.services import sessions
+from portal.web import session_cookie
 
 UNCHECKED = {"static", "health.health"}  # nothing of anyone's: no session looked up
 
@@ -51,6 +52,7 @@ def sign_out(everywhere: bool = False) -> int:
 
 
 def register(app: Flask) -> None:
+    session_cookie.register(app)  # Flask's signed cookie, its serializer and key made once (web/session_cookie.py)
     login_manager.user_loader(load_user)
 
     @app.before_request
