@@ -1,7 +1,7 @@
 """Who is signed in. Flask-Login keeps the token of the browser's server-side session (portal/services/sessions.py)
 in the session cookie, and in the "keep me signed in" cookie; each request resumes that session or finds it over."""
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user, login_user, logout_user
 
 from portal.extensions import login_manager
@@ -13,8 +13,8 @@ UNCHECKED = {"static", "health.health"}  # nothing of anyone's: no session looke
 
 def load_user(token: str):
     account = sessions.resume(token)
-    if isinstance(account, sessions.ResumedParent) and not getattr(
-            current_app.view_functions.get(request.endpoint), "account_columns_only", False):
+    if isinstance(account, sessions.ResumedParent) and not (has_request_context() and getattr(
+            current_app.view_functions.get(request.endpoint), "account_columns_only", False)):
         return account.account()
     return account
 
