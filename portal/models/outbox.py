@@ -17,8 +17,13 @@ class OutboxMessage(db.Model):
     key: Mapped[str | None] = mapped_column(String(200), unique=True)
     recipients: Mapped[list] = mapped_column(JSON)
     subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
+    # Empty until the worker renders `template` with `context` in `locale` (notify.queue_rendered_later: nothing
+    # slow on a parent's request); then what was sent.
+    body_text: Mapped[str | None] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
+    template: Mapped[str | None] = mapped_column(String(100))
+    context: Mapped[dict | None] = mapped_column(JSON)
+    locale: Mapped[str | None] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(index=True)
     last_error: Mapped[str | None] = mapped_column(String(500))

@@ -130,10 +130,15 @@ def submit(account: ParentAccount, draft: AbsenceDraft, now: datetime | None = N
     uploads.attach(pending_evidence(account, draft.evidence_ids), "absence_report", report.id,
                    actor=f"parent:{account.id}")
     # In the parent's language: the page they sent it from (Flask-Babel's locale: portal/web/parent/language.py).
-    notify.queue([account.email], gettext("Absence reported: %(reference)s", reference=report.reference),
-                 "absence_received",
-                 key=f"absence:{report.reference}:received", report=report, previews=previews,
-                 link=notify.external_url("parent.report", reference=report.reference))
+    # Rendered by the outbox worker, not in this request: what the template reads, as plain values.
+    notify.queue_rendered_later(
+        [account.email], gettext("Absence reported: %(reference)s", reference=report.reference), "absence_received",
+        key=f"absence:{report.reference}:received",
+        context={"report": {"reference": report.reference, "first_day": report.first_day,
+                            "last_day": report.last_day, "late_reported": report.late_reported},
+                 "previews": [{"pupil": {"name": c.pupil.name}, "school_name": c.school_name,
+                               "sessions": c.sessions} for c in previews],
+                 "link": notify.external_url("parent.report", reference=report.reference)})
     record(f"parent:{account.id}", "absence.reported", report,
            after={"reference": report.reference, "pupils": [c.pupil.upn for c in previews],
                   "first_day": report.first_day.isoformat(),

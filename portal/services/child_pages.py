@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, bindparam, delete, exists, func, select
+from sqlalchemy import Select, bindparam, delete, exists, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
@@ -47,7 +47,9 @@ _PUPIL_COLUMNS = ("school_id", "site_id", "admission_date", "leaving_date", "leg
 
 def _latest_arrival(school_id):
     return (select(func.max(_arrival.c.at))
-            .where(_arrival.c.school_id == school_id, _arrival.c.kind.in_(MARKS_KINDS)).scalar_subquery())
+            # A fixed IN list, not an expanding one worked out again on every execution.
+            .where(_arrival.c.school_id == school_id, _arrival.c.kind.in_([literal(k) for k in MARKS_KINDS]))
+            .scalar_subquery())
 
 
 def _kept_query() -> Select:
@@ -73,8 +75,9 @@ _KEPT = _kept_query()
 def kept(parent_account_id: int, pupil_id: int, language: str, as_of: date) -> str | None:
     """The kept page of this child in this language for this day, if it still holds and the parent may see the
     child; None otherwise (the caller works the page out, and answers 404 for someone else's child)."""
-    return db.session.connection().execute(_KEPT, {"pupil_id": pupil_id, "language": language, "as_of": as_of,
-                                      "parent_id": parent_account_id}).scalar()
+    with db.engine.connect() as connection:  # not the ORM session: a page served from here never starts one
+        return connection.execute(_KEPT, {"pupil_id": pupil_id, "language": language, "as_of": as_of,
+                                          "parent_id": parent_account_id}).scalar()
 
 
 @dataclass(frozen=True)

@@ -7,20 +7,26 @@ pass, from cron), and each SMTP conversation gives up after MAIL_TIMEOUT seconds
 accepts and never answers costs the worker a few seconds, never a parent's page. A message that fails stays queued
 with a growing delay. Each message is marked sent in its own transaction: it goes out at most once from here (a
 crash between the SMTP server accepting it and that commit is the only way to send it twice).
+
+A message queued from a parent's request (the acknowledgement of an absence report) is rendered by the worker, not
+in the request: `queue_rendered_later` stores its template, its context as JSON and the locale of the page it was
+sent from, and the worker renders it in that locale just before sending, keeping the body it sent.
 """
 
 from __future__ import annotations
 
 import smtplib
 import threading
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
+from flask_babel import force_locale, get_locale
 from flask_mail import Connection, Message
 from sqlalchemy import select
 
 from portal.clock import utcnow
+from portal.domain.languages import DEFAULT_LANGUAGE, babel_locale
 from portal.extensions import db
 from portal.models import OutboxMessage
 
@@ -55,6 +61,53 @@ def queue(recipients: list[str], subject: str, template: str, key: str | None = 
     )
     db.session.add(message)
     return message
+
+
+def queue_rendered_later(recipients: list[str], subject: str, template: str, context: dict,
+                         key: str | None = None) -> OutboxMessage:
+    """Add an email to the caller's transaction, to be rendered by the worker in the current locale (the page's).
+    `context`: what the template reads, as JSON-safe values and dates (no model objects: it is rendered later)."""
+    if key is not None:
+        existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+        if existing is not None:
+            return existing
+    now = utcnow()
+    locale = get_locale()
+    message = OutboxMessage(created_at=now, key=key, recipients=sorted(set(recipients)), subject=subject,
+                            template=template, context=_to_json(context), locale=str(locale) if locale else None,
+                            attempts=0, next_attempt_at=now)
+    db.session.add(message)
+    return message
+
+
+def _to_json(value):
+    if isinstance(value, dict):
+        return {key: _to_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_json(item) for item in value]
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return {"date": value.isoformat()}  # the templates' date filters need dates again
+    return value
+
+
+def _from_json(value):
+    if isinstance(value, dict):
+        if value.keys() == {"date"}:
+            return date.fromisoformat(value["date"])
+        return {key: _from_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_from_json(item) for item in value]
+    return value
+
+
+def render(message: OutboxMessage) -> None:
+    """Render a message queued with queue_rendered_later, in its locale, and keep the bodies (what is sent)."""
+    if message.body_text is not None or message.template is None:
+        return
+    context = _from_json(message.context or {})
+    with force_locale(message.locale or babel_locale(DEFAULT_LANGUAGE)):
+        message.body_text = render_template(f"email/{message.template}.txt", **context)
+        message.body_html = render_template(f"email/{message.template}.html", subject=message.subject, **context)
 
 
 def deliver_due(now: datetime | None = None, limit: int = 200, even_if_not_due: bool = False,
@@ -127,6 +180,7 @@ class TimedConnection(Connection):
 def _send(message_id: int, now: datetime) -> bool:
     message = db.session.get(OutboxMessage, message_id)
     try:
+        render(message)  # a template that fails is kept and tried again, as a mail server that fails is
         if current_app.config["MAIL_TO_CONSOLE"]:
             _print(message)
         else:

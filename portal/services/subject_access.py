@@ -61,7 +61,7 @@ from portal.models import (
     SupportPlan,
 )
 from portal.models.leave import EVIDENCE_OWNER as LEAVE_OWNER
-from portal.services import NotFound, csv_files, uploads
+from portal.services import NotFound, csv_files, notify, uploads
 from portal.services.audit_writer import record
 from portal.services.permissions import NotPermitted, may_see_pupil, require, roles_at
 
@@ -215,6 +215,8 @@ def _collect(pupils: list[Pupil], staff: StaffUser, requested: Pupil, now: datet
                                 .order_by(AuditEvent.at, AuditEvent.id)).all() if conditions else []
 
     outside = _outside_markers([c.pupil for r in [*reports, *requests] for c in r.children], ids)
+    for message in emails:
+        notify.render(message)  # one still waiting for the outbox worker: its body as it will be sent
     kept_emails = [m for m in emails if not outside.search(_text(m.subject, m.body_text, m.body_html))]
     kept_events = [e for e in events if not outside.search(_text(e.before, e.after))]
 

@@ -1,17 +1,30 @@
 """Who is signed in. Flask-Login keeps the token of the browser's server-side session (portal/services/sessions.py)
 in the session cookie, and in the "keep me signed in" cookie; each request resumes that session or finds it over."""
 
-from flask import Flask, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user, login_user, logout_user
 
 from portal.extensions import login_manager
 from portal.services import sessions
+from portal.web import session_cookie
 
 UNCHECKED = {"static", "health.health"}  # nothing of anyone's: no session looked up
 
 
 def load_user(token: str):
-    return sessions.resume(token)
+    account = sessions.resume(token)
+    if isinstance(account, sessions.ResumedParent) and not (has_request_context() and getattr(
+            current_app.view_functions.get(request.endpoint), "account_columns_only", False)):
+        return account.account()
+    return account
+
+
+def account_columns_only(view):
+    """Mark a view that needs of the signed-in parent only what the session's resume read (id, email, language):
+    its current_user is a sessions.ResumedParent, no ORM object (the kept child page, BENCHMARKS.md). Every other
+    view gets the ParentAccount."""
+    view.account_columns_only = True
+    return view
 
 
 def sign_in(account, remember: bool = False) -> None:
@@ -39,6 +52,7 @@ def sign_out(everywhere: bool = False) -> int:
 
 
 def register(app: Flask) -> None:
+    session_cookie.register(app)  # Flask's signed cookie, its serializer and key made once (web/session_cookie.py)
     login_manager.user_loader(load_user)
 
     @app.before_request

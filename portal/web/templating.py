@@ -10,11 +10,12 @@ from portal.domain.policy_words import notice_words, role_name
 from portal.services.child_register import code_sentence
 from portal.services.leave.letters import companion_of, letter_words
 from portal.services.policies import trust_policy
-from portal.web import dates, words
+from portal.web import csrf_tokens, dates, words
 
 
 def register(app: Flask) -> None:
     app.context_processor(page_context)
+    csrf_tokens.register(app)  # `{{ csrf_token() }}`, signed once a minute for a session (portal/web/csrf_tokens.py)
     # Stored times are UTC; people read UK time: `{{ report.reported_at | school_time | time_words }}`.
     app.add_template_filter(school_time, "school_time")
     # Parents never read a bare code: `{{ code_in_words(child.code, child.pupil.school) }}`.

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from portal.domain import absence as rules
-from portal.extensions import db
+from portal.extensions import db, mail
 from portal.models import AbsenceReport, AuditEvent, OutboxMessage
-from portal.services import NotFound, absences
+from portal.services import NotFound, absences, notify
 
 from factories import load_trust, make_pupil
 from parents import make_parent
@@ -40,8 +40,13 @@ def test_one_report_covers_siblings_at_two_schools_with_one_acknowledgement(fami
     assert not report.late_reported
     [message] = db.session.scalars(select(OutboxMessage)).all()
     assert message.recipients == ["jo@example.com"] and report.reference in message.subject
-    assert "Sam Taylor (Bothal Primary School): 6 sessions" in message.body_text
-    assert "Ali Taylor (Central Primary School): 6 sessions" in message.body_text
+    assert message.body_text is None  # rendered by the outbox worker, not in the parent's request
+    with mail.record_messages() as outbox:
+        assert notify.deliver_due() == (1, 0)
+    [email] = outbox
+    assert "Sam Taylor (Bothal Primary School): 6 sessions" in email.body
+    assert "Ali Taylor (Central Primary School): 6 sessions" in email.body
+    assert message.body_text == email.body  # the outbox keeps what was sent
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.object_type == "AbsenceReport")) \
         == "absence.reported"
 
@@ -133,3 +138,28 @@ def test_the_other_parent_sees_a_report_about_their_child_but_a_stranger_does_no
     stranger = make_parent("stranger@example.com", other, name="Stranger")
     with pytest.raises(NotFound):
         absences.report_for(stranger, report.reference)
+
+
+@pytest.mark.parametrize("locale", ["en_GB", "pl"])
+@pytest.mark.parametrize("last", [None, MONDAY, date(2026, 11, 25)])
+def test_the_acknowledgement_the_worker_renders_is_the_one_the_request_rendered_before(family, locale, last):
+    """The worker renders from the JSON context stored with the message: the email is word for word what rendering
+    it from the report and its previews in the parent's request gave (late, not sure yet, one day, several)."""
+    from flask import render_template
+    from flask_babel import force_locale
+
+    from portal.clock import school_time
+
+    parent, sam, ali, _ = family
+    sent = datetime(2026, 11, 23, 10, 30)  # after the register closed: the late paragraph too
+    with force_locale(locale):
+        report = absences.submit(parent, draft([sam, ali], last=last), now=sent)
+    assert report.late_reported
+    with mail.record_messages() as outbox:
+        assert notify.deliver_due() == (1, 0)
+    [email] = outbox
+    with force_locale(locale):  # what submit() rendered before, from the report and its previews
+        context = dict(report=report, previews=absences.preview(parent, draft([sam, ali], last=last), school_time(sent)),
+                       link=notify.external_url("parent.report", reference=report.reference))
+        assert email.body == render_template("email/absence_received.txt", **context)
+        assert email.html == render_template("email/absence_received.html", subject=email.subject, **context)

@@ -8,7 +8,6 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from portal.models import ParentAccount
 from portal.services import NotFound
 from portal.services.parent_access import child_of, children_of
 
@@ -19,7 +18,7 @@ bp = Blueprint("parent", __name__, url_prefix="/parent")
 def require_parent():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in", next=request.full_path))
-    if not isinstance(current_user, ParentAccount):
+    if current_user.kind != "parent":  # a ParentAccount, or the resumed columns of one (web.session)
         abort(403)
     return None
 

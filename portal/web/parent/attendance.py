@@ -8,14 +8,15 @@ from datetime import date
 from flask import render_template, session
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
 from portal.clock import school_today
 from portal.services import child_pages
 from portal.services.child_attendance import child_attendance
 from portal.web import charts
+from portal.web.csrf_tokens import csrf_token
 from portal.web.parent import bp, my_child, navigation
+from portal.web.session import account_columns_only
 
 RECENT_WEEKS = 4  # the register on the attendance page: about a month, newest first
 
@@ -26,6 +27,7 @@ def today() -> date:
 
 
 @bp.get("/children/<int:pupil_id>")
+@account_columns_only  # current_user.id and .email are all it reads of the parent
 def child(pupil_id: int):
     """The page is kept once rendered (portal.services.child_pages): a parent looking again, or the other parent,
     gets it from one query until the child's marks, the policy, the pupil's details or the day change."""
@@ -62,12 +64,12 @@ EMAIL_PLACEHOLDER = "%%portal-parent-email%%"
 
 
 def _placeholders(html: str) -> str:
-    return (html.replace(generate_csrf(), CSRF_PLACEHOLDER)
+    return (html.replace(csrf_token(), CSRF_PLACEHOLDER)
             .replace(str(escape(current_user.email)), EMAIL_PLACEHOLDER))
 
 
 def _filled_in(html: str) -> str:
-    return html.replace(CSRF_PLACEHOLDER, generate_csrf()).replace(EMAIL_PLACEHOLDER, str(escape(current_user.email)))
+    return html.replace(CSRF_PLACEHOLDER, csrf_token()).replace(EMAIL_PLACEHOLDER, str(escape(current_user.email)))
 
 
 @bp.get("/children/<int:pupil_id>/register")

@@ -5,6 +5,7 @@ the choice lasts as long as the browser's session."""
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import Blueprint, Flask, abort, g, has_request_context, redirect, request, session, url_for
 from flask_login import current_user, user_logged_in
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,7 +31,7 @@ def _language() -> str:
     if request.blueprint == "staff" or (request.endpoint or "").startswith("staff."):
         return DEFAULT_LANGUAGE
     user = current_user._get_current_object() if current_user else None
-    if isinstance(user, ParentAccount) and user.is_authenticated:
+    if getattr(user, "kind", None) == "parent" and user.is_authenticated:  # or its resumed columns (web.session)
         try:
             return language_of(user)
         except SQLAlchemyError:  # the database is down: the error page must still be drawn, in English
@@ -41,9 +42,14 @@ def _language() -> str:
     return chosen if chosen in PAGE_LANGUAGES else DEFAULT_LANGUAGE
 
 
-def select_locale() -> str:
+# Parsed once per language, not on every request (Flask-Babel takes a Locale as it is).
+_LOCALES = {language: Locale.parse(babel_locale(language)) for language in PAGE_LANGUAGES}
+
+
+def select_locale() -> Locale:
     """Flask-Babel's locale selector: English pages are en_GB (the emails' own locale too)."""
-    return babel_locale(current_language())
+    language = current_language()
+    return _LOCALES.get(language) or Locale.parse(babel_locale(language))
 
 
 @bp.post("/language")
