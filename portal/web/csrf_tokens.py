@@ -9,10 +9,10 @@ never later, and is as bound to its session as before.
 
 from __future__ import annotations
 
-import time
-
 from flask import current_app, g, session
 from flask_wtf.csrf import generate_csrf
+
+from portal.clock import utcnow
 
 REUSE_SECONDS = 60
 MAX_KEPT = 10_000  # sessions remembered per process; then forgotten all at once, and signed again
@@ -25,7 +25,7 @@ def csrf_token() -> str:
     field = current_app.config["WTF_CSRF_FIELD_NAME"]
     if field in g or field not in session:
         return generate_csrf()  # this request's token already, or a session that has none yet
-    key, now = (current_app.secret_key, session[field]), time.time()
+    key, now = (current_app.secret_key, session[field]), utcnow().timestamp()
     kept = _signed.get(key)
     if kept is not None and 0 <= now - kept[0] < REUSE_SECONDS:
         setattr(g, field, kept[1])  # what generate_csrf gives for the rest of the request (the page's forms)
