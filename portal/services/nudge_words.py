@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import format_date, format_decimal, gettext, ngettext, pgettext
+from flask_babel import format_date, format_decimal, get_locale, gettext, ngettext, pgettext
 
 from portal.domain.nudges import STANDARD, THANKS, Content
 
@@ -35,6 +35,22 @@ def school_days_words(value: Decimal) -> str:
         if value == whole else pgettext("a number of days with a half", "%(days)s school days",
                                         days=format_decimal(value, format="0.#"))
     return text.replace(" ", NBSP, 1)
+
+
+PERCENT_SIGN = {"ro": NBSP + "%"}  # Romanian sets the sign apart; English, Polish and Urdu write 93,5%
+
+
+def percent_words(value) -> str:
+    """A percentage the services write as "93.5" in the language's separators and sign: "93.5%", "93,5%" in Polish,
+    "93,5 %" in Romanian. The places stay as written ("80.0" stays "80,0": the same figure as the English)."""
+    text = str(value)
+    places = len(text.split(".")[1]) if "." in text else 0
+    locale = get_locale()
+    language = locale.language if locale is not None else "en"
+    if language == "en":
+        return f"{text}%"
+    number = format_decimal(Decimal(text), format="#,##0" + ("." + "0" * places if places else ""))
+    return number + PERCENT_SIGN.get(language, "%")
 
 
 def phone_words(phone: str) -> str:

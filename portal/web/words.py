@@ -6,17 +6,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import get_locale, gettext, ngettext
 from markupsafe import Markup
 
 from portal.domain.nudge_rules import DEFAULT_LANGUAGE
 from portal.services.nudge_words import NBSP, days_words as message_days_words
+from portal.services.nudge_words import percent_words as message_percent_words
 from portal.web.dates import current_language
-
-PERCENT = {"ro": "\u00a0%"}
-
 
 def N_(text: str) -> str:
     """Marks a string for `pybabel extract` (babel.cfg: -k N_) that is translated later, where it is shown."""
@@ -59,13 +56,9 @@ def percent_words(value) -> str:
     """A percentage the services write as "93.5" (or a number) as "93.5%" ("93,5%" in Polish)."""
     if value is None:
         return ""
-    language = current_language()
-    if language == DEFAULT_LANGUAGE:
+    if current_language() == DEFAULT_LANGUAGE:
         return f"{value}%"
-    text = str(value)
-    places = len(text.split(".")[1]) if "." in text else 0  # "80.0" stays "80,0": the same figure
-    number = format_decimal(Decimal(text), format="#,##0" + ("." + "0" * places if places else ""), locale=language)
-    return Markup.escape(number + PERCENT.get(language, "%"))
+    return Markup.escape(message_percent_words(value))
 
 
 def message_lang() -> str:

@@ -357,6 +357,9 @@ def test_a_polish_parent_checks_a_leave_request_in_polish_with_the_policys_words
     assert "Kara (penalty notice) jest nakładana na każdego rodzica, za każde dziecko." in text
     assert "nieusprawiedliwiona (G: wyjazd bez zgody szkoły)" in text
     assert "A penalty notice is issued" not in text and "is the point at which" not in text
+    # Percentages with the Polish decimal comma, never "95.5%".
+    assert "Frekwencja dziecka (Sam) w tym roku szkolnym: 95,5%" in text and "poniżej 96%." in text
+    assert "95.5" not in text
 
 
 def test_a_polish_parent_reads_what_stops_a_leave_request_in_polish(app, client, alp):
@@ -390,6 +393,9 @@ def test_a_polish_parent_gets_the_english_letter_and_a_polish_translation_after_
     assert english_decision in page.text and "Yours sincerely" in page.text and "Our reference" in page.text
     assert heading in page.text and polish_decision in page.text and "Z poważaniem" in page.text
     assert page.text.index(english_decision) < page.text.index(heading) < page.text.index(polish_decision)
+    # The same figure in each: the English letter's decimal point, the translation's decimal comma.
+    assert "Sam’s attendance this school year was 95.5% when the request was made" in page.text
+    assert "wynosiła 95,5% w dniu złożenia prośby" in page.text and page.text.count("95.5%") == 1
     assert 'class="leave-letter" lang="en-GB"' in page.html and 'class="leave-letter" lang="pl"' in page.html
     pdf = client.get(f"/parent/leave/{reference}/letter/{child_id}.pdf")
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import NamedTuple
 
 from flask import render_template
 from markupsafe import Markup
@@ -25,8 +27,9 @@ from portal.models.leave import APPROVED, PART_APPROVED, REFUSED, LeaveRequestCh
 from portal.services import NotFound
 from portal.services.leave.assessment import assessment_for
 from portal.services.leave.wording import (
-    bar_words, decider_words, long_date, penalty_words, school_days_words, span_words,
+    bar_words, decider_words, english_percent, long_date, penalty_words, school_days_words, span_words,
 )
+from portal.services.nudge_words import percent_words
 from portal.services.parent_language import day_words
 from portal.services.permissions import roles_at
 
@@ -133,19 +136,30 @@ def decision_letter(child: LeaveRequestChild, staff: StaffUser, now: datetime, p
                     requested: list[date], approved: list[date], has_evidence: bool) -> dict:
     """The letter's snapshot in English, the authoritative text, with a companion in each language the catalogues
     translate in full ("companions": {"pl": {...}}), built from the same facts by the same words."""
-    def build(gettext, plural, day_words) -> dict:
-        return _letter(child, staff, now, policy, rules, requested, approved, has_evidence, gettext, plural,
-                       day_words)
+    def build(gettext, plural, day_words, percent) -> dict:
+        return _letter(child, staff, now, policy, rules, requested, approved, has_evidence,
+                       Words(gettext, plural, day_words, percent))
 
     companions = {}
     for language in LANGUAGES[1:]:
         with force_locale(babel_locale(language)):
-            companions[language] = {**build(flask_gettext, flask_ngettext, day_words), "language": language}
-    return {**build(english, english_plural, long_date), "companions": companions}
+            companions[language] = {**build(flask_gettext, flask_ngettext, day_words, percent_words),
+                                    "language": language}
+    return {**build(english, english_plural, long_date, english_percent), "companions": companions}
+
+
+class Words(NamedTuple):
+    """How a letter puts words around its facts: English for the letter, a language for its companion."""
+
+    gettext: Callable[..., str]
+    plural: Callable[..., str]
+    day_words: Callable[[date], str]
+    percent: Callable[[str], str]
 
 
 def _letter(child: LeaveRequestChild, staff: StaffUser, now: datetime, policy: Policy, rules: SchoolRules,
-            requested: list[date], approved: list[date], has_evidence: bool, gettext, plural, day_words) -> dict:
+            requested: list[date], approved: list[date], has_evidence: bool, words: Words) -> dict:
+    gettext, plural, day_words = words.gettext, words.plural, words.day_words
     leave_request, pupil = child.request, child.pupil
     calendar = rules.calendar
     names = [c.name for c in pupil.contacts if c.parental_responsibility]
@@ -185,7 +199,7 @@ def _letter(child: LeaveRequestChild, staff: StaffUser, now: datetime, policy: P
         "approved_code": policy.leave.approved_code,
         "refused_code": policy.leave.refused_code,
         "reasons": child.reasons,
-        "criteria": _criteria(policy, assessment, has_evidence, pupil, gettext, plural),
+        "criteria": _criteria(policy, assessment, has_evidence, pupil, words),
         "consequences": _consequences(policy, child.status, pupil, back_on, gettext, day_words),
         "decided_by": {"name": staff.name, "role": role_names(role, "and", gettext).capitalize()},
     }
@@ -196,9 +210,9 @@ def _closure_words(start: date, end: date, gettext, day_words) -> str:
                                                          last=day_words(end))
 
 
-def _criteria(policy: Policy, assessment: LeaveAssessment, has_evidence: bool, pupil: Pupil, gettext,
-              plural) -> list[str]:
-    leave = policy.leave
+def _criteria(policy: Policy, assessment: LeaveAssessment, has_evidence: bool, pupil: Pupil,
+              words: Words) -> list[str]:
+    gettext, plural, leave = words.gettext, words.plural, policy.leave
     criteria = [
         gettext("Leave of absence in term time can be granted only in exceptional circumstances (the School "
                 "Attendance (Pupil Registration) (England) Regulations 2024, regulation 11). The Department for "
@@ -212,10 +226,10 @@ def _criteria(policy: Policy, assessment: LeaveAssessment, has_evidence: bool, p
                       "gave %(given)s, less than the school asks.", notice=notice_words(policy, plural),
                       given=period_words(assessment.notice_given, leave.notice_unit, plural))),
     ]
-    bar = bar_words(policy)
+    bar = bar_words(policy, words.percent)
     if bar is not None:
-        standing = (gettext("%(name)s’s attendance this school year was %(percent)s%% when the request was made",
-                            name=pupil.forename, percent=format_pct(assessment.attendance))
+        standing = (gettext("%(name)s’s attendance this school year was %(percent)s when the request was made",
+                            name=pupil.forename, percent=words.percent(format_pct(assessment.attendance)))
                     if assessment.attendance is not None
                     else gettext("No attendance had been recorded for %(name)s this school year", name=pupil.forename))
         rule = (gettext("Leave is not authorised when attendance is below %(bar)s", bar=bar)

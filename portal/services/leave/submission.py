@@ -30,7 +30,7 @@ from portal.services.leave.assessment import assess, attendance_counts
 from portal.services.leave.declarations import contact_name
 from portal.services.leave.evidence import evidence_files
 from portal.services.leave.problems import Problem, RequestNotValid
-from portal.services.leave.wording import bar_words, decider_words, declaration_text, join_names
+from portal.services.leave.wording import bar_number, decider_words, declaration_text, join_names
 from portal.services.parent_access import child_of
 from portal.services.parent_language import account_locale, message_locale
 from portal.services.policies import school_policy
@@ -105,7 +105,7 @@ class SchoolLeaveRules:
     notice: str
     evidence: str  # "with_request", "required" or "optional"
     decider: str
-    bar: str | None
+    bar: str | None  # the attendance bar as a number ("90"): a page puts it in words with percent_words
     bar_effect: str
 
 
@@ -116,7 +116,7 @@ def rules_for(pupils: list[Pupil]) -> list[SchoolLeaveRules]:
         if pupil.school.urn not in found:
             policy, rules = school_policy(pupil.school.urn)
             found[pupil.school.urn] = SchoolLeaveRules(rules.name, notice_words(policy), policy.leave.evidence,
-                                                       decider_words(policy), bar_words(policy),
+                                                       decider_words(policy), bar_number(policy),
                                                        policy.leave.attendance_bar_effect)
     return list(found.values())
 

@@ -16,8 +16,19 @@ def decider_words(policy: Policy, gettext=english) -> str:
     return role_names(policy.leave.deciders, gettext=gettext)
 
 
-def bar_words(policy: Policy) -> str | None:
-    return None if policy.leave.attendance_bar is None else f"{Decimal(policy.leave.attendance_bar).normalize():f}%"
+def bar_number(policy: Policy) -> str | None:
+    """The attendance bar for leave as a number ("90", "92.5"), or None: put it in words with a percent_words."""
+    return None if policy.leave.attendance_bar is None else f"{Decimal(policy.leave.attendance_bar).normalize():f}"
+
+
+def bar_words(policy: Policy, percent=None) -> str | None:
+    """The bar in words, "90%"; pass a percent_words (portal/services/nudge_words.py) for a parent's language."""
+    number = bar_number(policy)
+    return None if number is None else (percent or english_percent)(number)
+
+
+def english_percent(number: str) -> str:
+    return f"{number}%"
 
 
 def penalty_words(policy: Policy, gettext=None) -> list[str]:

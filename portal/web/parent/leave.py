@@ -21,6 +21,7 @@ from portal.services import NotFound, ServiceError, drafts, leave, uploads
 from portal.web.evidence import send_evidence
 from portal.web.parent.language import current_language
 from portal.web.parent import bp, my_children, navigation
+from portal.web.words import percent_words
 
 JUST_SENT = "leave_just_sent"
 
@@ -129,7 +130,7 @@ def check_leave_request():
         declaration=leave.declaration_text(checked.policy, pupils),
         penalties=leave.penalty_words(checked.policy, gettext),
         notice=notice_words(checked.policy, ngettext), unit=UNIT_WORDS[checked.policy.leave.notice_unit],
-        decider=leave.decider_words(checked.policy, gettext), bar=leave.bar_words(checked.policy),
+        decider=leave.decider_words(checked.policy, gettext), bar=leave.bar_words(checked.policy, percent_words),
         others=leave.other_parent_names(current_user, pupils), navigation=navigation("parent.leave_requests"))
 
 
