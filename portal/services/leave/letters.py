@@ -105,7 +105,7 @@ def _letter_words(letter: dict, gettext) -> dict:
 def _counter_content(text: str) -> Markup:
     """"Strona \0page\0 z \0pages\0" as the CSS `content` of a PDF page's footer: the numbers are WeasyPrint's."""
     parts = re.split(r"\0(pages?)\0", text)
-    # nosec B704: the words are the translation catalogue's, not a user's; quotes, backslashes and "<" are taken out
+    # Safe as markup (bandit B704): the words are the translation catalogue's, not a user's; quotes, backslashes and "<" are taken out
     # so that no catalogue entry can end the CSS string or the style element.
     return Markup(" ".join(  # nosec B704
         f"counter({part})" if i % 2 else '"' + part.replace('"', "'").replace("\\", "").replace("<", "") + '"'
