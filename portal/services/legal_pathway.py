@@ -9,13 +9,14 @@ timetable (C2), illness this year (I never counts towards the threshold), a pupi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from portal.domain import codes
 from portal.domain.marks import Mark as DomainMark
 from portal.domain.penalties import ThresholdResult, threshold_reached
+from portal.domain.policy_words import english
 from portal.domain.policy_rules import PenaltyRules
 from portal.extensions import db
 from portal.models import ContactAttempt, Mark, Pupil, School, StaffUser, SupportPlan
@@ -106,8 +107,15 @@ def cautions(pupil: Pupil, as_of: date) -> list[str]:
     return found
 
 
-def support_offered(pupil: Pupil) -> list[str]:
-    """The support already offered, from the pupil's support plans and the contact log, for the letter."""
+def support_offered(pupil: Pupil, gettext=english, day_words=None) -> list[str]:
+    """The support already offered, from the pupil's support plans and the contact log, for the letter; pass a
+    gettext and a day_words (services/parent_language.py) for its translated companion. What staff wrote in a plan
+    stays as they wrote it."""
+    def day(value: date) -> str:
+        if day_words is None:
+            return value.strftime("%-d %B %Y")
+        return day_words(value.date() if isinstance(value, datetime) else value, "day month year")
+
     lines = []
     plans = db.session.scalars(select(SupportPlan).where(SupportPlan.pupil_id == pupil.id)
                                .order_by(SupportPlan.id)).all()
@@ -118,18 +126,19 @@ def support_offered(pupil: Pupil) -> list[str]:
         offered = list(version.fields.get("support_offered") or [])
         if version.fields.get("support_other"):
             offered.append(version.fields["support_other"])
-        started = plan.started_on.strftime("%-d %B %Y") if plan.started_on else "not started"
-        lines.append(f"Attendance support plan {plan.reference} (from {started})"
-                     + (f": {'; '.join(offered)}" if offered else ""))
+        started = (gettext("Attendance support plan %(reference)s (from %(day)s)", reference=plan.reference,
+                           day=day(plan.started_on)) if plan.started_on
+                   else gettext("Attendance support plan %(reference)s (not started)", reference=plan.reference))
+        lines.append(started + (f": {'; '.join(offered)}" if offered else ""))
     attempts = db.session.scalars(select(ContactAttempt).where(ContactAttempt.pupil_id == pupil.id)
                                   .order_by(ContactAttempt.at)).all()
     if attempts:
         by_action: dict[str, int] = {}
         for attempt in attempts:
             by_action[attempt.action] = by_action.get(attempt.action, 0) + 1
-        listed = ", ".join(f"{ACTION_WORDS.get(a, a).lower()} ({n})" for a, n in by_action.items())
-        lines.append(f"Contact about absences from {attempts[0].at.strftime('%-d %B %Y')} to "
-                     f"{attempts[-1].at.strftime('%-d %B %Y')}: {listed}")
+        listed = ", ".join(f"{gettext(ACTION_WORDS.get(a, a)).lower()} ({n})" for a, n in by_action.items())
+        lines.append(gettext("Contact about absences from %(first)s to %(last)s: %(listed)s",
+                             first=day(attempts[0].at), last=day(attempts[-1].at), listed=listed))
     return lines
 
 

@@ -23,11 +23,13 @@ from sqlalchemy import select
 
 from portal.clock import utcnow
 from portal.domain import legal_notices as legal
+from portal.domain.policy_words import english
 from portal.domain.support_plan import clean_text, long_date
 from portal.extensions import db
 from portal.models import ParentAccount, StaffUser
 from portal.models.legal import CANCELLED, DRAFT, SENT, NoticeToImprove, PenaltyDecision
 from portal.services import NotFound, ServiceError, notify
+from portal.services import notice_letters
 from portal.services.audit_writer import record
 from portal.services.pdf import html_to_pdf
 from portal.services.legal_pathway import (
@@ -101,24 +103,29 @@ def _period(pupil, letter_date: date) -> legal.ImprovementPeriod:
     return period
 
 
-def _consequence(pupil, parent: Parent, on: date) -> str:
-    """What happens if attendance does not improve, for this parent and child under the national rules."""
+def _consequence(pupil, parent: Parent, on: date, gettext=english) -> str:
+    """What happens if attendance does not improve, for this parent and child under the national rules; pass a
+    gettext for the letter's translated companion."""
     from portal.services.penalty_decisions import history_for  # the decisions read notices too
 
     rules = penalty_rules(pupil)
     possible = legal.what_is_possible(history_for(pupil.id, parent.name), on, rules.fines)
-    authority = pupil.school.local_authority or "the local authority"
+    authority = pupil.school.local_authority or gettext("the local authority")
+    name = pupil.forename
     if possible.kind == "first":
-        fine = (f"a penalty notice of £{possible.full_amount} (reduced to £{possible.early_amount} if paid within "
-                f"{possible.early_days} days)")
+        fine = gettext("a penalty notice of £%(full)s (reduced to £%(early)s if paid within %(days)s days)",
+                       full=possible.full_amount, early=possible.early_amount, days=possible.early_days)
     elif possible.kind == "second":
-        fine = (f"a second penalty notice, of £{possible.full_amount} with no reduction, because a notice was "
-                f"issued to you for {pupil.forename} within the last {rules.fines.repeat_window_years} years")
+        fine = gettext("a second penalty notice, of £%(full)s with no reduction, because a notice was issued to you "
+                       "for %(name)s within the last %(years)s years", full=possible.full_amount, name=name,
+                       years=rules.fines.repeat_window_years)
     else:
-        return (f"If {pupil.forename}'s attendance does not improve, the school will refer the matter to "
-                f"{authority}, which may consider other action, including prosecution in the magistrates' court.")
-    return (f"If {pupil.forename}'s attendance does not improve during the improvement period, the school may ask "
-            f"{authority} to issue you with {fine}. Not paying a penalty notice may lead to prosecution.")
+        return gettext("If %(name)s's attendance does not improve, the school will refer the matter to "
+                       "%(authority)s, which may consider other action, including prosecution in the magistrates' "
+                       "court.", name=name, authority=authority)
+    return gettext("If %(name)s's attendance does not improve during the improvement period, the school may ask "
+                   "%(authority)s to issue you with %(fine)s. Not paying a penalty notice may lead to prosecution.",
+                   name=name, authority=authority, fine=fine)
 
 
 def _fields(pupil, parent: Parent, data: NoticeInput, letter_date: date, staff: StaffUser) -> dict:
@@ -149,6 +156,9 @@ def _fields(pupil, parent: Parent, data: NoticeInput, letter_date: date, staff: 
         "help_text": legal.fill(wording.help, pupil.forename),
         "duty": legal.fill(wording.duty, pupil.forename),
         "signed_by": staff.name,
+        "companions": notice_letters.companions(
+            lambda gettext, day_words: {"consequence": _consequence(pupil, parent, letter_date, gettext),
+                                        "support": support_offered(pupil, gettext, day_words)}),
     }
 
 
@@ -205,6 +215,7 @@ def send_notice(staff: StaffUser, notice_id: int, today: date, now: datetime | N
         notify.queue([notice.parent_email], f"Notice to improve {pupil.forename}’s attendance at {pupil.school.name}",
                      "notice_to_improve", key=f"notice-to-improve:{notice.id}", notice=notice,
                      fields=notice.fields, long_date=long_date,
+                     letter=notice_letters.letter_html(notice, notice_letters.parent_language(notice)),
                      link=notify.external_url("parent.notice", notice_id=notice.id) if notice.parent_account_id
                      else None)
         notice.emailed_to = notice.parent_email
@@ -278,7 +289,9 @@ def decisions_after(notice: NoticeToImprove) -> list[PenaltyDecision]:
     return list(db.session.scalars(select(PenaltyDecision).where(PenaltyDecision.notice_to_improve_id == notice.id)))
 
 
-def notice_pdf(notice: NoticeToImprove, now: datetime | None = None) -> bytes:
+def notice_pdf(notice: NoticeToImprove, now: datetime | None = None, language: str | None = None) -> bytes:
+    """The letter as a PDF; with `language` (the parent's), its translated companion follows on its own pages."""
     html = render_template("letters/notice_to_improve.html", notice=notice, fields=notice.fields,
-                           long_date=long_date, generated_at=now or utcnow())
+                           letter=notice_letters.letter_html(notice, language), long_date=long_date,
+                           generated_at=now or utcnow())
     return html_to_pdf(html)

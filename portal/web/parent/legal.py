@@ -11,9 +11,9 @@ import io
 from flask import abort, render_template, send_file
 from flask_login import current_user
 
-from portal.domain.support_plan import long_date
-from portal.services import NotFound, notices_to_improve
+from portal.services import NotFound, notice_letters, notices_to_improve
 from portal.web.parent import bp, navigation
+from portal.web.parent.language import current_language
 
 
 def _mine(notice_id: int):
@@ -27,11 +27,12 @@ def _mine(notice_id: int):
 def notice(notice_id: int):
     found = _mine(notice_id)
     return render_template("legal/parent_notice.html", navigation=navigation("parent.home"), notice=found,
-                           fields=found.fields, long_date=long_date)
+                           fields=found.fields, letter=notice_letters.letter_html(found, current_language()))
 
 
 @bp.get("/notices/<int:notice_id>/pdf")
 def notice_pdf(notice_id: int):
     found = _mine(notice_id)
-    return send_file(io.BytesIO(notices_to_improve.notice_pdf(found)), mimetype="application/pdf",
+    pdf = notices_to_improve.notice_pdf(found, language=current_language())
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf",
                      as_attachment=True, download_name=f"{found.reference}.pdf")
