@@ -107,7 +107,10 @@ def test_a_closed_day_reads_whole_in_polish_on_a_phone_and_english_still_fits(li
     page.get_by_role("heading", name="Sam Taylor’s register").wait_for()
 
     def layout() -> dict:
-        return page.evaluate("""() => {
+        # Measured once the page has loaded and its fonts are ready: a fallback font swapped in later moves widths.
+        page.wait_for_load_state("load")
+        return page.evaluate("""async () => {
+            await document.fonts.ready;
             const closed = [...document.querySelectorAll('.portal-register .portal-mark--closed')];
             const line = parseFloat(getComputedStyle(closed[0]).lineHeight);
             const scroll = document.querySelector('.portal-register-scroll');
@@ -117,13 +120,13 @@ def test_a_closed_day_reads_whole_in_polish_on_a_phone_and_english_still_fits(li
         }""")
 
     english = layout()
-    assert english["closed"] and english["word"] == "Closed" and english["one_line"]
-    assert not english["page_overflows"] and not english["table_scrolls"]  # English: five days across, as before
+    assert english["closed"] and english["word"] == "Closed" and english["one_line"], english
+    assert not english["page_overflows"] and not english["table_scrolls"], english  # English: five days across
 
     page.get_by_role("button", name="Polski").click()
     page.get_by_role("heading", name="Dziennik: Sam Taylor").wait_for()
     polish = layout()
-    assert polish["word"] == "Zamknięte" and polish["one_line"]  # the whole word, never "Zamknię-te"
-    assert not polish["page_overflows"]  # only the register's own region scrolls, never the page
+    assert polish["word"] == "Zamknięte" and polish["one_line"], polish  # the whole word, never "Zamknię-te"
+    assert not polish["page_overflows"], polish  # only the register's own region scrolls, never the page
     check_axe(page)
     screenshot(page, "language", f"register-polish-{width}px")
