@@ -9,9 +9,12 @@ free of Flask. babel.cfg reads ROLE_WORDS, JOINERS and UNIT_PLURALS (portal/word
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from .leave import UNIT_WORDS
-from .policy import Policy
+
+if TYPE_CHECKING:  # support_plan (which policy reads) uses these words' English functions
+    from .policy import Policy
 
 # A role as a parent reads it in a sentence ("ask the headteacher", "a senior leader decides").
 ROLE_IN_A_SENTENCE = {"headteacher": "the headteacher", "senior_leader": "a senior leader",
@@ -37,6 +40,11 @@ Plural = Callable[..., str]
 def english(text: str, **values) -> str:
     """gettext for English: the text, with %(name)s filled in from `values` as Flask-Babel's gettext does."""
     return text % values if values else text
+
+
+def english_percent(number: str) -> str:
+    """A percentage the services write as "93.5" in English words: "93.5%"."""
+    return f"{number}%"
 
 
 def english_plural(singular: str, plural: str, num: int) -> str:

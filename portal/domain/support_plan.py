@@ -21,8 +21,11 @@ import difflib
 import hashlib
 import string
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+
+from portal.domain.policy_words import english, english_percent
 
 FIELDS_SCHEMA = 1
 
@@ -216,6 +219,21 @@ ATTENDEE_LABELS = (
     ("others", "Other Professionals"),
 )
 NONE = "None recorded."
+# The document's own words around what staff and the policy wrote: English here, the signed text; a translated
+# companion passes its language's gettext to `document` (babel.cfg reads this table, ATTENDEE_LABELS and NONE).
+WORDS = {
+    "plan": "Plan %(reference)s, version %(version)s",
+    "measured": "Attendance from %(first)s to %(last)s: %(percent)s, %(missed)s of %(possible)s days missed.",
+    "unmeasured": "No attendance recorded from %(first)s to %(last)s.",
+    "pupil": "Pupil", "pupil_name": "Pupil name", "class": "Class", "meeting_date": "Date of meeting",
+    "attendees": "Meeting attendees", "purpose": "Purpose of the support plan",
+    "discussion": "Summary of discussion", "concerns": "School's concerns", "parent_views": "Parent/carer's views",
+    "pupil_views": "Pupil's views (where appropriate)", "barriers": "Identified barriers to attendance",
+    "support": "Support strategies offered by school", "other": "Other",
+    "parent_commitments": "Parent/carer commitments", "additional_actions": "Additional actions agreed",
+    "school_commitments": "School commitments", "review": "Review and monitoring", "review_date": "Review date",
+    "not_set": "Not set",
+}
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
@@ -224,7 +242,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 def long_date(value: date | str | None) -> str:
     """"Monday 5 October 2026", the same in every locale (the hashed text must not depend on the machine)."""
     if not value:
-        return "Not set"
+        return WORDS["not_set"]
     day = date.fromisoformat(value) if isinstance(value, str) else value
     return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
@@ -255,55 +273,67 @@ class Document:
     sections: tuple[Section, ...]
 
 
-def document(fields: dict) -> Document:
-    """The sections of ALP Appendix 1, in its order, filled from one version's fields."""
+def document(fields: dict, gettext: Callable[..., str] = english, day_words: Callable | None = None,
+             percent: Callable[[str], str] = english_percent, number: Callable[[str], str] = str) -> Document:
+    """The sections of ALP Appendix 1, in its order, filled from one version's fields: in English, the signed text;
+    with a language's `gettext`, `day_words`, `percent` and `number`, its translated companion (what staff and the
+    policy wrote stays as written)."""
+    def day(value: date | str | None) -> str:
+        if day_words is None:
+            return long_date(value)
+        return day_words(date.fromisoformat(value) if isinstance(value, str) else value) if value \
+            else gettext(WORDS["not_set"])
+
+    words = {key: gettext(text) for key, text in WORDS.items() if "%(" not in text}
+    none = gettext(NONE)
     attendees = fields.get("attendees") or {}
     attendance = fields.get("attendance") or {}
     measured = ""
     if attendance.get("from") and attendance.get("to"):
+        first, last = day(attendance["from"]), day(attendance["to"])
         if attendance.get("pct"):
-            measured = (f"Attendance from {long_date(attendance['from'])} to {long_date(attendance['to'])}: "
-                        f"{attendance['pct']}%, {attendance.get('days_missed', '0.0')} of "
-                        f"{attendance.get('days_possible', '0.0')} days missed.")
+            measured = gettext(WORDS["measured"], first=first, last=last, percent=percent(attendance["pct"]),
+                               missed=number(attendance.get("days_missed", "0.0")),
+                               possible=number(attendance.get("days_possible", "0.0")))
         else:
-            measured = (f"No attendance recorded from {long_date(attendance['from'])} to "
-                        f"{long_date(attendance['to'])}.")
+            measured = gettext(WORDS["unmeasured"], first=first, last=last)
     support = tuple(fields.get("support_offered") or ())
     return Document(
         title=fields["title"],
-        heading_lines=(fields["school"], f"Plan {fields['reference']}, version {fields['version']}"),
+        heading_lines=(fields["school"],
+                       gettext(WORDS["plan"], reference=fields["reference"], version=fields["version"])),
         sections=(
-            Section("Pupil", (
-                Entry("Pupil name", fields["pupil_name"]),
-                Entry("Class", fields.get("pupil_class") or NONE),
-                Entry("Date of meeting", long_date(fields.get("meeting_date"))),
+            Section(words["pupil"], (
+                Entry(words["pupil_name"], fields["pupil_name"]),
+                Entry(words["class"], fields.get("pupil_class") or none),
+                Entry(words["meeting_date"], day(fields.get("meeting_date"))),
             )),
-            Section("Meeting attendees", tuple(
-                Entry(label, attendees.get(key) or NONE) for key, label in ATTENDEE_LABELS)),
-            Section("Purpose of the support plan", (
+            Section(words["attendees"], tuple(
+                Entry(gettext(label), attendees.get(key) or none) for key, label in ATTENDEE_LABELS)),
+            Section(words["purpose"], (
                 Entry(None, "\n".join(t for t in (fields["purpose"], measured) if t)),
             )),
-            Section("Summary of discussion", (
-                Entry("School's concerns", fields.get("concerns") or NONE),
-                Entry("Parent/carer's views", fields.get("parent_views") or NONE),
-                Entry("Pupil's views (where appropriate)", fields.get("pupil_views") or NONE),
-                Entry("Identified barriers to attendance", fields.get("barriers") or NONE),
+            Section(words["discussion"], (
+                Entry(words["concerns"], fields.get("concerns") or none),
+                Entry(words["parent_views"], fields.get("parent_views") or none),
+                Entry(words["pupil_views"], fields.get("pupil_views") or none),
+                Entry(words["barriers"], fields.get("barriers") or none),
             )),
-            Section("Support strategies offered by school", (
-                Entry(None, "" if support else NONE, support),
-                Entry("Other", fields.get("support_other") or NONE),
+            Section(words["support"], (
+                Entry(None, "" if support else none, support),
+                Entry(words["other"], fields.get("support_other") or none),
             )),
-            Section("Parent/carer commitments", (
-                Entry(None, "" if fields.get("parent_commitments") else NONE,
+            Section(words["parent_commitments"], (
+                Entry(None, "" if fields.get("parent_commitments") else none,
                       tuple(fields.get("parent_commitments") or ())),
-                Entry("Additional actions agreed", fields.get("additional_actions") or NONE),
+                Entry(words["additional_actions"], fields.get("additional_actions") or none),
             )),
-            Section("School commitments", (
-                Entry(None, "" if fields.get("school_commitments") else NONE,
+            Section(words["school_commitments"], (
+                Entry(None, "" if fields.get("school_commitments") else none,
                       tuple(fields.get("school_commitments") or ())),
             )),
-            Section("Review and monitoring", (
-                Entry("Review date", long_date(fields.get("review_date"))),
+            Section(words["review"], (
+                Entry(words["review_date"], day(fields.get("review_date"))),
                 Entry(None, fields.get("review") or ""),
             )),
         ),

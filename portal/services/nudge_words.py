@@ -40,17 +40,25 @@ def school_days_words(value: Decimal) -> str:
 PERCENT_SIGN = {"ro": NBSP + "%"}  # Romanian sets the sign apart; English, Polish and Urdu write 93,5%
 
 
+def decimal_words(value) -> str:
+    """A number the services write as "4.5" with the language's decimal separator ("4,5" in Polish). The places stay
+    as written ("80.0" stays "80,0": the same figure as the English)."""
+    text = str(value)
+    if _language() == "en":
+        return text
+    places = len(text.split(".")[1]) if "." in text else 0
+    return format_decimal(Decimal(text), format="#,##0" + ("." + "0" * places if places else ""))
+
+
 def percent_words(value) -> str:
     """A percentage the services write as "93.5" in the language's separators and sign: "93.5%", "93,5%" in Polish,
-    "93,5 %" in Romanian. The places stay as written ("80.0" stays "80,0": the same figure as the English)."""
-    text = str(value)
-    places = len(text.split(".")[1]) if "." in text else 0
+    "93,5 %" in Romanian."""
+    return decimal_words(value) + PERCENT_SIGN.get(_language(), "%")
+
+
+def _language() -> str:
     locale = get_locale()
-    language = locale.language if locale is not None else "en"
-    if language == "en":
-        return f"{text}%"
-    number = format_decimal(Decimal(text), format="#,##0" + ("." + "0" * places if places else ""))
-    return number + PERCENT_SIGN.get(language, "%")
+    return locale.language if locale is not None else "en"
 
 
 def phone_words(phone: str) -> str:

@@ -276,3 +276,10 @@ def test_the_review_must_come_after_the_meeting():
 def test_the_fingerprint_is_shown_in_groups_that_wrap():
     sha = "0123456789abcdef" * 4
     assert rules.fingerprint_groups(sha) == " ".join(["01234567", "89abcdef"] * 4)
+
+
+def test_the_signed_text_is_the_same_as_when_parents_signed_it():
+    # Signatures hold the SHA-256 of the text read: the English text of a stored version must never change with the
+    # code (this one as laid out on 4 December 2026, before the document's words could be translated).
+    text = rules.render_text(rules.document(fields()))
+    assert rules.text_sha256(text) == "adc9dc8210376fc614e37582b35424fb15b62b6a76a5d53b0f999be44c898312"

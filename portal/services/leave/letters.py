@@ -21,13 +21,13 @@ from portal.domain.leave_dates import ONE_DAY
 from portal.domain.policy import Policy
 from portal.domain.policy import School as SchoolRules
 from portal.domain.nudge_rules import LANGUAGES
-from portal.domain.policy_words import english, english_plural, notice_words, period_words, role_names
+from portal.domain.policy_words import english, english_percent, english_plural, notice_words, period_words, role_names
 from portal.models import Pupil, StaffUser
 from portal.models.leave import APPROVED, PART_APPROVED, REFUSED, LeaveRequestChild
 from portal.services import NotFound
 from portal.services.leave.assessment import assessment_for
 from portal.services.leave.wording import (
-    bar_words, decider_words, english_percent, long_date, penalty_words, school_days_words, span_words,
+    bar_words, decider_words, long_date, penalty_words, school_days_words, span_words,
 )
 from portal.services.nudge_words import percent_words
 from portal.services.parent_language import day_words

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from portal.domain import codes
 from portal.domain.policy import Policy
-from portal.domain.policy_words import english, english_plural, period_words, role_names
+from portal.domain.policy_words import english, english_percent, english_plural, period_words, role_names
 from portal.models import Pupil
 
 
@@ -26,9 +26,6 @@ def bar_words(policy: Policy, percent=None) -> str | None:
     number = bar_number(policy)
     return None if number is None else (percent or english_percent)(number)
 
-
-def english_percent(number: str) -> str:
-    return f"{number}%"
 
 
 def penalty_words(policy: Policy, gettext=None) -> list[str]:

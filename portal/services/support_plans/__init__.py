@@ -75,8 +75,10 @@ from portal.services.support_plans.reviews import (
     register_oversight_list,
 )
 from portal.services.support_plans.pdf import version_pdf
+from portal.services.support_plans.companion import companion_document
 
 __all__ = [
+    "companion_document",
     "template_for",
     "checklist",
     "REVIEW_AFTER_SCHOOL_DAYS",

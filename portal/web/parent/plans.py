@@ -18,6 +18,7 @@ from portal.domain import support_plan as rules
 from portal.models.support_plan import ACTIVE
 from portal.services import NotFound, ServiceError, support_plans
 from portal.web.parent import bp, my_child, my_children, navigation
+from portal.web.parent.language import current_language
 
 NAV = "parent.plans"
 
@@ -52,6 +53,7 @@ def _show(child, plan, sign: SignForm | None = None):
         sign = SignForm(version=str(version.number), sha256=version.sha256)
     return _page("parent/plan.html", child=child, plan=plan, version=version, status=status, me=me,
                  document=rules.document(version.fields), sign=sign if can_answer else None,
+                 companion=support_plans.companion_document(version.fields, current_language()),
                  form=sign if can_answer else None)
 
 
@@ -115,11 +117,13 @@ def _version(pupil_id: int, plan_id: int, number: int):
 def plan_version(pupil_id: int, plan_id: int, number: int):
     child, found, version = _version(pupil_id, plan_id, number)
     return _page("parent/plan_version.html", child=child, plan=found, version=version,
-                 document=rules.document(version.fields), status=support_plans.version_status(version))
+                 document=rules.document(version.fields), status=support_plans.version_status(version),
+                 companion=support_plans.companion_document(version.fields, current_language()))
 
 
 @bp.get("/children/<int:pupil_id>/plans/<int:plan_id>/versions/<int:number>/pdf")
 def plan_pdf(pupil_id: int, plan_id: int, number: int):
     _, found, version = _version(pupil_id, plan_id, number)
-    return send_file(io.BytesIO(support_plans.version_pdf(found, version)), mimetype="application/pdf",
+    pdf = support_plans.version_pdf(found, version, language=current_language())
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf",
                      as_attachment=True, download_name=f"{found.reference}-version-{version.number}.pdf")
