@@ -42,7 +42,7 @@ def test_a_polish_parent_reads_the_plan_in_english_then_in_polish(client, app, s
     link = f"/parent/children/{school['sam']}/plans/{plan_id}"
     page = client.get(link).get_data(as_text=True)
     in_order(Page(page).text)
-    assert 'class="portal-plan-document" lang="en-GB"' in page and 'lang="pl" aria-labelledby="plan-translation-title"' in page
+    assert 'class="portal-plan-document" lang="en-GB"' in page and 'lang="pl" aria-labelledby="plan-translation plan-translation-title"' in page
 
     pdf = pdf_text(client.get(f"{link}/versions/{number}/pdf").data)
     in_order(pdf)
