@@ -36,9 +36,17 @@ def threshold_reached(marks: Iterable[Mark], school_weeks: Sequence[dt.date], ru
     counted or pending mark is a school week even if the caller's list missed it."""
     counted_codes = frozenset(codes.normalise(c) for c in rules.counted_codes)
     pending_codes = frozenset(codes.normalise(c) for c in rules.pending_codes) - counted_codes
-    # Filtering before the (stable) sort keeps the order sorting everything would give, for fewer marks.
-    counted = sorted((m for m in marks if m.code in counted_codes and m.date <= as_of), key=_key)
-    pending = sorted((m for m in marks if m.code in pending_codes and m.date <= as_of), key=_key)
+    counted: list[Mark] = []
+    pending: list[Mark] = []
+    for m in marks:
+        if m.date <= as_of:
+            if m.code in counted_codes:
+                counted.append(m)
+            elif m.code in pending_codes:
+                pending.append(m)
+    # Sorted after filtering: a stable sort keeps the order sorting every mark first would give.
+    counted.sort(key=_key)
+    pending.sort(key=_key)
     days = {m.date for m in counted} | {m.date for m in pending}
     monday = {day: monday_of(day) for day in days}
     weeks = sorted({w for w in school_weeks if w <= as_of} | set(monday.values()))
@@ -65,14 +73,12 @@ def threshold_reached(marks: Iterable[Mark], school_weeks: Sequence[dt.date], ru
     counted_before = _before_each_week(counted_weeks, len(weeks))
     pending_before = _before_each_week([week_of[m.date] for m in pending], len(weeks))
 
-    def in_window(before: list[int], start: int) -> int:
-        return before[min(start + size, len(weeks))] - before[min(start, len(weeks))]
-
+    starts = range(max(1, len(weeks) - size + 1))
+    ends = [min(start + size, len(weeks)) for start in starts]
+    firsts = [min(start, len(weeks)) for start in starts]
     # (counted, pending, start): on a tie the most recent window wins, as it is the one staff can still act on.
-    best = max(
-        (in_window(counted_before, start), in_window(pending_before, start), start)
-        for start in range(max(1, len(weeks) - size + 1))
-    )
+    best = max(zip([counted_before[e] - counted_before[f] for f, e in zip(firsts, ends)],
+                   [pending_before[e] - pending_before[f] for f, e in zip(firsts, ends)], starts))
     start = best[2]
     last = weeks[min(start + size, len(weeks)) - 1]
     window = tuple(m for m, week in zip(counted, counted_weeks) if start <= week < start + size)
