@@ -91,6 +91,10 @@ class SchoolCalendar:
         return frozenset(self._days)
 
     @cached_property
+    def _day_numbers(self) -> dict[date, int]:
+        return {day: i for i, day in enumerate(self._days)}
+
+    @cached_property
     def _weeks(self) -> list[date]:
         return sorted({monday_of(d) for d in self._days})
 
@@ -160,6 +164,11 @@ class SchoolCalendar:
 
     def is_school_day(self, day: date) -> bool:
         return day in self._day_set
+
+    def school_day_number(self, day: date) -> int | None:
+        """The position of `day` among the calendar's school days (0 for the first); None if not a school day.
+        Two school days are consecutive when their numbers differ by one, whatever lies between them."""
+        return self._day_numbers.get(day)
 
     def school_days(self, start: date, end: date) -> list[date]:
         """School days from `start` to `end`, both included."""

@@ -38,9 +38,7 @@ def n_overdue(marks: Iterable[Mark], calendar: SchoolCalendar, as_of: dt.date,
 
     An N may still be replaced on its deadline day; it is overdue from the day after."""
     overdue = []
-    for mark in sorted(marks, key=lambda m: m.key):
-        if mark.code != "N":
-            continue
+    for mark in sorted((m for m in marks if m.code == "N"), key=lambda m: m.key):
         deadline = n_deadline(mark, calendar, rules)
         if deadline is not None and as_of > deadline:
             overdue.append(OverdueN(mark, deadline))
@@ -62,25 +60,29 @@ def continuous_absence(marks: Iterable[Mark], calendar: SchoolCalendar, codes: I
     Holidays and INSET days are not school days, so they neither break nor lengthen a run. A school day with a
     session missing from `marks` breaks it: an unrecorded session is not evidence of absence."""
     wanted = frozenset(normalise(c) for c in codes)
-    by_day: dict[dt.date, dict[str, str]] = {}
-    for m in marks:
-        by_day.setdefault(m.date, {})[m.session] = m.code
-    if not by_day:
-        return []
+    recorded = {(m.date, m.session): m.code for m in marks}  # a later mark for a session replaces an earlier one
+    # Only a day holding a wanted code can be in a run, so only those days are looked at, not every school day.
     runs: list[AbsenceRun] = []
     current: list[dt.date] = []
-    sessions = 0
-    for day in calendar.school_days(min(by_day), max(by_day)) + [None]:
-        expected = calendar.sessions_on(day) if day is not None else ()
-        recorded = by_day.get(day, {})
-        if day is not None and expected and all(recorded.get(s) in wanted for s in expected):
-            current.append(day)
-            sessions += len(expected)
+    sessions = previous = 0
+    for day in sorted({day for (day, _), code in recorded.items() if code in wanted}):
+        number = calendar.school_day_number(day)
+        expected = calendar.sessions_on(day)
+        if number is None or not expected or not all(recorded.get((day, s)) in wanted for s in expected):
             continue
-        if len(current) >= days:
-            runs.append(AbsenceRun(current[0], current[-1], len(current), sessions))
-        current, sessions = [], 0
+        if current and number != previous + 1:  # a school day between them is not in the run: it breaks it
+            _close_run(runs, current, sessions, days)
+            current, sessions = [], 0
+        current.append(day)
+        sessions += len(expected)
+        previous = number
+    _close_run(runs, current, sessions, days)
     return runs
+
+
+def _close_run(runs: list[AbsenceRun], current: list[dt.date], sessions: int, days: int) -> None:
+    if current and len(current) >= days:
+        runs.append(AbsenceRun(current[0], current[-1], len(current), sessions))
 
 
 def la_absence_return(marks: Iterable[Mark], calendar: SchoolCalendar, rules: FollowUpRules) -> list[AbsenceRun]:

@@ -36,33 +36,52 @@ def threshold_reached(marks: Iterable[Mark], school_weeks: Sequence[dt.date], ru
     counted or pending mark is a school week even if the caller's list missed it."""
     counted_codes = frozenset(codes.normalise(c) for c in rules.counted_codes)
     pending_codes = frozenset(codes.normalise(c) for c in rules.pending_codes) - counted_codes
-    relevant = sorted((m for m in marks if m.date <= as_of), key=lambda m: m.key)
-    counted = [m for m in relevant if m.code in counted_codes]
-    pending = [m for m in relevant if m.code in pending_codes]
-    weeks = sorted({w for w in school_weeks if w <= as_of} | {monday_of(m.date) for m in counted + pending})
+    counted: list[Mark] = []
+    pending: list[Mark] = []
+    for m in marks:
+        if m.date <= as_of:
+            if m.code in counted_codes:
+                counted.append(m)
+            elif m.code in pending_codes:
+                pending.append(m)
+    # Sorted after filtering: a stable sort keeps the order sorting every mark first would give.
+    counted.sort(key=_key)
+    pending.sort(key=_key)
+    days = {m.date for m in counted} | {m.date for m in pending}
+    monday = {day: monday_of(day) for day in days}
+    weeks = sorted({w for w in school_weeks if w <= as_of} | set(monday.values()))
     if not weeks:
         return ThresholdResult(False, None, None, None, 0, 0)
     index = {week: i for i, week in enumerate(weeks)}
+    week_of = {day: index[m] for day, m in monday.items()}
+    counted_weeks = [week_of[m.date] for m in counted]  # never decreasing: the marks are in date order
     size = rules.window_school_weeks
 
+    # The window ending in a mark's week reaches furthest back, so it is the one to test; as the marks go on,
+    # its first week only moves forward, so one pass with two ends counts every window (the whole-trust alerts
+    # judge hundreds of counted sessions a pupil).
     first_met_on = None
-    for position, mark in enumerate(counted):
-        # The window ending in this mark's week reaches furthest back, so it is the one to test.
-        earliest = index[monday_of(mark.date)] - size + 1
-        in_window = sum(1 for m in counted[: position + 1] if index[monday_of(m.date)] >= earliest)
-        if in_window >= rules.threshold_sessions:
-            first_met_on = mark.date
+    oldest = 0
+    for position, week in enumerate(counted_weeks):
+        while oldest <= position and counted_weeks[oldest] < week - size + 1:
+            oldest += 1
+        if position - oldest + 1 >= rules.threshold_sessions:
+            first_met_on = counted[position].date
             break
 
+    # Sessions before each week, so a window of weeks is one subtraction.
+    counted_before = _before_each_week(counted_weeks, len(weeks))
+    pending_before = _before_each_week([week_of[m.date] for m in pending], len(weeks))
+
+    starts = range(max(1, len(weeks) - size + 1))
+    ends = [min(start + size, len(weeks)) for start in starts]
+    firsts = [min(start, len(weeks)) for start in starts]
     # (counted, pending, start): on a tie the most recent window wins, as it is the one staff can still act on.
-    best = max(
-        (sum(1 for m in counted if start <= index[monday_of(m.date)] < start + size),
-         sum(1 for m in pending if start <= index[monday_of(m.date)] < start + size), start)
-        for start in range(max(1, len(weeks) - size + 1))
-    )
+    best = max(zip([counted_before[e] - counted_before[f] for f, e in zip(firsts, ends)],
+                   [pending_before[e] - pending_before[f] for f, e in zip(firsts, ends)], starts))
     start = best[2]
     last = weeks[min(start + size, len(weeks)) - 1]
-    window = tuple(m for m in counted if start <= index[monday_of(m.date)] < start + size)
+    window = tuple(m for m, week in zip(counted, counted_weeks) if start <= week < start + size)
     return ThresholdResult(
         met=first_met_on is not None,
         first_met_on=first_met_on,
@@ -72,6 +91,20 @@ def threshold_reached(marks: Iterable[Mark], school_weeks: Sequence[dt.date], ru
         pending=best[1],
         sessions=window,
     )
+
+
+def _key(mark: Mark) -> tuple[dt.date, int]:
+    return mark.key
+
+
+def _before_each_week(mark_weeks: list[int], weeks: int) -> list[int]:
+    """before[i]: how many of the marks fall in weeks 0 to i-1 (i from 0 to `weeks`)."""
+    before = [0] * (weeks + 1)
+    for week in mark_weeks:
+        before[week + 1] += 1
+    for i in range(weeks):
+        before[i + 1] += before[i]
+    return before
 
 
 @dataclass(frozen=True)

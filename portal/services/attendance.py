@@ -10,11 +10,12 @@ in Python: no query per pupil and no ORM object per mark.
 
 from __future__ import annotations
 
-import itertools
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import attrgetter
 
 from sqlalchemy import select
 
@@ -50,6 +51,7 @@ SUMMARY_KEYS = (
     "late_before_close", "late_after_close", "attendance_pct", "absence_pct", "days_missed", "band",
     "persistent_absence", "severe_absence",
 )
+_CODE = attrgetter("code")
 # Rows fetched per round trip when streaming the register (a server-side cursor on PostgreSQL).
 STREAM_BATCH = 5000
 
@@ -245,9 +247,9 @@ def pupil_alerts(pupil: AlertPupil, marks: list[DomainMark], rules: SchoolRules,
     # Which codes the pupil has at all: a rule that needs more sessions of some codes than the pupil has cannot
     # apply, so the domain function is not called (a shortcut only: every alert comes from the domain).
     by_code: dict[str, int] = {}
-    for mark in marks:
-        code = codes.normalise(mark.code)
-        by_code[code] = by_code.get(code, 0) + 1
+    for code, count in Counter(map(_CODE, marks)).items():  # normalised once per code, not per mark
+        code = codes.normalise(code)
+        by_code[code] = by_code.get(code, 0) + count
 
     def at_least(wanted: Iterable[str], n: int) -> bool:
         return sum(by_code.get(codes.normalise(c), 0) for c in wanted) >= n
@@ -324,7 +326,7 @@ def pupil_alerts(pupil: AlertPupil, marks: list[DomainMark], rules: SchoolRules,
 def _nth_illness(marks: Iterable[DomainMark], n: int) -> date:
     """The date of the n-th session coded I (or of the last one, if fewer): when the sickness line was reached."""
     day = None
-    for count, mark in enumerate((m for m in sorted(marks, key=lambda m: m.key) if codes.normalise(m.code) == "I"),
+    for count, mark in enumerate(sorted((m for m in marks if codes.normalise(m.code) == "I"), key=lambda m: m.key),
                                  1):
         day = mark.date
         if count >= n:
@@ -338,15 +340,29 @@ def _crossed_on(marks: list[DomainMark], line: Decimal, fallback: date) -> date:
     The pupil is over the line on the last mark (the caller checked it with the domain's summary), so the date
     the rate last crossed is when the current spell began. Counts by the domain's code sets, exactly."""
     threshold = pct(line)
+    # In integers: absent >= (p / q) * possible is absent * q >= p * possible, as q > 0. A Fraction a day was
+    # much of the whole-trust alerts' time.
+    p, q = threshold.numerator, threshold.denominator
+    weights: dict[str, tuple[int, int]] = {}  # code as stored -> (possible, absent) it adds
+    by_day: dict[date, list[int]] = {}
+    for mark in marks:
+        weight = weights.get(mark.code)
+        if weight is None:
+            code = codes.normalise(mark.code)
+            is_possible = code in codes.CODES and codes.CODES[code].counts_as_possible
+            weight = weights[mark.code] = (int(is_possible), int(is_possible and code in codes.ABSENCE))
+        day = by_day.get(mark.date)
+        if day is None:
+            day = by_day[mark.date] = [0, 0]
+        day[0] += weight[0]
+        day[1] += weight[1]
     possible = absent = 0
     over_since = None
-    for day, group in itertools.groupby(sorted(marks, key=lambda m: m.key), key=lambda m: m.date):
-        for mark in group:
-            code = codes.normalise(mark.code)
-            if code in codes.CODES and codes.CODES[code].counts_as_possible:
-                possible += 1
-                absent += code in codes.ABSENCE
-        over = possible > 0 and absent >= threshold * possible
+    for day in sorted(by_day):
+        added_possible, added_absent = by_day[day]
+        possible += added_possible
+        absent += added_absent
+        over = possible > 0 and absent * q >= p * possible
         if over and over_since is None:
             over_since = day
         elif not over:
