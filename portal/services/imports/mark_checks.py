@@ -74,7 +74,7 @@ class MarkChecker:
         has_minutes = places[4] is not None
         pupils, values, stamps = {}, {}, {}
         pupil_of, values_of, stamp_of = pupils.get, values.get, stamps.get
-        add_urn, add_pupil = self.urns.add, self.pupil_ids.add
+        add_pupil = self.pupil_ids.add
         default_stamp, padding = self.default_recorded_at, [""] * width
         count = 0
         for line, fields in rows:
@@ -97,15 +97,13 @@ class MarkChecker:
                     recorded = stamps[fields[at_stamp]] = self._quick_stamp(fields[at_stamp])
             comment = "" if at_comment is None else fields[at_comment].strip()
             if pupil and value and recorded and len(comment) <= 500:
-                pupil_id, place, admitted, left, urn, current_urn = pupil
+                pupil_id, place, admitted, left, urn, _ = pupil
                 when, ordinal, session, code, late, open_at, seen = value
-                add_urn(current_urn)
                 if code is None:
                     self.no_mark += 1
                     continue
                 if admitted <= ordinal <= left and urn in open_at and not seen[place]:
                     seen[place] = 1
-                    add_urn(urn)
                     add_pupil(pupil_id)
                     yield pupil_id, when, session, code, late, comment, recorded
                     continue
@@ -116,6 +114,11 @@ class MarkChecker:
             elif row is not None:
                 yield row
         self.rows += count
+        # Each pupil the quick lookups know was named by a row: their school's data arrived, and so did the data of
+        # the school of their one enrolment if a mark of theirs is stored (what `check` notes row by row).
+        known = [p for p in pupils.values() if p]
+        self.urns.update(p[5] for p in known)
+        self.urns.update(p[4] for p in known if p[0] in self.pupil_ids)
 
     def _quick_pupil(self, raw: str):
         """(pupil_id, place, admitted, left, URN, current URN) for a pupil with one enrolment, else False."""

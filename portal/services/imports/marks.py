@@ -38,6 +38,7 @@ from portal.services.imports.mark_checks import MarkChecker
 REQUIRED = mis_columns.REQUIRED["marks"]
 OPTIONAL = mis_columns.OPTIONAL["marks"]
 BULK_CACHE_KIB = 256 * 1024
+ROWS_A_STATEMENT = 100  # 700 values: under the 999 bound parameters of SQLite before 3.32
 
 
 @dataclass
@@ -73,7 +74,7 @@ def import_marks(path: str | Path, actor: str, skip_invalid: bool = False, rejec
         result.rows = checker.rows
         # A bad row refuses the whole file: the rollback drops the staging table, so nothing is imported.
         finish(result, csv_file, bad, skip_invalid, rejected_path)
-        counts = _merge(staging, total, SOURCE_MIS, None)
+        counts = _merge(staging, total, SOURCE_MIS, None, checker.pupil_ids)
         result.added, result.updated, result.kept_newer = counts.added, counts.updated, counts.kept_newer
         result.no_mark = checker.no_mark
         result.unchanged = (result.rows - result.rejected - result.no_mark - counts.added - counts.updated
@@ -114,13 +115,25 @@ def _stage(rows: Iterable[tuple], batch: int = 50000) -> tuple[Table, int]:
     return staging, _fill(connection, staging, rows, batch)
 
 
-def _merge(staging: Table, total: int, source: str, recorded_by: str | None) -> MarkCounts:
-    """Insert what is new, update what an equal or newer record changes, keep what the register holds newer."""
+def _merge(staging: Table, total: int, source: str, recorded_by: str | None,
+           pupil_ids: set[int] | None = None) -> MarkCounts:
+    """Insert what is new, update what an equal or newer record changes, keep what the register holds newer.
+    `pupil_ids`: the staged marks' pupils, when the caller knows them (else read from the staging table)."""
     connection = db.session.connection()
     mark, s = Mark.__table__, staging.c
     same_key = and_(mark.c.pupil_id == s.pupil_id, mark.c.date == s.date, mark.c.session == s.session)
     differs = or_(mark.c.code != s.code, mark.c.minutes_late.is_distinct_from(s.minutes_late),
                   mark.c.comment != s.comment)
+    # Kept and updated before the insert: on a first import they find nothing, and the new rows are not looked up
+    # again.
+    kept = connection.execute(
+        select(func.count()).select_from(staging.join(mark, same_key)).where(differs, s.recorded_at < mark.c.recorded_at)
+    ).scalar_one()
+    updated = connection.execute(
+        update(mark).where(same_key, differs, s.recorded_at >= mark.c.recorded_at)
+        .values(code=s.code, minutes_late=s.minutes_late, comment=s.comment, recorded_at=s.recorded_at,
+                source=source, recorded_by=recorded_by)
+    ).rowcount
     added = connection.execute(
         insert(mark).from_select(
             ["pupil_id", "date", "session", "code", "minutes_late", "comment", "recorded_at", "source",
@@ -131,16 +144,8 @@ def _merge(staging: Table, total: int, source: str, recorded_by: str | None) -> 
         ),
         execution_options={"preserve_rowcount": True},  # psycopg reports -1 for INSERT otherwise
     ).rowcount
-    updated = connection.execute(
-        update(mark).where(same_key, differs, s.recorded_at >= mark.c.recorded_at)
-        .values(code=s.code, minutes_late=s.minutes_late, comment=s.comment, recorded_at=s.recorded_at,
-                source=source, recorded_by=recorded_by)
-    ).rowcount
-    kept = connection.execute(
-        select(func.count()).select_from(staging.join(mark, same_key)).where(differs, s.recorded_at < mark.c.recorded_at)
-    ).scalar_one()
     if added or updated:
-        pupil_figures.forget(connection, select(s.pupil_id).distinct())
+        pupil_figures.forget(connection, select(s.pupil_id).distinct() if pupil_ids is None else pupil_ids)
     staging.drop(connection)
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default, for the pooled connection
@@ -148,7 +153,8 @@ def _merge(staging: Table, total: int, source: str, recorded_by: str | None) -> 
 
 
 def _fill(connection, staging: Table, rows: Iterable[tuple], batch: int) -> int:
-    """Stream rows into the staging table with the driver's fastest path: COPY on PostgreSQL, executemany on SQLite."""
+    """Stream rows into the staging table with the driver's fastest path: COPY on PostgreSQL, on SQLite INSERTs of
+    many rows each."""
     raw = connection.connection.driver_connection
     names = ", ".join(c.name for c in staging.columns)
     total = 0
@@ -159,8 +165,14 @@ def _fill(connection, staging: Table, rows: Iterable[tuple], batch: int) -> int:
                 total += 1
         return total
     sql = str(staging.insert().compile(dialect=connection.dialect))  # INSERT INTO mark_staging (...) VALUES (?, ...)
+    # Many rows a statement: the driver's cost is mostly per statement run, not per value bound.
+    width = len(staging.columns)
+    many = sql + (", (" + ", ".join("?" * width) + ")") * (ROWS_A_STATEMENT - 1)
     cursor = raw.cursor()
-    chunk = []
+    values: list = []
+    add = values.extend
+    step = width * ROWS_A_STATEMENT
+    limit = step * max(1, batch // ROWS_A_STATEMENT)  # whole statements a batch
     # Stored as SQLAlchemy stores dates and times on SQLite, so the merged rows read back as the same values.
     # A year's register has a few hundred distinct dates and times: format each once.
     days: dict[date, str] = {}
@@ -168,10 +180,12 @@ def _fill(connection, staging: Table, rows: Iterable[tuple], batch: int) -> int:
     for pupil_id, day, session, code, late, comment, recorded in rows:
         day_text = days.get(day) or days.setdefault(day, day.isoformat())
         stamp = stamps.get(recorded) or stamps.setdefault(recorded, recorded.strftime("%Y-%m-%d %H:%M:%S.%f"))
-        chunk.append((pupil_id, day_text, session, code, late, comment, stamp))
-        if len(chunk) >= batch:
-            cursor.executemany(sql, chunk)
-            total += len(chunk)
-            chunk.clear()
-    cursor.executemany(sql, chunk)
-    return total + len(chunk)
+        add((pupil_id, day_text, session, code, late, comment, stamp))
+        if len(values) >= limit:
+            cursor.executemany(many, [values[i:i + step] for i in range(0, len(values), step)])
+            total += len(values) // width
+            values.clear()
+    whole = len(values) - len(values) % step
+    cursor.executemany(many, [values[i:i + step] for i in range(0, whole, step)])
+    cursor.executemany(sql, [values[i:i + width] for i in range(whole, len(values), width)])
+    return total + len(values) // width
