@@ -37,7 +37,7 @@ optional = st.lists(st.sampled_from(COLUMNS[4:]), unique=True)
 
 
 def load_pupils(tmp_path) -> None:
-    """Five pupils at Bothal, one who left, one who joined late, and one who moved to Central (two enrolments)."""
+    """Three pupils at Bothal, one who left, one who joined late, and one who moved to Central (two enrolments)."""
     rows = [pupil_row(n) for n in (1, 2, 3)]
     rows += [pupil_row(6, leaving_date="2026-09-08"), pupil_row(7, admission_date="2026-09-09"),
              pupil_row(8, leaving_date="2026-09-09"),
