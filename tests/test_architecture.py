@@ -99,8 +99,6 @@ LONG_MODULES = {
                                     "the list apart from recording steps)",
     "portal/services/attendance.py": "the figures and alerts the CLI prints as JSON; not split yet (seam: queries "
                                      "apart from the alert lists)",
-    "portal/services/imports/marks.py": "the streaming marks import: check, stage and merge are one pass over "
-                                        "millions of rows (its docstring)",
     "portal/services/retention.py": "one purge plan per trust across every table the periods cover; not split yet "
                                     "(seam: planning apart from deleting)",
 }

@@ -47,7 +47,7 @@ from portal.services.ctf_reader import (  # noqa: F401 - the reader's names, for
     split_marks,
 )
 from portal.services.imports import MarkCounts, store_marks
-from portal.services.imports.marks import MarkChecker
+from portal.services.imports.mark_checks import MarkChecker
 
 @dataclass
 class CtfResult:

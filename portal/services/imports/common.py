@@ -133,7 +133,7 @@ class CsvFile:
                 next(reader, None)
                 for count, fields in enumerate(reader, 1):
                     line = reader.line_num
-                    if fields and any(f.strip() for f in fields):
+                    if fields and "".join(fields).strip():  # blank unless some field holds more than spaces
                         if fill:
                             fields = fields[:self._width] + [""] * (self._width - len(fields)) + fill
                         yield line, fields
