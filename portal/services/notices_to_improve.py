@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from portal.clock import utcnow
 from portal.domain import legal_notices as legal
+from portal.domain.nudge_rules import LANGUAGES
 from portal.domain.policy_words import english
 from portal.domain.support_plan import clean_text, long_date
 from portal.extensions import db
@@ -31,7 +32,7 @@ from portal.models.legal import CANCELLED, DRAFT, SENT, NoticeToImprove, Penalty
 from portal.services import NotFound, ServiceError, notify
 from portal.services import notice_letters
 from portal.services.audit_writer import record
-from portal.services.pdf import html_to_pdf
+from portal.services.pdf import html_to_pdf, page_counter
 from portal.services.legal_pathway import (
     Parent,
     code_meaning,
@@ -293,5 +294,6 @@ def notice_pdf(notice: NoticeToImprove, now: datetime | None = None, language: s
     """The letter as a PDF; with `language` (the parent's), its translated companion follows on its own pages."""
     html = render_template("letters/notice_to_improve.html", notice=notice, fields=notice.fields,
                            letter=notice_letters.letter_html(notice, language), long_date=long_date,
+                           translation_footer=page_counter(language) if language in LANGUAGES[1:] else None,
                            generated_at=now or utcnow())
     return html_to_pdf(html)

@@ -4,6 +4,7 @@ same letter translated for their convenience, on the page, in the PDF and in the
 from __future__ import annotations
 
 import io
+import re
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -67,6 +68,10 @@ def test_a_polish_parent_gets_the_english_notice_then_its_translation(app, clien
              PdfReader(io.BytesIO(parent.get(f"/parent/notices/{notice_id}/pdf").data)).pages]
     in_order(" ".join(pages))
     assert not any(HEADING in p for p in pages if "Dear Jo Taylor" in p)  # the translation starts its own page
+    # Each page's footer in the language of the page: "Page 1 of 4" for the letter, "Strona 3 z 4" for its translation.
+    translated = [p for p in pages if "Szanowni Państwo" in p or "Okres poprawy" in p]
+    assert translated and all(re.search(r"Strona \d+ z \d+", p) and "Page " not in p for p in translated)
+    assert re.search(r"Page 1 of \d+", pages[0])
 
 
 def test_staff_read_the_english_letter_alone(app, client, school):  # noqa: F811

@@ -46,6 +46,7 @@ def test_a_polish_parent_reads_the_plan_in_english_then_in_polish(client, app, s
 
     pdf = pdf_text(client.get(f"{link}/versions/{number}/pdf").data)
     in_order(pdf)
+    assert re.search(r"Strona \d+ z \d+", pdf) and re.search(r"Page 1 of \d+", pdf)  # each page's footer in its language
     # Signing binds the English text alone: the translation changes nothing the signature is made on.
     assert client.post(f"{link}/sign", data={"version": number, "sha256": sha, "typed_name": "Jo Taylor",
                                               "confirm": "y"}).status_code == 303

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from flask import render_template
-from markupsafe import Markup
 from flask_babel import force_locale
 from flask_babel import gettext as flask_gettext
 from flask_babel import ngettext as flask_ngettext
@@ -30,6 +29,7 @@ from portal.services.leave.wording import (
     bar_words, decider_words, long_date, penalty_words, school_days_words, span_words,
 )
 from portal.services.nudge_words import percent_words
+from portal.services.pdf import counter_content
 from portal.services.parent_language import day_words
 from portal.services.permissions import roles_at
 
@@ -98,18 +98,8 @@ def _letter_words(letter: dict, gettext) -> dict:
                     gettext("Only a letter from the school approves leave. If you have questions about this decision, "
                             "please contact the school office.")),
         "yours": gettext("Yours sincerely,"),
-        "page_footer": _counter_content(gettext("Page %(page)s of %(pages)s", page="\0page\0", pages="\0pages\0")),
+        "page_footer": counter_content(gettext("Page %(page)s of %(pages)s", page="\0page\0", pages="\0pages\0")),
     }
-
-
-def _counter_content(text: str) -> Markup:
-    """"Strona \0page\0 z \0pages\0" as the CSS `content` of a PDF page's footer: the numbers are WeasyPrint's."""
-    parts = re.split(r"\0(pages?)\0", text)
-    # Safe as markup (bandit B704): the words are the translation catalogue's, not a user's; quotes, backslashes and "<" are taken out
-    # so that no catalogue entry can end the CSS string or the style element.
-    return Markup(" ".join(  # nosec B704
-        f"counter({part})" if i % 2 else '"' + part.replace('"', "'").replace("\\", "").replace("<", "") + '"'
-        for i, part in enumerate(parts) if i % 2 or part))
 
 
 def _weasyprint_html():

@@ -9,6 +9,8 @@ from flask import render_template
 from portal.clock import utcnow
 from portal.domain import support_plan as rules
 from portal.models.support_plan import SupportPlan, SupportPlanVersion
+from portal.domain.nudge_rules import LANGUAGES
+from portal.services.pdf import page_counter
 from portal.services.support_plans.companion import companion_document
 from portal.services.support_plans.status import version_status
 
@@ -23,6 +25,7 @@ def version_pdf(plan: SupportPlan, version: SupportPlanVersion, now: datetime | 
     html = render_template("letters/support_plan.html", plan=plan, version=version,
                            document=rules.document(version.fields), status=version_status(version),
                            companion=companion_document(version.fields, language),
+                           translation_footer=page_counter(language) if language in LANGUAGES[1:] else None,
                            superseded=plan.current is not None and plan.current.number > version.number
                            and version.issued_at is not None,
                            generated_at=now or utcnow(), long_date=rules.long_date)
