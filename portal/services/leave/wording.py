@@ -9,6 +9,7 @@ from portal.domain import codes
 from portal.domain.policy import Policy
 from portal.domain.policy_words import english, english_percent, english_plural, period_words, role_names
 from portal.models import Pupil
+from portal.services.nudge_words import decimal_words
 
 
 def decider_words(policy: Policy, gettext=english) -> str:
@@ -35,12 +36,14 @@ def penalty_words(policy: Policy, gettext=None) -> list[str]:
     gettext = gettext or english
     leave, penalties = policy.leave, policy.penalties
     fines = penalties.fines
+    days = f"{Decimal(penalties.threshold_sessions) / 2:f}"  # "4.5" for an odd number of sessions
+    days = days if gettext is english else decimal_words(days)  # "4,5" in Polish
     words = [
         gettext("If leave is not approved and a child is taken out of school anyway, the absence is recorded as "
                 "unauthorised (%(code)s: holiday not authorised).", code=leave.refused_code),
         gettext("%(sessions)s sessions (%(days)s school days) of unauthorised absence within %(weeks)s school weeks "
                 "is the point at which the school must consider asking the local authority for a penalty notice.",
-                sessions=penalties.threshold_sessions, days=f"{Decimal(penalties.threshold_sessions) / 2:f}",
+                sessions=penalties.threshold_sessions, days=days,
                 weeks=penalties.window_school_weeks),
         gettext("A penalty notice is issued to each parent, for each child. A first notice is £%(early)s if paid "
                 "within %(early_days)s days, or £%(full)s if paid within %(full_days)s days.",
