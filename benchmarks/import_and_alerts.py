@@ -27,7 +27,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from common import call, timed  # benchmarks/common.py: the scripts run from this folder
+from common import as_deployed, call, timed  # benchmarks/common.py: the scripts run from this folder
 
 from portal.clock import school_today
 
@@ -81,8 +81,10 @@ def run(args, work: Path, sqlite3: str) -> int:
             shutil.rmtree(stale)
         elif stale.exists():
             stale.unlink()
-    env = dict(os.environ, PORTAL_INSTANCE_PATH=str(work / "instance"), DATABASE_URL=f"sqlite:///{database}",
-               PORTAL_BASE_URL="http://127.0.0.1", PYTHONWARNINGS="ignore")  # an app outside `flask` needs one
+    # PORTAL_BASE_URL: an app made outside `flask` needs one.
+    env = as_deployed(dict(os.environ, PORTAL_INSTANCE_PATH=str(work / "instance"),
+                           DATABASE_URL=f"sqlite:///{database}", PORTAL_BASE_URL="http://127.0.0.1",
+                           PYTHONWARNINGS="ignore"))
     csvs = work / "csv"
     csvs.mkdir(exist_ok=True)
 
