@@ -84,8 +84,6 @@ MAX_LINES = 300
 LONG_MODULES = {
     "portal/domain/policy.py": "reads the policy file's whole schema in one pass; not split yet (seam: the "
                                "section readers apart from the loader)",
-    "portal/domain/support_plan.py": "the plan template and the exact text a signature binds to; not split yet "
-                                     "(seam: template parsing apart from rendering the signed text)",
     "portal/services/subject_access.py": "one ZIP of everything about a family; not split yet (seam: a module per "
                                          "section of the export)",
     "portal/services/child_attendance.py": "one parent page's model; another change is adding its page cache here, "
