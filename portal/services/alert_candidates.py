@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 
-from sqlalchemy import Date, String, and_, func, select, type_coerce
+from sqlalchemy import Date, and_, func, select, type_coerce
 
 from portal.domain.alert_bounds import AlertBounds, Tally
 from portal.domain.marks import Mark as DomainMark
@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.models import Mark
 
 CHUNK = 2000  # pupil ids per statement: well under SQLite's limit on bound parameters
-STREAM_BATCH = 5000
+READ_CHUNK = 500  # pupils a statement: about 200,000 marks by July, held at once by PostgreSQL's driver
 
 
 def candidates(admissions: Mapping[int, date], bounds: Mapping[int, AlertBounds], since: date, year_start: date,
@@ -65,26 +65,45 @@ def candidates(admissions: Mapping[int, date], bounds: Mapping[int, AlertBounds]
 
 def marks_of(pupil_ids: Iterable[int], since: date, as_of: date) -> Iterator[tuple[int, list[DomainMark]]]:
     """(pupil id, their marks from `since` to `as_of` in register order), pupil by pupil, in id order."""
-    mark = Mark.__table__
-    # The date as the database gives it (text on SQLite), turned into a date once per distinct day.
-    days: dict = {}
+    connection = db.session.connection()  # the caller's transaction: an import's refresh sees its own marks
+    on_sqlite = connection.dialect.name == "sqlite"
+    # A year's register holds a few thousand distinct (day, session, code, minutes late): each becomes one domain
+    # mark, shared by every pupil with that mark, rather than one a row (most of the cost of reading millions).
+    made: dict[tuple, DomainMark] = {}
     ids = sorted(set(pupil_ids))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        rows = db.session.execute(
-            select(mark.c.pupil_id, type_coerce(mark.c.date, String), mark.c.session, mark.c.code,
-                   mark.c.minutes_late)
-            .where(mark.c.pupil_id.in_(chunk), mark.c.date >= since, mark.c.date <= as_of)
-            .order_by(mark.c.pupil_id, mark.c.date, mark.c.session),
-            execution_options={"yield_per": STREAM_BATCH})
-        for pupil_id, group in itertools.groupby(rows, key=_first):
-            marks = []
-            for _, day, session, code, late in group:
-                when = days.get(day)
-                if when is None:
-                    when = days[day] = day if isinstance(day, date) else date.fromisoformat(day[:10])
-                marks.append(DomainMark(when, session, code, late))
-            yield pupil_id, marks
+    for start in range(0, len(ids), READ_CHUNK):
+        statement, parameters = _driver_query(connection, ids[start:start + READ_CHUNK], since, as_of, on_sqlite)
+        result = connection.exec_driver_sql(statement, parameters)
+        try:
+            # The driver's cursor read directly: plain tuples, without a row object each.
+            for pupil_id, group in itertools.groupby(result.cursor, key=_first):
+                marks = []
+                for row in group:
+                    found = made.get(row[1:])
+                    if found is None:
+                        _, day, session, code, late = row
+                        # The date as the database gives it: text on SQLite.
+                        when = day if isinstance(day, date) else date.fromisoformat(day[:10])
+                        found = made[row[1:]] = DomainMark(when, session, code, late)
+                    marks.append(found)
+                yield pupil_id, marks
+        finally:
+            result.close()
+
+
+def _driver_query(connection, ids: list[int], since: date, as_of: date, on_sqlite: bool) -> tuple[str, object]:
+    """The SQL text and parameters of one chunk's marks, for the driver's cursor (SQLite compares dates as the
+    ISO text SQLAlchemy stores them as)."""
+    mark = Mark.__table__
+    query = (select(mark.c.pupil_id, mark.c.date, mark.c.session, mark.c.code, mark.c.minutes_late)
+             .where(mark.c.pupil_id.in_(ids), mark.c.date >= since, mark.c.date <= as_of)
+             .order_by(mark.c.pupil_id, mark.c.date, mark.c.session))
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    values = {name: (value.isoformat() if on_sqlite and isinstance(value, date) else value)
+              for name, value in compiled.params.items()}
+    if compiled.positiontup is not None:
+        return str(compiled), tuple(values[name] for name in compiled.positiontup)
+    return str(compiled), values
 
 
 def _first(row: tuple) -> int:
