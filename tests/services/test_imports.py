@@ -6,12 +6,12 @@ import csv
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from stdnum.gb.upn import calc_check_digit
 
 from portal.extensions import db
 from portal.models import AuditEvent, Contact, Mark, ParentAccount, Pupil
-from portal.models.marks import SOURCE_PORTAL
+from portal.models.marks import SOURCE_MIS, SOURCE_PORTAL
 from portal.services import imports
 from portal.services.policies import load_policy_file
 
@@ -223,6 +223,29 @@ def test_a_newer_export_updates_a_mark_and_an_older_one_never_overwrites(pupils,
                                            [mark(1, code="O", recorded_at="2026-09-08T16:00:00")]), actor="office")
     assert (stale.updated, stale.kept_newer) == (0, 1)
     assert db.session.scalar(select(Mark.code)) == "M"
+
+
+def test_marks_of_a_pupil_new_to_the_register_are_stored_as_merged_ones_are(pupils, tmp_path):
+    # Pupil 1 already has a mark, so their file's marks are merged; pupil 2 has none, so on SQLite theirs go
+    # straight into the register. Both must be stored alike, to the stored text.
+    imports.import_marks(write_csv(tmp_path / "a.csv", MARK_COLUMNS, [mark(1, day="2026-09-14")]), actor="office")
+    rows = [mark(n, code="L", minutes_late="12", comment="bus late") for n in (1, 2)] + [mark(2, session="PM")]
+    result = imports.import_marks(write_csv(tmp_path / "b.csv", MARK_COLUMNS, rows), actor="office")
+    assert (result.added, result.updated, result.unchanged) == (3, 0, 0)
+    stored = db.session.execute(
+        select(Pupil.upn, Mark.date, Mark.session, Mark.code, Mark.minutes_late, Mark.comment, Mark.source,
+               Mark.recorded_at, Mark.recorded_by, cast(Mark.date, String).label("date_text"),
+               cast(Mark.recorded_at, String).label("recorded_text"))
+        .join(Pupil).where(Mark.date == date(2026, 9, 7), Mark.session == "AM")).all()
+    by_upn = {row[0]: row[1:] for row in stored}
+    assert by_upn[upn(1)] == by_upn[upn(2)]
+    assert by_upn[upn(2)][:8] == (date(2026, 9, 7), "AM", "L", 12, "bus late", SOURCE_MIS, datetime(2026, 9, 7, 9, 35), None)
+    # Stored straight in, yet merged like any other next time: unchanged, then updated by a newer export.
+    again = imports.import_marks(write_csv(tmp_path / "b.csv", MARK_COLUMNS, rows), actor="office")
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
+    newer = imports.import_marks(write_csv(tmp_path / "c.csv", MARK_COLUMNS,
+                                           [mark(2, code="I", recorded_at="2026-09-08T10:00:00")]), actor="office")
+    assert newer.updated == 1
 
 
 @pytest.mark.parametrize(

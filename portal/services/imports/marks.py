@@ -21,7 +21,7 @@ from sqlalchemy import or_, select, update
 from portal.clock import school_today
 from portal.domain import mis_columns
 from portal.extensions import db
-from portal.models import Mark, School
+from portal.models import Mark, Pupil, School
 from portal.models.marks import SOURCE_MIS
 from portal.services import pupil_figures
 from portal.services.imports.common import (
@@ -38,7 +38,9 @@ from portal.services.imports.mark_checks import MarkChecker
 REQUIRED = mis_columns.REQUIRED["marks"]
 OPTIONAL = mis_columns.OPTIONAL["marks"]
 BULK_CACHE_KIB = 256 * 1024
-ROWS_A_STATEMENT = 100  # 700 values: under the 999 bound parameters of SQLite before 3.32
+ROWS_A_STATEMENT = 100  # 800 values at most: under the 999 bound parameters of SQLite before 3.32
+# A mark stored straight into the register, in the order SQLAlchemy binds these columns (the table's).
+DIRECT = ["pupil_id", "date", "session", "code", "minutes_late", "comment", "source", "recorded_at"]
 
 
 @dataclass
@@ -70,11 +72,13 @@ def import_marks(path: str | Path, actor: str, skip_invalid: bool = False, rejec
 
     def stage_and_merge():
         # Each row is checked once as it streams on into the staging table; the bad ones are noted.
-        staging, total = _stage(checker.stream(csv_file.rows(progress), places, width, reject))
+        staging, total, direct = _stage(checker.stream(csv_file.rows(progress), places, width, reject),
+                                        unmarked=_unmarked_pupils())
         result.rows = checker.rows
-        # A bad row refuses the whole file: the rollback drops the staging table, so nothing is imported.
+        # A bad row refuses the whole file: the rollback drops the staging table and the rows stored directly,
+        # so nothing is imported.
         finish(result, csv_file, bad, skip_invalid, rejected_path)
-        counts = _merge(staging, total, SOURCE_MIS, None, checker.pupil_ids)
+        counts = _merge(staging, total, SOURCE_MIS, None, checker.pupil_ids, direct)
         result.added, result.updated, result.kept_newer = counts.added, counts.updated, counts.kept_newer
         result.no_mark = checker.no_mark
         result.unchanged = (result.rows - result.rejected - result.no_mark - counts.added - counts.updated
@@ -94,12 +98,26 @@ def store_marks(rows: Iterable[tuple], actor: str, source: str = SOURCE_MIS, rec
                 batch: int = 50000) -> MarkCounts:
     """Merge marks into the register; the caller commits. Rows are unique per (pupil_id, date, session):
     (pupil_id, date, session, code, minutes_late, comment, recorded_at)."""
-    staging, total = _stage(rows, batch)
+    staging, total, _ = _stage(rows, batch)
     return _merge(staging, total, source, recorded_by)
 
 
-def _stage(rows: Iterable[tuple], batch: int = 50000) -> tuple[Table, int]:
-    """A temporary table holding the incoming marks, filled as they stream in."""
+def _unmarked_pupils() -> frozenset[int]:
+    """On SQLite, the pupils the register holds no mark for, under the import's write lock: their marks need no
+    merge, so they go straight into the register, sparing a first import SQLite's second pass over every row
+    (staging, then the register). Taking the lock first means no mark of theirs can arrive before the import's
+    own. PostgreSQL's COPY into the staging table is cheap: nothing is sent directly there."""
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return frozenset()
+    connection.exec_driver_sql("DELETE FROM mark WHERE 0")  # changes nothing; takes SQLite's write lock
+    mark = Mark.__table__
+    return frozenset(db.session.scalars(select(Pupil.id).where(~exists().where(mark.c.pupil_id == Pupil.id))))
+
+
+def _stage(rows: Iterable[tuple], batch: int = 50000, unmarked: frozenset[int] = frozenset()) -> tuple[Table, int, int]:
+    """A temporary table holding the incoming marks, filled as they stream in; the marks of `unmarked` pupils go
+    straight into the register. Returns the table, the rows staged and the rows stored directly."""
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":
         # A larger page cache for the merge's index lookups; _merge puts the default back.
@@ -112,13 +130,14 @@ def _stage(rows: Iterable[tuple], batch: int = 50000) -> tuple[Table, int]:
     )
     staging.drop(connection, checkfirst=True)
     staging.create(connection)
-    return staging, _fill(connection, staging, rows, batch)
+    return staging, *_fill(connection, staging, rows, batch, unmarked)
 
 
 def _merge(staging: Table, total: int, source: str, recorded_by: str | None,
-           pupil_ids: set[int] | None = None) -> MarkCounts:
+           pupil_ids: set[int] | None = None, direct: int = 0) -> MarkCounts:
     """Insert what is new, update what an equal or newer record changes, keep what the register holds newer.
-    `pupil_ids`: the staged marks' pupils, when the caller knows them (else read from the staging table)."""
+    `pupil_ids`: the staged marks' pupils, when the caller knows them (else read from the staging table);
+    `direct`: marks already stored straight into the register (new, so added)."""
     connection = db.session.connection()
     mark, s = Mark.__table__, staging.c
     same_key = and_(mark.c.pupil_id == s.pupil_id, mark.c.date == s.date, mark.c.session == s.session)
@@ -144,6 +163,7 @@ def _merge(staging: Table, total: int, source: str, recorded_by: str | None,
         ),
         execution_options={"preserve_rowcount": True},  # psycopg reports -1 for INSERT otherwise
     ).rowcount
+    added += direct
     if added or updated:
         pupil_figures.forget(connection, select(s.pupil_id).distinct() if pupil_ids is None else pupil_ids)
     staging.drop(connection)
@@ -152,27 +172,26 @@ def _merge(staging: Table, total: int, source: str, recorded_by: str | None,
     return MarkCounts(added=added, updated=updated, unchanged=total - added - updated - kept, kept_newer=kept)
 
 
-def _fill(connection, staging: Table, rows: Iterable[tuple], batch: int) -> int:
+def _fill(connection, staging: Table, rows: Iterable[tuple], batch: int,
+          unmarked: frozenset[int] = frozenset()) -> tuple[int, int]:
     """Stream rows into the staging table with the driver's fastest path: COPY on PostgreSQL, on SQLite INSERTs of
-    many rows each."""
+    many rows each, the marks of `unmarked` pupils into the register itself (as a merge would store them).
+    Returns the rows staged and the rows stored directly."""
     raw = connection.connection.driver_connection
-    names = ", ".join(c.name for c in staging.columns)
     total = 0
     if connection.dialect.name == "postgresql":
+        names = ", ".join(c.name for c in staging.columns)
         with raw.cursor() as cursor, cursor.copy(f"COPY {staging.name} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
                 total += 1
-        return total
-    sql = str(staging.insert().compile(dialect=connection.dialect))  # INSERT INTO mark_staging (...) VALUES (?, ...)
-    # Many rows a statement: the driver's cost is mostly per statement run, not per value bound.
-    width = len(staging.columns)
-    many = sql + (", (" + ", ".join("?" * width) + ")") * (ROWS_A_STATEMENT - 1)
+        return total, 0
     cursor = raw.cursor()
-    values: list = []
-    add = values.extend
-    step = width * ROWS_A_STATEMENT
-    limit = step * max(1, batch // ROWS_A_STATEMENT)  # whole statements a batch
+    staged = _Inserts(cursor, staging.insert().compile(dialect=connection.dialect), batch)
+    direct = _Inserts(cursor, Mark.__table__.insert().compile(dialect=connection.dialect, column_keys=DIRECT), batch)
+    if direct.names != DIRECT:  # the rows below are built in this order
+        raise RuntimeError(f"INSERT INTO mark binds {direct.names}, not {DIRECT}")
+    stage, store = staged.add, direct.add
     # Stored as SQLAlchemy stores dates and times on SQLite, so the merged rows read back as the same values.
     # A year's register has a few hundred distinct dates and times: format each once.
     days: dict[date, str] = {}
@@ -180,12 +199,43 @@ def _fill(connection, staging: Table, rows: Iterable[tuple], batch: int) -> int:
     for pupil_id, day, session, code, late, comment, recorded in rows:
         day_text = days.get(day) or days.setdefault(day, day.isoformat())
         stamp = stamps.get(recorded) or stamps.setdefault(recorded, recorded.strftime("%Y-%m-%d %H:%M:%S.%f"))
-        add((pupil_id, day_text, session, code, late, comment, stamp))
-        if len(values) >= limit:
-            cursor.executemany(many, [values[i:i + step] for i in range(0, len(values), step)])
-            total += len(values) // width
-            values.clear()
-    whole = len(values) - len(values) % step
-    cursor.executemany(many, [values[i:i + step] for i in range(0, whole, step)])
-    cursor.executemany(sql, [values[i:i + width] for i in range(whole, len(values), width)])
-    return total + len(values) // width
+        if pupil_id in unmarked:
+            store((pupil_id, day_text, session, code, late, comment, SOURCE_MIS, stamp))
+        else:
+            stage((pupil_id, day_text, session, code, late, comment, stamp))
+    return staged.finish(), direct.finish()
+
+
+class _Inserts:
+    """Rows sent to SQLite in INSERTs of ROWS_A_STATEMENT rows each, a batch of statements at a time: the driver's
+    cost is mostly per statement run, not per value bound."""
+
+    def __init__(self, cursor, statement, batch: int):
+        self.one = str(statement)  # INSERT INTO t (...) VALUES (?, ...)
+        self.names = list(statement.positiontup)
+        self.width = len(self.names)
+        self.many = self.one + (", (" + ", ".join("?" * self.width) + ")") * (ROWS_A_STATEMENT - 1)
+        self.step = self.width * ROWS_A_STATEMENT
+        self.limit = self.step * max(1, batch // ROWS_A_STATEMENT)  # whole statements a batch
+        self.cursor, self.values, self.sent = cursor, [], 0
+
+    def add(self, row: tuple) -> None:
+        values = self.values
+        values.extend(row)
+        if len(values) >= self.limit:
+            self._send(len(values))
+
+    def _send(self, whole: int) -> None:
+        values, step = self.values, self.step
+        self.cursor.executemany(self.many, [values[i:i + step] for i in range(0, whole, step)])
+        self.sent += whole // self.width
+        del values[:whole]
+
+    def finish(self) -> int:
+        """Send what is left; the rows sent in all."""
+        values, width = self.values, self.width
+        self._send(len(values) - len(values) % self.step)
+        self.cursor.executemany(self.one, [values[i:i + width] for i in range(0, len(values), width)])
+        self.sent += len(values) // width
+        values.clear()
+        return self.sent
