@@ -79,12 +79,13 @@ site: install
 # The benchmarks (benchmarks/README.md, figures in BENCHMARKS.md), a trust of 20,000 pupils by default: the import
 # and alerts against SQLite's own tools, then the morning peak under load (gunicorn, wrk) on SQLite and PostgreSQL
 # beside a bare Flask endpoint. About two hours on 2 cores; quick: BENCH_ARGS="--pupils 500"
-# LOAD_ARGS="--pupils 500 --duration 10 --soak 30". Installs sqlite3, wrk and PostgreSQL from apt when missing.
+# LOAD_ARGS="--pupils 500 --duration 10 --soak 30". Installs sqlite3, wrk, faketime and PostgreSQL from apt when missing.
 BENCH_ARGS ?=
 LOAD_ARGS ?=
 bench: install
 	@missing=""; command -v sqlite3 >/dev/null || missing="$$missing sqlite3"; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v faketime >/dev/null || missing="$$missing faketime"; \
 	ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then echo "Installing from apt:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
