@@ -104,6 +104,11 @@ class TrendPoint:
         return short_date(self.week_beginning)
 
     @property
+    def percent(self) -> str:
+        """The figure as a number, "95.0": a page puts it in words in its language."""
+        return self.text.removesuffix("%")
+
+    @property
     def value(self) -> Fraction:  # what portal.web.charts plots
         return self.attendance
 

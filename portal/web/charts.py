@@ -4,8 +4,8 @@ Each chart is one `<svg role="img">` named by its `<title>` and described by its
 figures in a table beside it. The Content Security Policy forbids inline styles, so the drawing uses presentation
 attributes only (fill, stroke, font-size...): no `style=` attribute and no `<style>` element.
 
-These are pure functions: figures in, markup out. They plot the figures they are given and compute none: the
-caller passes the domain's values and their display text.
+They plot the figures they are given and compute none: the caller passes the domain's values and their display
+text, in the page's language; the chart's own words are translated (flask_babel) like the page around it.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
+
+from portal.web.words import percent_words
 
 # GOV.UK Frontend colours: text, blue, green, red, mid grey.
 TEXT = "#0b0c0c"
@@ -37,6 +40,14 @@ class Point(Protocol):
     label: str  # the x-axis label: "1 Sep"
     value: Fraction | Decimal | float  # a fraction of one: 0.95 is 95%
     text: str  # the value as the page shows it: "95.0%"
+
+
+class Plotted(NamedTuple):
+    """A Point with its words as the page's language writes them."""
+
+    label: str
+    value: Fraction | Decimal | float
+    text: str
 
 
 def attendance_trend(points: Sequence[Point], target: Decimal | int | float, *, title: str,
@@ -82,7 +93,8 @@ def attendance_trend(points: Sequence[Point], target: Decimal | int | float, *, 
                  f'stroke="{TEXT}" stroke-width="1"/>')
 
     # Reference lines: the target dashed, any others dotted, each labelled in words at its right-hand end.
-    references = [(target, f"Target {target:g}%", TARGET, "8 4"), *((float(v), lbl, OTHER, "3 3") for v, lbl in lines)]
+    references = [(target, _("Target %(percent)s", percent=percent_words(f"{target:g}")), TARGET, "8 4"),
+                  *((float(v), lbl, OTHER, "3 3") for v, lbl in lines)]
     reference_label_ys = [y(value) - 5 for value, *_ in references]
     for value, label, colour, dashes in references:
         parts.append(f'<line x1="{LEFT}" y1="{y(value):.1f}" x2="{WIDTH - RIGHT}" y2="{y(value):.1f}" '
@@ -91,8 +103,9 @@ def attendance_trend(points: Sequence[Point], target: Decimal | int | float, *, 
                      f'{escape(label)}</text>')
 
     if not points:
+        nothing = _("No attendance recorded yet")  # not inside the f-string: pybabel would not find it there
         parts.append(f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h / 2:.1f}" text-anchor="middle">'
-                     'No attendance recorded yet</text>')
+                     f'{escape(nothing)}</text>')
     else:
         coords = [(x(i), y(pct)) for i, pct in enumerate(percents)]
         if len(coords) > 1:
@@ -100,8 +113,9 @@ def attendance_trend(points: Sequence[Point], target: Decimal | int | float, *, 
             parts.append(f'<polyline points="{path}" fill="none" stroke="{LINE}" stroke-width="3" '
                          'stroke-linejoin="round" stroke-linecap="round"/>')
         for point, (cx, cy) in zip(points, coords):
+            named = _("Week beginning %(day)s: %(figure)s", day=point.label, figure=point.text)
             parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{LINE}">'
-                         f'<title>Week beginning {escape(point.label)}: {escape(point.text)}</title></circle>')
+                         f'<title>{escape(named)}</title></circle>')
         # The latest figure in words beside its point, as the page's headline figure.
         last_x, last_y = coords[-1]
         anchor = "end" if len(coords) > 1 else "middle"
@@ -123,22 +137,24 @@ def attendance_trend(points: Sequence[Point], target: Decimal | int | float, *, 
                     anchor = "end"
                 parts.append(f'<text x="{x(i):.1f}" y="{TOP + plot_h + 22}" text-anchor="{anchor}">'
                              f'{escape(point.label)}</text>')
-        parts.append(f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 4}" text-anchor="middle">'
-                     'Week beginning</text>')
+        axis = _("Week beginning")
+        parts.append(f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 4}" text-anchor="middle">{escape(axis)}</text>')
     parts.append("</svg>")
     svg = "".join(parts)
     return Markup(svg)  # nosec B704 # every text above went through escape(); the rest are numbers
 
 
 def _describe(points: Sequence[Point], target: float) -> str:
+    target_words = percent_words(f"{target:g}")
     if not points:
-        return f"No attendance has been recorded yet. The target is {target:g}%."
+        return _("No attendance has been recorded yet. The target is %(target)s.", target=target_words)
     first, last = points[0], points[-1]
     if len(points) == 1:
-        return (f"One school week: {last.text} in the week beginning {last.label}. "
-                f"The target, shown as a dashed line, is {target:g}%.")
-    return (f"{len(points)} school weeks, from {first.text} in the week beginning {first.label} to {last.text} in "
-            f"the week beginning {last.label}. The target, shown as a dashed line, is {target:g}%.")
+        return _("One school week: %(figure)s in the week beginning %(day)s. The target, shown as a dashed line, is "
+                 "%(target)s.", figure=last.text, day=last.label, target=target_words)
+    return _("%(weeks)s school weeks, from %(first)s in the week beginning %(first_day)s to %(last)s in the week "
+             "beginning %(last_day)s. The target, shown as a dashed line, is %(target)s.", weeks=len(points),
+             first=first.text, first_day=first.label, last=last.text, last_day=last.label, target=target_words)
 
 
 def _axis_floor(lowest: float) -> float:

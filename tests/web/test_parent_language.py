@@ -53,6 +53,24 @@ def test_choosing_polish_shows_the_childs_page_in_polish_with_the_same_figures(s
         assert (event.actor, event.before, event.after) == (f"parent:{account.id}", {"language": None}, {"language": "pl"})
 
 
+def test_the_week_by_week_chart_and_table_are_in_the_pages_language(signed_in, app, family):
+    give_marks(app, family["sam"], EIGHT_PRESENT_TWO_ILL)
+    english = child_page(signed_in, family["sam"])
+    choose(signed_in, "pl")
+    polish = child_page(signed_in, family["sam"])
+    for page in (english, polish):
+        assert page.by_id["trend-chart"], "the chart is on the page"
+    assert "Sam’s attendance this school year, week by week" in english.by_id["trend-chart"]
+    assert "Target 97%" in english.by_id["trend-chart"] and "Week beginning" in english.by_id["trend-chart"]
+    chart, table = polish.by_id["trend-chart"], polish.by_id["trend-table"]
+    assert "Frekwencja dziecka (Sam) w tym roku szkolnym, tydzień po tygodniu" in chart
+    assert "Cel: 97%" in chart and "Uporczywa nieobecność: frekwencja 90% lub niższa" in chart
+    assert "80,0%" in chart and "80,0%" in table and "80.0%" not in chart + table
+    assert "wrz" in chart  # the weeks' dates: September in Polish
+    for english_word in ("Target", "Week beginning", "week by week", "Persistent absence", "dashed line"):
+        assert english_word not in chart, english_word
+
+
 def test_dates_are_in_the_pages_language(signed_in, app, family):
     give_marks(app, family["sam"], EIGHT_PRESENT_TWO_ILL)
     choose(signed_in, "ro")

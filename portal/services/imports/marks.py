@@ -163,13 +163,14 @@ def _merge(staging: Table, total: int, source: str, recorded_by: str | None,
         ),
         execution_options={"preserve_rowcount": True},  # psycopg reports -1 for INSERT otherwise
     ).rowcount
+    unchanged = total - added - updated - kept  # of the staged rows: every direct one is new
     added += direct
     if added or updated:
         pupil_figures.forget(connection, select(s.pupil_id).distinct() if pupil_ids is None else pupil_ids)
     staging.drop(connection)
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default, for the pooled connection
-    return MarkCounts(added=added, updated=updated, unchanged=total - added - updated - kept, kept_newer=kept)
+    return MarkCounts(added=added, updated=updated, unchanged=unchanged, kept_newer=kept)
 
 
 def _fill(connection, staging: Table, rows: Iterable[tuple], batch: int,

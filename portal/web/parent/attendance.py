@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import render_template, session
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import escape
 
@@ -15,8 +16,10 @@ from portal.services import child_pages
 from portal.services.child_attendance import child_attendance
 from portal.web import charts
 from portal.web.csrf_tokens import csrf_token
+from portal.web.dates import date_words
 from portal.web.parent import bp, my_child, navigation
 from portal.web.session import account_columns_only
+from portal.web.words import percent_words
 
 RECENT_WEEKS = 4  # the register on the attendance page: about a month, newest first
 
@@ -49,10 +52,14 @@ def _render_child(pupil, as_of: date) -> str:
     page = child_attendance(pupil, as_of=as_of, register_weeks=RECENT_WEEKS)
     chart = None
     if page.trend:
+        # The week and the figure of each point in the page's language: "8 wrz", "95,0%".
+        points = [charts.Plotted(date_words(p.week_beginning, "short day month"), p.value, percent_words(p.percent))
+                  for p in page.trend]
         chart = charts.attendance_trend(
-            page.trend, page.bands.target,
-            title=f"{page.forename}’s attendance this school year, week by week",
-            lines=[(page.persistent_attendance, f"Persistent absence: {page.persistent_attendance_line}% or below")],
+            points, page.bands.target,
+            title=_("%(name)s’s attendance this school year, week by week", name=page.forename),
+            lines=[(page.persistent_attendance, _("Persistent absence: %(line)s or below",
+                                                  line=percent_words(page.persistent_attendance_line)))],
             id_prefix="attendance-trend",
         )
     return render_template("parent/child.html", page=page, chart=chart, navigation=navigation("parent.home"))
