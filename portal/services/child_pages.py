@@ -34,6 +34,7 @@ from sqlalchemy.exc import OperationalError
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import ChildPage, Contact, DataArrival, Pupil, School, Trust
+from portal.read_connections import read_first
 
 log = logging.getLogger(__name__)
 CHUNK = 2000  # pupil ids per statement: well under SQLite's limit on bound parameters
@@ -75,9 +76,10 @@ _KEPT = _kept_query()
 def kept(parent_account_id: int, pupil_id: int, language: str, as_of: date) -> str | None:
     """The kept page of this child in this language for this day, if it still holds and the parent may see the
     child; None otherwise (the caller works the page out, and answers 404 for someone else's child)."""
-    with db.engine.connect() as connection:  # not the ORM session: a page served from here never starts one
-        return connection.execute(_KEPT, {"pupil_id": pupil_id, "language": language, "as_of": as_of,
-                                          "parent_id": parent_account_id}).scalar()
+    # Not the ORM session: a page served from here never starts one.
+    row = read_first(_KEPT, {"pupil_id": pupil_id, "language": language, "as_of": as_of,
+                             "parent_id": parent_account_id})
+    return row[0] if row else None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import AccountSession, Contact, ParentAccount, StaffUser
 from portal.models.people import SignedIn
+from portal.read_connections import read_first
 from portal.services.audit_writer import record
 
 Account = ParentAccount | StaffUser
@@ -84,8 +85,7 @@ def resume(token: str, now: datetime | None = None) -> StaffUser | ResumedParent
     comes back as a ResumedParent: the resumed columns, no ORM object (ResumedParent.account() builds one)."""
     now = now or utcnow()
     # A connection of its own, not the request's ORM session: a kept child page then never starts one (BENCHMARKS.md).
-    with db.engine.connect() as connection:
-        row = connection.execute(_RESUME, {"token_hash": _hash(token)}).first()
+    row = read_first(_RESUME, {"token_hash": _hash(token)})
     if row is None or row.ended_at is not None:
         return None
     account = db.session.get(StaffUser, row.staff_id) if row.staff_id is not None else ResumedParent(row)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import AccountSession, AuditEvent, OutboxMessage, ParentAccount, StaffUser
+from portal.read_connections import read_engine
 from portal.services import staff_accounts
 from portal.services.imports import import_contacts
 
@@ -250,10 +251,13 @@ def test_a_parents_session_is_resumed_in_one_query_and_last_seen_written_at_most
         statements = []
         with app.app_context():
             listen = lambda *args: statements.append(args[2])  # noqa: E731
-            event.listen(db.engine, "before_cursor_execute", listen)
+            engines = {db.engine, read_engine()}  # PostgreSQL reads on an engine of their own
+            for engine in engines:
+                event.listen(engine, "before_cursor_execute", listen)
             try:
                 account = sessions.resume(token, now=NOW + timedelta(minutes=6))
                 assert account.email == "jo@example.com" and account.kind == "parent"
             finally:
-                event.remove(db.engine, "before_cursor_execute", listen)
+                for engine in engines:
+                    event.remove(engine, "before_cursor_execute", listen)
         assert len(statements) == 1 and "token_hash" in statements[0]
