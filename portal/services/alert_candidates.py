@@ -8,11 +8,10 @@ was most of the cost (BENCHMARKS.md).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 
-from sqlalchemy import Date, and_, func, select, type_coerce
+from sqlalchemy import Date, String, and_, cast, func, select, type_coerce
 
 from portal.domain.alert_bounds import AlertBounds, Tally
 from portal.domain.marks import Mark as DomainMark
@@ -64,47 +63,39 @@ def candidates(admissions: Mapping[int, date], bounds: Mapping[int, AlertBounds]
 
 
 def marks_of(pupil_ids: Iterable[int], since: date, as_of: date) -> Iterator[tuple[int, list[DomainMark]]]:
-    """(pupil id, their marks from `since` to `as_of` in register order), pupil by pupil, in id order."""
+    """(pupil id, their marks from `since` to `as_of` in register order), pupil by pupil, in id order, for the
+    pupils who have any."""
     connection = db.session.connection()  # the caller's transaction: an import's refresh sees its own marks
-    on_sqlite = connection.dialect.name == "sqlite"
-    # A year's register holds a few thousand distinct (day, session, code, minutes late): each becomes one domain
-    # mark, shared by every pupil with that mark, rather than one a row (most of the cost of reading millions).
-    made: dict[tuple, DomainMark] = {}
+    # Each pupil's marks come as one string the database joins ("2025-09-02AM/|,2025-09-02PML|12,..."), and each
+    # distinct mark in it becomes one domain mark, shared by every pupil who has it: a year's register holds a few
+    # thousand. Reading a row per mark was most of the cost of reading millions (BENCHMARKS.md).
+    made = _Marks()
     ids = sorted(set(pupil_ids))
     for start in range(0, len(ids), READ_CHUNK):
-        statement, parameters = _driver_query(connection, ids[start:start + READ_CHUNK], since, as_of, on_sqlite)
-        result = connection.exec_driver_sql(statement, parameters)
-        try:
-            # The driver's cursor read directly: plain tuples, without a row object each.
-            for pupil_id, group in itertools.groupby(result.cursor, key=_first):
-                marks = []
-                for row in group:
-                    found = made.get(row[1:])
-                    if found is None:
-                        _, day, session, code, late = row
-                        # The date as the database gives it: text on SQLite.
-                        when = day if isinstance(day, date) else date.fromisoformat(day[:10])
-                        found = made[row[1:]] = DomainMark(when, session, code, late)
-                    marks.append(found)
-                yield pupil_id, marks
-        finally:
-            result.close()
+        query = _joined_marks(connection.dialect.name, ids[start:start + READ_CHUNK], since, as_of)
+        for pupil_id, joined in connection.execute(query):
+            tokens = joined.split(",")
+            tokens.sort()  # the date, then AM before PM: register order, whatever order the database joined them in
+            yield pupil_id, list(map(made.__getitem__, tokens))
 
 
-def _driver_query(connection, ids: list[int], since: date, as_of: date, on_sqlite: bool) -> tuple[str, object]:
-    """The SQL text and parameters of one chunk's marks, for the driver's cursor (SQLite compares dates as the
-    ISO text SQLAlchemy stores them as)."""
+class _Marks(dict):
+    """Domain marks by their text in the joined string: each distinct one parsed once."""
+
+    def __missing__(self, token: str) -> DomainMark:
+        # date (10 characters), session (2), code (1 or 2), "|", minutes late (none unless late)
+        code, _, late = token[12:].partition("|")
+        mark = self[token] = DomainMark(date.fromisoformat(token[:10]), token[10:12], code, int(late) if late else None)
+        return mark
+
+
+def _joined_marks(dialect: str, ids: list[int], since: date, as_of: date):
     mark = Mark.__table__
-    query = (select(mark.c.pupil_id, mark.c.date, mark.c.session, mark.c.code, mark.c.minutes_late)
-             .where(mark.c.pupil_id.in_(ids), mark.c.date >= since, mark.c.date <= as_of)
-             .order_by(mark.c.pupil_id, mark.c.date, mark.c.session))
-    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    values = {name: (value.isoformat() if on_sqlite and isinstance(value, date) else value)
-              for name, value in compiled.params.items()}
-    if compiled.positiontup is not None:
-        return str(compiled), tuple(values[name] for name in compiled.positiontup)
-    return str(compiled), values
-
-
-def _first(row: tuple) -> int:
-    return row[0]
+    # The date as ISO text on both databases (SQLite stores it as text already).
+    token = (func.substr(cast(mark.c.date, String), 1, 10) + mark.c.session + mark.c.code + "|"
+             + func.coalesce(cast(mark.c.minutes_late, String), ""))
+    joined = func.string_agg(token, ",") if dialect == "postgresql" else func.group_concat(token, ",")
+    return (select(mark.c.pupil_id, joined)
+            .where(mark.c.pupil_id.in_(ids), mark.c.date >= since, mark.c.date <= as_of)
+            .group_by(mark.c.pupil_id)
+            .order_by(mark.c.pupil_id))
