@@ -34,7 +34,7 @@ from portal.domain.policy import Policy
 from portal.domain.policy_rules import Tier
 from portal.extensions import db
 from portal.models import Pupil, PupilFigures, School
-from portal.services import alert_candidates, attendance, child_pages
+from portal.services import alert_candidates, attendance, child_pages, figure_processes
 from portal.services.policies import trust_policy
 
 log = logging.getLogger(__name__)
@@ -90,9 +90,11 @@ def current(pupils: Sequence[PupilLike], schools: dict[int, School], as_of: date
     return found
 
 
-def refresh(as_of: date, school_urn: str | None = None, pupil_ids: Iterable[int] | None = None) -> int:
+def refresh(as_of: date, school_urn: str | None = None, pupil_ids: Iterable[int] | None = None,
+            processes: int | None = None) -> int:
     """Make sure every pupil on roll this school year (or at one school, or among `pupil_ids`: those an import
-    changed) has stored figures as of `as_of`, working out those that do not; returns how many pupils that is."""
+    changed) has stored figures as of `as_of`, working out those that do not; returns how many pupils that is.
+    Many pupils are worked out on several processes (`processes`, or as many as figure_processes says)."""
     year_start, _ = attendance.school_year_of(as_of)
     schools_query = select(School)
     if school_urn:
@@ -105,7 +107,15 @@ def refresh(as_of: date, school_urn: str | None = None, pupil_ids: Iterable[int]
     else:
         pupils = [row for chunk in _chunks(sorted(set(pupil_ids)))
                   for row in db.session.execute(select(*COLUMNS).where(Pupil.id.in_(chunk), *on_roll))]
+    processes = processes or figure_processes.processes_for(len(pupils))
+    if processes > 1:
+        return figure_processes.refresh_in_processes(processes, _refresh_one_process, as_of, school_urn,
+                                                     [p.id for p in pupils])
     return len(current(pupils, schools, as_of))
+
+
+def _refresh_one_process(as_of: date, school_urn: str | None, pupil_ids: list[int]) -> int:
+    return refresh(as_of, school_urn, pupil_ids, processes=1)
 
 
 def compute(pupils: Sequence[PupilLike], schools: dict[int, School], as_of: date) -> dict[int, Figures]:
