@@ -120,6 +120,15 @@ class MarkChecker:
         self.urns.update(p[5] for p in known)
         self.urns.update(p[4] for p in known if p[0] in self.pupil_ids)
 
+    def tally(self) -> tuple[int, int, set[int], set[str]]:
+        """What the checks counted: rows, rows with no mark yet, the pupils with a mark to store, the schools whose
+        data arrived."""
+        return self.rows, self.no_mark, self.pupil_ids, self.urns
+
+    def take_tally(self, tally: tuple[int, int, set[int], set[str]]) -> None:
+        """The tally of the same checks run in another process (imports/forked.py)."""
+        self.rows, self.no_mark, self.pupil_ids, self.urns = tally
+
     def _quick_pupil(self, raw: str):
         """(pupil_id, place, admitted, left, URN, current URN) for a pupil with one enrolment, else False."""
         found = self._upn(raw)

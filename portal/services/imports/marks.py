@@ -10,7 +10,9 @@ portal, or a newer export).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -33,11 +35,13 @@ from portal.services.imports.common import (
     finish,
     in_one_transaction,
 )
+from portal.services.imports.forked import in_a_fork
 from portal.services.imports.mark_checks import MarkChecker
 
 REQUIRED = mis_columns.REQUIRED["marks"]
 OPTIONAL = mis_columns.OPTIONAL["marks"]
 BULK_CACHE_KIB = 256 * 1024
+FORK_FROM_BYTES = 16 << 20  # about 270,000 marks: a smaller file is read and stored in a few seconds
 ROWS_A_STATEMENT = 100  # 800 values at most: under the 999 bound parameters of SQLite before 3.32
 # A mark stored straight into the register, in the order SQLAlchemy binds these columns (the table's).
 DIRECT = ["pupil_id", "date", "session", "code", "minutes_late", "comment", "source", "recorded_at"]
@@ -72,8 +76,16 @@ def import_marks(path: str | Path, actor: str, skip_invalid: bool = False, rejec
 
     def stage_and_merge():
         # Each row is checked once as it streams on into the staging table; the bad ones are noted.
-        staging, total, direct = _stage(checker.stream(csv_file.rows(progress), places, width, reject),
-                                        unmarked=_unmarked_pupils())
+        unmarked = _unmarked_pupils()
+        rows = checker.stream(csv_file.rows(progress), places, width, reject)
+        if not _worth_a_fork(csv_file):
+            staging, total, direct = _stage(rows, unmarked=unmarked)
+        else:  # read and checked in a fork, stored here as they come
+            batches, outcome = in_a_fork(lambda: _value_batches(rows, unmarked),
+                                         lambda: (checker.tally(), bad, result.problems, csv_file.broken))
+            staging, total, direct = _stage((), unmarked=unmarked, batches=batches)
+            tally, bad[:], result.problems, csv_file.broken = outcome[0]
+            checker.take_tally(tally)
         result.rows = checker.rows
         # A bad row refuses the whole file: the rollback drops the staging table and the rows stored directly,
         # so nothing is imported.
@@ -115,9 +127,17 @@ def _unmarked_pupils() -> frozenset[int]:
     return frozenset(db.session.scalars(select(Pupil.id).where(~exists().where(mark.c.pupil_id == Pupil.id))))
 
 
-def _stage(rows: Iterable[tuple], batch: int = 50000, unmarked: frozenset[int] = frozenset()) -> tuple[Table, int, int]:
+def _worth_a_fork(csv_file: CsvFile) -> bool:
+    """Reading and checking in a fork (imports/forked.py): a big file, on SQLite, with a second core to read on."""
+    return (csv_file.size >= FORK_FROM_BYTES and db.session.connection().dialect.name == "sqlite"
+            and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods())
+
+
+def _stage(rows: Iterable[tuple], batch: int = 50000, unmarked: frozenset[int] = frozenset(),
+           batches: Iterable[tuple[bool, list]] | None = None) -> tuple[Table, int, int]:
     """A temporary table holding the incoming marks, filled as they stream in; the marks of `unmarked` pupils go
-    straight into the register. Returns the table, the rows staged and the rows stored directly."""
+    straight into the register. Returns the table, the rows staged and the rows stored directly. On SQLite,
+    `batches` (of _value_batches) may come in place of `rows`."""
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":
         # A larger page cache for the merge's index lookups; _merge puts the default back.
@@ -130,7 +150,7 @@ def _stage(rows: Iterable[tuple], batch: int = 50000, unmarked: frozenset[int] =
     )
     staging.drop(connection, checkfirst=True)
     staging.create(connection)
-    return staging, *_fill(connection, staging, rows, batch, unmarked)
+    return staging, *_fill(connection, staging, rows, batch, unmarked, batches)
 
 
 def _merge(staging: Table, total: int, source: str, recorded_by: str | None,
@@ -174,7 +194,7 @@ def _merge(staging: Table, total: int, source: str, recorded_by: str | None,
 
 
 def _fill(connection, staging: Table, rows: Iterable[tuple], batch: int,
-          unmarked: frozenset[int] = frozenset()) -> tuple[int, int]:
+          unmarked: frozenset[int] = frozenset(), batches: Iterable[tuple[bool, list]] | None = None) -> tuple[int, int]:
     """Stream rows into the staging table with the driver's fastest path: COPY on PostgreSQL, on SQLite INSERTs of
     many rows each, the marks of `unmarked` pupils into the register itself (as a merge would store them).
     Returns the rows staged and the rows stored directly."""
@@ -192,19 +212,35 @@ def _fill(connection, staging: Table, rows: Iterable[tuple], batch: int,
     direct = _Inserts(cursor, Mark.__table__.insert().compile(dialect=connection.dialect, column_keys=DIRECT), batch)
     if direct.names != DIRECT:  # the rows below are built in this order
         raise RuntimeError(f"INSERT INTO mark binds {direct.names}, not {DIRECT}")
-    stage, store = staged.add, direct.add
+    for straight_in, values in _value_batches(rows, unmarked) if batches is None else batches:
+        (direct if straight_in else staged).extend(values)
+    return staged.finish(), direct.finish()
+
+
+def _value_batches(rows: Iterable[tuple], unmarked: frozenset[int], size: int = 20000) -> Iterator[tuple[bool, list]]:
+    """The rows' values as SQLite's INSERTs bind them, about `size` rows a batch: (True, values) for marks stored
+    straight into the register (of `unmarked` pupils, in DIRECT's order), (False, values) for the staging table."""
     # Stored as SQLAlchemy stores dates and times on SQLite, so the merged rows read back as the same values.
     # A year's register has a few hundred distinct dates and times: format each once.
     days: dict[date, str] = {}
     stamps: dict[datetime, str] = {}
+    store: list = []
+    stage: list = []
     for pupil_id, day, session, code, late, comment, recorded in rows:
         day_text = days.get(day) or days.setdefault(day, day.isoformat())
         stamp = stamps.get(recorded) or stamps.setdefault(recorded, recorded.strftime("%Y-%m-%d %H:%M:%S.%f"))
         if pupil_id in unmarked:
-            store((pupil_id, day_text, session, code, late, comment, SOURCE_MIS, stamp))
+            store.extend((pupil_id, day_text, session, code, late, comment, SOURCE_MIS, stamp))
+            if len(store) >= size * len(DIRECT):
+                yield True, store
+                store = []
         else:
-            stage((pupil_id, day_text, session, code, late, comment, stamp))
-    return staged.finish(), direct.finish()
+            stage.extend((pupil_id, day_text, session, code, late, comment, stamp))
+            if len(stage) >= size * (len(DIRECT) - 1):  # no source column
+                yield False, stage
+                stage = []
+    yield True, store
+    yield False, stage
 
 
 class _Inserts:
@@ -220,11 +256,12 @@ class _Inserts:
         self.limit = self.step * max(1, batch // ROWS_A_STATEMENT)  # whole statements a batch
         self.cursor, self.values, self.sent = cursor, [], 0
 
-    def add(self, row: tuple) -> None:
+    def extend(self, more: list) -> None:
+        """Rows' values, one after another, in the statement's column order."""
         values = self.values
-        values.extend(row)
+        values.extend(more)
         if len(values) >= self.limit:
-            self._send(len(values))
+            self._send(len(values) - len(values) % self.step)
 
     def _send(self, whole: int) -> None:
         values, step = self.values, self.step
