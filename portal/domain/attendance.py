@@ -135,10 +135,8 @@ def summarise(marks: Iterable[Mark], start: dt.date | None = None, end: dt.date 
     code: imports reject them, so one here is a bug that must not be counted silently."""
     bands = bands or Bands()
     lo, hi = _period(start, end, admission, leaving)
-    counts: Counter[str] = Counter(
-        m.code for m in marks
-        if (lo is None or m.date >= lo) and (hi is None or m.date <= hi)
-    )
+    first, last = lo or dt.date.min, hi or dt.date.max
+    counts: Counter[str] = Counter(m.code for m in marks if first <= m.date <= last)
     unknown = sorted(c for c in counts if c not in codes.CODES)
     if unknown:
         raise ValueError(f"not 2024 attendance codes: {', '.join(unknown)}")

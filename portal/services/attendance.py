@@ -237,8 +237,10 @@ def _lookback(calendar: SchoolCalendar, policy: Policy, year_start: date) -> dat
 
 
 def pupil_alerts(pupil: AlertPupil, marks: list[DomainMark], rules: SchoolRules, year_start: date,
-                 as_of: date) -> Iterator[dict]:
-    """One pupil's alerts as of `as_of`, from their marks since `rules.lookback`, in register order."""
+                 as_of: date, summary: Summary | None = None) -> Iterator[dict]:
+    """One pupil's alerts as of `as_of`, from their marks since `rules.lookback`, in register order. `summary`:
+    the pupil's summary from `year_start` to `as_of` (domain summarise, with their admission and leaving dates and
+    the policy's bands), when the caller has it already."""
     policy, calendar = rules.policy, rules.calendar
 
     def alert(kind: str, since: date, detail: str) -> dict:
@@ -304,8 +306,9 @@ def pupil_alerts(pupil: AlertPupil, marks: list[DomainMark], rules: SchoolRules,
                     f"{_days(sickness.days_so_far)} days of illness (I) this school year, "
                     f"{follow_up.sickness_days} or more: make a sickness return to the local authority.")
 
-    summary = summarise(this_year, start=year_start, end=as_of, admission=pupil.admission_date,
-                        leaving=pupil.leaving_date, bands=policy.bands)
+    if summary is None:
+        summary = summarise(this_year, start=year_start, end=as_of, admission=pupil.admission_date,
+                            leaving=pupil.leaving_date, bands=policy.bands)
     bands = policy.bands
     figures = (f"Absence {_pct(summary)}% so far this school year: {_days(summary.days_missed)} of "
                f"{_days(Decimal(summary.possible) / 2)} days missed")

@@ -152,7 +152,7 @@ def _work_out(pupil: PupilLike, marks: list[DomainMark], rules: attendance.Schoo
         row = attendance.AlertPupil(pupil.id, pupil.upn, pupil.school_id, pupil.admission_date, pupil.leaving_date)
         since_lookback = marks if not marks or marks[0].date >= rules.lookback else [
             m for m in marks if m.date >= rules.lookback]
-        alerts = tuple(attendance.pupil_alerts(row, since_lookback, rules, year_start, as_of))
+        alerts = tuple(attendance.pupil_alerts(row, since_lookback, rules, year_start, as_of, summary))
     return Figures(replace(summary, by_code={}), band(summary, policy.bands), tier(summary, policy.tiers), late,
                    late_of, last_late, alerts)
 

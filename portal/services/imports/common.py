@@ -133,7 +133,8 @@ class CsvFile:
                 next(reader, None)
                 for count, fields in enumerate(reader, 1):
                     line = reader.line_num
-                    if fields and "".join(fields).strip():  # blank unless some field holds more than spaces
+                    # Blank unless some field holds more than spaces (the first, the UPN, settles almost every row).
+                    if fields and (fields[0].strip() or "".join(fields).strip()):
                         if fill:
                             fields = fields[:self._width] + [""] * (self._width - len(fields)) + fill
                         yield line, fields

@@ -3,7 +3,7 @@
 `import marks` on SQLite spends about as long reading and checking a year's register (Python's CSV reader, then
 the checks) as storing it (SQLite's inserts): on two cores the two can run side by side (BENCHMARKS.md). The fork
 reads nothing from the database (the checks hold all they need before it starts), writes nothing, and sends what it
-made through a pipe; the import's transaction, its write lock and its connection stay with this process alone.
+made through a queue; the import's transaction, its write lock and its connection stay with this process alone.
 """
 
 from __future__ import annotations
