@@ -22,16 +22,19 @@ REGISTERS = ["/\\" * 10, "OO" + "/\\" * 9, "II" * 4 + "/\\" * 6, "LL" + "/\\" * 
              "NN" * 3 + "OO" * 8, "/\\" * 3]
 
 
+def forkable(tmp_path) -> dict:
+    """The settings of an app whose database a fork can open: an in-memory SQLite database is this process's alone."""
+    return {} if os.environ.get("TEST_DATABASE_URL") else {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'portal.sqlite'}"}
+
+
 def stored() -> list[dict]:
     rows = db.session.execute(text("SELECT * FROM pupil_figures ORDER BY pupil_id"))
     return [{k: v for k, v in row._mapping.items() if k != "computed_at"} for row in rows]
 
 
 def test_figures_worked_out_on_two_processes_are_those_one_process_works_out(make_app, tmp_path):
-    # A file the forks can open: an in-memory SQLite database is the test process's alone.
-    on_file = {} if os.environ.get("TEST_DATABASE_URL") else {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'portal.sqlite'}"}
-    app = make_app(**on_file)
+    app = make_app(**forkable(tmp_path))
     with app.app_context():
         load_trust()
         cal = calendar(BOTHAL)
@@ -55,8 +58,7 @@ def test_figures_worked_out_on_two_processes_are_those_one_process_works_out(mak
 
 
 def test_only_a_command_with_many_pupils_on_a_database_a_fork_can_reach_uses_several_processes(make_app, tmp_path):
-    on_file = {} if os.environ.get("TEST_DATABASE_URL") else {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'portal.sqlite'}"}
+    on_file = forkable(tmp_path)
     cores = min(figure_processes.MOST_PROCESSES, os.cpu_count() or 1)
     with make_app(**on_file).app_context():
         assert figure_processes.processes_for(figure_processes.FROM_PUPILS - 1) == 1

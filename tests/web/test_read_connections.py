@@ -4,46 +4,17 @@ its connections (a restart, a failover)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-
-import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from portal.extensions import db
-from portal.models import ParentAccount
 from portal.read_connections import read_first
 
-from factories import BOTHAL, in_england, load_trust, make_pupil
-from parents import make_parent, sign_in_as
-
-AS_OF = date(2025, 9, 8)
+from web.test_kept_child_page import family, fixed_day, page, signed_in  # noqa: F401  (Sam's family, the day)
 
 
-@pytest.fixture(autouse=True)
-def fixed_day(school_clock):
-    school_clock.move_to(in_england(datetime.combine(AS_OF, time(18, 0))))
-
-
-@pytest.fixture
-def parent(app):
-    with app.app_context():
-        load_trust()
-        sam = make_pupil(BOTHAL, forename="Sam", surname="Taylor")
-        make_parent("jo@example.com", sam)
-        client = app.test_client()
-        sign_in_as(client, db.session.scalar(select(ParentAccount).where(ParentAccount.email == "jo@example.com")))
-        return client, sam.id
-
-
-def sams_page(client, pupil_id: int) -> str:
-    response = client.get(f"/parent/children/{pupil_id}", headers={"Accept": "text/html"})
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
-
-
-def test_a_parent_gets_their_page_after_the_database_server_dropped_every_connection(app, parent):
-    client, pupil_id = parent
-    first = sams_page(client, pupil_id)
+def test_a_parent_gets_their_page_after_the_database_server_dropped_every_connection(app, family):
+    client, pupil_id = signed_in(app, "jo@example.com"), family["sam"]
+    first = page(client, pupil_id)
     assert "Sam" in first
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -53,14 +24,14 @@ def test_a_parent_gets_their_page_after_the_database_server_dropped_every_connec
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
             assert dropped >= 1  # the reads' own connection among them
         # (SQLite has no server to drop a connection: the page is read again as it was.)
-    again = sams_page(client, pupil_id)  # the kept page, read on a new connection
+    again = page(client, pupil_id)  # the kept page, read on a new connection
     assert again == first
 
 
-def test_the_session_and_kept_page_reads_are_planned_once_per_connection_and_hold_no_transaction(app, parent):
-    client, pupil_id = parent
+def test_the_session_and_kept_page_reads_are_planned_once_per_connection_and_hold_no_transaction(app, family):
+    client, pupil_id = signed_in(app, "jo@example.com"), family["sam"]
     for _ in range(7):  # psycopg prepares a statement on its fifth run on a connection
-        sams_page(client, pupil_id)
+        page(client, pupil_id)
     with app.test_request_context():
         if db.engine.dialect.name != "postgresql":
             # SQLite: a read has no round trip to save, and the app's engine is the only one that sees an
